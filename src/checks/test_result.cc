@@ -1,0 +1,47 @@
+#include "checks/test_result.h"
+
+#include <fmt/format.h>
+
+namespace iree_suite {
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPassed:
+      return "passed";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kSkipped:
+      return "skipped";
+  }
+  return "?";
+}
+
+namespace {
+// Quotes for a POSIX shell only where needed, so the line pastes as is.
+std::string ShellQuote(const std::string& word) {
+  if (!word.empty() &&
+      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                             "-_=+/.,:@%") == std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+}  // namespace
+
+std::string Repro::ToShellLine() const {
+  std::string line = "cd " + ShellQuote(cwd.string()) + " &&";
+  for (const std::string& arg : argv) line += " " + ShellQuote(arg);
+  return line;
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,43 @@
+// What running one test produced: verdict, measurements and how to reproduce it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "suite/test_definition.h"
+
+namespace iree_suite {
+
+enum class Outcome { kPassed, kFailed, kError, kSkipped };
+
+// "passed", "failed", "error", "skipped".
+const char* OutcomeName(Outcome outcome);
+
+// One tool invocation a user can paste to rerun by hand.
+struct Repro {
+  std::filesystem::path cwd;
+  std::vector<std::string> argv;
+  std::string ToShellLine() const;  // "cd <cwd> && <quoted argv>"
+};
+
+struct TestResult {
+  const TestDefinition* test = nullptr;
+  Outcome outcome = Outcome::kSkipped;
+  std::string reason;  // why it failed / errored / was skipped; empty when passed
+  std::vector<Repro> repros;
+  std::vector<std::filesystem::path> logs;  // full tool logs under the artifact directory
+  std::string output_tail;                  // last lines of the failing tool's output
+  double duration_s = 0;
+
+  // benchmark
+  std::optional<double> current_time_ms;
+  std::optional<double> threshold_ms;  // golden_time_ms * tolerance_factor
+  // compstat
+  std::optional<int64_t> dispatch_count;
+  std::optional<int64_t> binary_size;
+};
+
+}  // namespace iree_suite

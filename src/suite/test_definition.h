@@ -1,0 +1,66 @@
+// The in-memory form of one test JSON and one module JSON, after validation.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iree_suite {
+
+enum class TestKind { kQuality, kBenchmark, kCompstat };
+
+// "quality" / "benchmark" / "compstat": the JSON spelling and the marker name.
+const char* TestKindName(TestKind kind);
+
+// {"url": ..., "value": ...}: at least one is present.
+struct ArgSpec {
+  std::optional<std::string> url;
+  std::optional<std::string> value;
+};
+
+struct WeightSpec {
+  enum class Kind { kUrl, kRandom, kSplat };
+  Kind kind = Kind::kUrl;
+  std::string scope;
+  std::string url;     // kUrl
+  std::string module;  // kRandom, kSplat: module name whose parameters are generated
+  int64_t seed = 0;    // kRandom
+  double value = 0;    // kSplat
+};
+
+// A module JSON: `<module-directory>/<name>.json`.
+struct ModuleDefinition {
+  std::string name;  // as referenced by tests, e.g. "sdxl/modules/clip_cpu"
+  std::filesystem::path json_path;
+  std::string mlir;  // URL or path relative to the external file directory
+  std::vector<std::string> compiler_flags;
+};
+
+struct TestDefinition {
+  std::string id;  // JSON path relative to the test directory, e.g. "sdxl/clip_quality_cpu.json"
+  std::filesystem::path json_path;
+  TestKind kind = TestKind::kQuality;
+  std::vector<std::string> markers;  // the JSON's markers plus the kind name
+  std::vector<std::string> modules;  // in --module order; compstat has exactly one
+  std::vector<WeightSpec> weights;
+  std::vector<ArgSpec> inputs;
+  std::vector<ArgSpec> outputs;
+  std::vector<ArgSpec> expected_outputs;
+  std::vector<std::string> run_args;
+  std::optional<double> golden_time_ms;
+  double tolerance_factor = 1.1;
+  std::optional<int64_t> golden_dispatch_count;
+  std::optional<int64_t> golden_binary_size;
+};
+
+// A problem with an input file: "<file>: <field>: <message>".
+struct Diagnostic {
+  std::string file;
+  std::string field;  // JSON path such as "inputs[2].url"; empty for whole-file problems
+  std::string message;
+  std::string ToString() const;
+};
+
+}  // namespace iree_suite
