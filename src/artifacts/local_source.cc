@@ -1,0 +1,43 @@
+#include "artifacts/local_source.h"
+
+#include <fmt/format.h>
+
+namespace iree_suite {
+
+bool IsRemoteUrl(const std::string& url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+std::optional<std::filesystem::path> ResolveLocalSource(
+    const std::string& url, const std::filesystem::path& external_file_directory,
+    std::string* error) {
+  if (IsRemoteUrl(url)) {
+    *error = fmt::format("cannot fetch {}: http(s) downloads are not supported by this build yet",
+                         url);
+    return std::nullopt;
+  }
+  std::filesystem::path path;
+  if (url.rfind("file://", 0) == 0) {
+    path = url.substr(7);
+    if (!path.is_absolute()) {
+      *error = fmt::format("{}: a file:// URL needs an absolute path (file:///...)", url);
+      return std::nullopt;
+    }
+  } else if (url.find("://") != std::string::npos) {
+    *error = fmt::format("{}: unsupported URL scheme; expected http://, https://, file:// or a "
+                         "path",
+                         url);
+    return std::nullopt;
+  } else {
+    path = std::filesystem::path(url);
+    if (path.is_relative()) path = external_file_directory / path;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    *error = fmt::format("{}: file not found ({})", url, path.string());
+    return std::nullopt;
+  }
+  return std::filesystem::absolute(path).lexically_normal();
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,145 @@
+#include "artifacts/module_compiler.h"
+
+#include <fmt/format.h>
+
+#include "artifacts/atomic_file.h"
+#include "artifacts/hasher.h"
+#include "artifacts/local_source.h"
+#include "exec/subprocess.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kVmfbName = "module.vmfb";
+constexpr const char* kStatsName = "compile_stats.json";
+constexpr const char* kLogName = "compile.log";
+// Bump when the layout or the way modules are compiled changes.
+constexpr const char* kCacheFormat = "iree-suite-module-v1";
+
+bool IsComplete(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / kVmfbName, ec) && fs::is_regular_file(dir / kStatsName, ec);
+}
+
+// Moves `from` to `to` as one step, replacing an existing `to`; the old entry
+// is moved aside first so `to` is never a half-removed directory.
+std::string PublishDirectory(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (fs::exists(to, ec)) {
+    fs::path old = TempPathFor(to);
+    fs::rename(to, old, ec);
+    fs::remove_all(old, ec);
+  }
+  fs::rename(from, to, ec);
+  if (ec) return fmt::format("cannot publish {}: {}", to.string(), ec.message());
+  return {};
+}
+
+}  // namespace
+
+std::string SafeFileName(const std::string& name) {
+  std::string safe;
+  for (char c : name) {
+    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    safe += plain ? c : '_';
+  }
+  if (safe.empty() || safe[0] == '.') safe.insert(0, "_");
+  return safe;
+}
+
+ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
+                               CompilerInfo compiler, bool force_recompile)
+    : artifact_directory_(std::move(artifact_directory)),
+      external_file_directory_(std::move(external_file_directory)),
+      compiler_(std::move(compiler)),
+      force_recompile_(force_recompile) {}
+
+std::vector<std::string> ModuleCompiler::CompileArgv(const fs::path& iree_compile,
+                                                     const fs::path& mlir, const fs::path& out_dir,
+                                                     const std::vector<std::string>& flags) {
+  std::vector<std::string> argv = {iree_compile.string(), mlir.string(), "-o",
+                                   (out_dir / kVmfbName).string()};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  // Last, so they win over any statistics flags the module JSON carries.
+  argv.push_back("--iree-scheduling-dump-statistics-file=" + (out_dir / kStatsName).string());
+  argv.push_back("--iree-scheduling-dump-statistics-format=json");
+  return argv;
+}
+
+const CompiledModule& ModuleCompiler::Compile(const ModuleDefinition& module,
+                                              std::optional<double> timeout_s) {
+  auto it = compiled_.find(module.name);
+  if (it != compiled_.end()) return it->second;
+  return compiled_[module.name] = CompileUncached(module, timeout_s);
+}
+
+CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
+                                               std::optional<double> timeout_s) {
+  CompiledModule result;
+  std::string error;
+  std::optional<fs::path> mlir = ResolveLocalSource(module.mlir, external_file_directory_, &error);
+  if (!mlir) {
+    result.error = fmt::format("module \"{}\" ({}): mlir: {}", module.name,
+                               module.json_path.string(), error);
+    return result;
+  }
+
+  Hasher hasher;
+  hasher.Add("format", kCacheFormat);
+  hasher.Add("compiler", compiler_.version);
+  if (std::string hash_error = hasher.AddFile("mlir", *mlir); !hash_error.empty()) {
+    result.error = hash_error;
+    return result;
+  }
+  for (const std::string& flag : module.compiler_flags) hasher.Add("flag", flag);
+  result.key = hasher.HexDigest();
+
+  const fs::path entry =
+      artifact_directory_ / "modules" / SafeFileName(module.name) / result.key.substr(0, 16);
+  result.vmfb = entry / kVmfbName;
+  result.stats_json = entry / kStatsName;
+  result.log = entry / kLogName;
+  result.repro = {external_file_directory_,
+                  CompileArgv(compiler_.iree_compile, *mlir, entry, module.compiler_flags)};
+  if (!force_recompile_ && IsComplete(entry)) {
+    result.ok = true;
+    result.from_cache = true;
+    return result;
+  }
+
+  std::error_code ec;
+  const fs::path staging = TempPathFor(entry);
+  fs::create_directories(staging, ec);
+  if (ec) {
+    result.error = fmt::format("cannot create {}: {}", staging.string(), ec.message());
+    return result;
+  }
+  ProcessSpec spec{CompileArgv(compiler_.iree_compile, *mlir, staging, module.compiler_flags),
+                   external_file_directory_, staging / kLogName, {}, timeout_s};
+  ProcessResult process = RunProcess(spec);
+  result.seconds = process.elapsed_s;
+  if (!process.Succeeded() || !IsComplete(staging)) {
+    // Keep the log where the user can read it, under a name no run takes for a module.
+    const fs::path failed = entry.string() + ".failed";
+    PublishDirectory(staging, failed);
+    result.log = failed / kLogName;
+    result.output_tail = TailOfFile(result.log);
+    result.error =
+        process.Succeeded()
+            ? fmt::format("iree-compile succeeded but wrote no statistics file {}", kStatsName)
+            : fmt::format("iree-compile failed ({}) for module \"{}\"", process.Describe(),
+                          module.name);
+    return result;
+  }
+  if (std::string publish_error = PublishDirectory(staging, entry); !publish_error.empty()) {
+    result.error = publish_error;
+    fs::remove_all(staging, ec);
+    return result;
+  }
+  result.ok = true;
+  return result;
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,76 @@
+#include "checks/judgement.h"
+
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "artifacts/atomic_file.h"
+
+namespace iree_suite {
+
+std::optional<double> BenchmarkThresholdMs(const TestDefinition& test) {
+  if (!test.golden_time_ms) return std::nullopt;
+  return *test.golden_time_ms * test.tolerance_factor;
+}
+
+Verdict JudgeBenchmark(const TestDefinition& test, double measured_ms) {
+  std::optional<double> threshold = BenchmarkThresholdMs(test);
+  if (!threshold || measured_ms <= *threshold) return {};
+  return {false,
+          fmt::format("benchmark too slow: measured {:.3f} ms (minimum real_time) > threshold "
+                      "{:.3f} ms = golden_time_ms {:.3f} x tolerance_factor {:g}",
+                      measured_ms, *threshold, *test.golden_time_ms, test.tolerance_factor)};
+}
+
+Verdict JudgeCompstat(const TestDefinition& test, std::optional<int64_t> dispatch_count,
+                      int64_t binary_size) {
+  Verdict verdict;
+  auto fail = [&](const std::string& line) {
+    verdict.passed = false;
+    verdict.reason += (verdict.reason.empty() ? "" : "\n") + line;
+  };
+  if (test.golden_dispatch_count) {
+    if (!dispatch_count) {
+      fail("dispatch count missing from the compile statistics");
+    } else if (*dispatch_count > *test.golden_dispatch_count) {
+      fail(fmt::format("dispatch count {} > golden_dispatch_count {} (+{})", *dispatch_count,
+                       *test.golden_dispatch_count, *dispatch_count - *test.golden_dispatch_count));
+    }
+  }
+  if (test.golden_binary_size && binary_size > *test.golden_binary_size) {
+    fail(fmt::format("binary size {} bytes > golden_binary_size {} bytes (+{})", binary_size,
+                     *test.golden_binary_size, binary_size - *test.golden_binary_size));
+  }
+  return verdict;
+}
+
+std::optional<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json,
+                                         std::string* error) {
+  std::string text;
+  if (!ReadSmallFile(stats_json, &text, error)) return std::nullopt;
+  nlohmann::json stats = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (stats.is_discarded()) {
+    *error = fmt::format("{}: not valid JSON", stats_json.string());
+    return std::nullopt;
+  }
+  const nlohmann::json::json_pointer pointer("/stream-aggregate/execution/dispatch-count");
+  if (!stats.contains(pointer) || !stats[pointer].is_number_integer()) {
+    *error = fmt::format("{}: no integer at stream-aggregate.execution.dispatch-count",
+                         stats_json.string());
+    return std::nullopt;
+  }
+  return stats[pointer].get<int64_t>();
+}
+
+std::string ExtractMismatchLines(const std::string& output) {
+  std::istringstream lines(output);
+  std::string line;
+  std::string found;
+  while (std::getline(lines, line)) {
+    if (line.find("[FAILED]") != std::string::npos) found += (found.empty() ? "" : "\n") + line;
+  }
+  return found;
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,175 @@
+// iree-suite: definitions -> plan -> artifacts -> checks -> reports.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cli/options.h"
+#include "exec/iree_tools.h"
+#include "report/console.h"
+#include "report/job_summary.h"
+#include "report/junit_xml.h"
+#include "runner/suite_runner.h"
+#include "suite/marker_expression.h"
+#include "suite/suite_loader.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<MarkerExpression> ParseExpression(const std::string& flag, const std::string& text) {
+  std::string error;
+  std::optional<MarkerExpression> expression = MarkerExpression::Parse(text, &error);
+  if (!expression) {
+    fmt::print(stderr, "iree-suite: error: Wrong expression passed to '{}': {}: {}\n", flag, text,
+               error);
+  }
+  return expression;
+}
+
+fs::path SelfExecutable() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec);
+}
+
+// Finds the tools the selected tests need; prints one line per missing tool.
+std::optional<ToolSet> LocateTools(const CliOptions& options,
+                                   const std::vector<const TestDefinition*>& tests,
+                                   std::vector<ToolDescription>* described) {
+  ToolSearch search;
+  search.tools_dir = options.iree_tools_dir;
+  if (const char* path = std::getenv("PATH")) search.path_env = path;
+  search.fallback_dirs = DefaultFallbackDirs(SelfExecutable());
+  bool need_run = false;
+  bool need_benchmark = false;
+  for (const TestDefinition* test : tests) {
+    need_run |= test->kind == TestKind::kQuality;
+    need_benchmark |= test->kind == TestKind::kBenchmark;
+  }
+  ToolSet tools;
+  bool ok = true;
+  auto find = [&](const char* name, fs::path* where) {
+    std::string error;
+    std::optional<fs::path> path = FindTool(name, search, &error);
+    if (!path) {
+      fmt::print(stderr, "iree-suite: error: {}\n", error);
+      ok = false;
+      return;
+    }
+    *where = *path;
+    described->push_back({name, path->string(), ToolVersion(*path)});
+  };
+  find("iree-compile", &tools.compiler.iree_compile);
+  if (need_run) find("iree-run-module", &tools.run_module);
+  if (need_benchmark) find("iree-benchmark-module", &tools.benchmark_module);
+  if (!ok) return std::nullopt;
+  tools.compiler.version = described->front().version + " " + described->front().path;
+  return tools;
+}
+
+int Main(int argc, char** argv) {
+  auto start = std::chrono::steady_clock::now();
+  CliOptions options;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
+
+  for (const auto& [flag, dir] : {std::pair{"--test-file-directory", options.test_file_directory},
+                                  {"--module-directory", options.module_directory},
+                                  {"--external-file-directory", options.external_file_directory}}) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      fmt::print(stderr, "iree-suite: error: {}: {} is not a directory\n", flag, dir.string());
+      return kExitUsageError;
+    }
+  }
+  std::optional<MarkerExpression> markers = ParseExpression("-m", options.marker_expression);
+  std::optional<MarkerExpression> keywords = ParseExpression("-k", options.keyword_expression);
+  if (!markers || !keywords) return kExitUsageError;
+
+  bool log_commands = options.log_cli_level == "DEBUG" || options.log_cli_level == "INFO" ||
+                      options.log_cli_level == "debug" || options.log_cli_level == "info";
+  ConsoleReporter console(stdout, options.verbosity, log_commands);
+
+  LoadedSuite suite = LoadSuite({fs::absolute(options.test_file_directory),
+                                 fs::absolute(options.module_directory), options.paths});
+  std::vector<const TestDefinition*> selected;
+  for (const TestDefinition& test : suite.tests) {
+    if (markers->MatchesMarkers(test.markers) &&
+        keywords->MatchesKeywords(test.id, test.markers)) {
+      selected.push_back(&test);
+    }
+  }
+  const size_t deselected = suite.tests.size() - selected.size();
+
+  if (options.collect_only) {
+    console.CollectOnly(selected);
+    console.CollectionErrors(suite.errors);
+    console.Line(fmt::format("{} selected, {} deselected, {} collection errors", selected.size(),
+                             deselected, suite.errors.size()));
+    if (!suite.errors.empty()) return kExitInterrupted;
+    return selected.empty() ? kExitNoTestsCollected : kExitOk;
+  }
+
+  std::vector<ToolDescription> tools_described;
+  std::optional<ToolSet> tools;
+  if (!selected.empty()) {
+    tools = LocateTools(options, selected, &tools_described);
+    if (!tools) return kExitUsageError;
+  }
+  console.Header(tools_described);
+  console.Collected(selected.size(), deselected, suite.errors);
+  console.CollectionErrors(suite.errors);
+
+  std::vector<TestResult> results;
+  if (tools) {
+    RunnerConfig config{fs::absolute(options.external_file_directory),
+                        fs::absolute(options.artifact_directory), options.force_recompile,
+                        options.timeout_s, options.max_failures};
+    SuiteRunner runner(suite.modules, *tools, config);
+    results = runner.Run(selected, &console);
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (std::string error =
+          WriteJobSummary(options.job_summary_path, options.marker_expression, results);
+      !error.empty()) {
+    fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
+    exit_code = kExitInternalError;
+  }
+  if (options.junit_xml) {
+    if (std::string error = WriteJUnitXml(*options.junit_xml, results, seconds); !error.empty()) {
+      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.junit_xml->string(),
+                 error);
+      exit_code = kExitInternalError;
+    }
+  }
+  console.Finish(results, options.marker_expression, deselected, suite.errors.size(), seconds,
+                 options.durations);
+  if (exit_code != kExitOk) return exit_code;
+  if (!suite.errors.empty()) return kExitInterrupted;
+  for (const TestResult& result : results) {
+    if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) {
+      return kExitTestsFailed;
+    }
+  }
+  return selected.empty() ? kExitNoTestsCollected : kExitOk;
+}
+
+}  // namespace
+}  // namespace iree_suite
+
+int main(int argc, char** argv) {
+  try {
+    return iree_suite::Main(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "iree-suite: internal error: {}\n", e.what());
+    return iree_suite::kExitInternalError;
+  }
+}

@@ -1,0 +1,129 @@
+#include "cli/options.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "exec/iree_tools.h"
+
+namespace iree_suite {
+
+bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code) {
+  CLI::App app{
+      "iree-suite: runs IREE model test suites (quality, benchmark, compstat) from JSON test "
+      "definitions, as the pytest-iree plugin does.\n"
+      "Exit codes (pytest's): 0 all passed, 1 tests failed, 2 interrupted or collection errors, "
+      "3 internal error, 4 usage error, 5 no tests collected.",
+      "iree-suite"};
+  app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
+  app.get_formatter()->column_width(40);
+
+  const char* suite = "Suite (as pytest-iree)";
+  app.add_option("--test-file-directory", options->test_file_directory,
+                 "Directory searched recursively for test JSON files")
+      ->required()
+      ->group(suite);
+  app.add_option("--module-directory", options->module_directory,
+                 "Directory that module names are relative to (<dir>/<module>.json)")
+      ->required()
+      ->group(suite);
+  app.add_option("--external-file-directory", options->external_file_directory,
+                 "Directory that MLIR, weight and data paths are relative to; the working "
+                 "directory of every IREE tool")
+      ->required()
+      ->group(suite);
+  app.add_option("--artifact-directory", options->artifact_directory,
+                 "Where compiled modules, downloads and logs are kept")
+      ->capture_default_str()
+      ->group(suite);
+  app.add_option("--job-summary-path", options->job_summary_path,
+                 "Directory for job_summary.md and job_summary.json")
+      ->capture_default_str()
+      ->group(suite);
+  app.add_flag("--force-recompile", options->force_recompile,
+               "Compile every module anew, ignoring and refreshing the module cache")
+      ->group(suite);
+  app.add_flag("--cache-modules", options->cache_modules,
+               "Accepted for compatibility; modules are always cached by content (MLIR bytes, "
+               "flags, compiler identity)")
+      ->group(suite);
+  app.add_option("--iree-tools-dir", options->iree_tools_dir,
+                 std::string("Directory holding iree-compile, iree-run-module, "
+                             "iree-benchmark-module (default: $") +
+                     kToolsDirEnv + ", else PATH, else the project's .venv/bin)")
+      ->group(suite);
+
+  const char* selection = "Selection and output (as pytest)";
+  app.add_option("paths", options->paths,
+                 "Test JSON files or directories: collect only these (default: all)")
+      ->group(selection);
+  app.add_option("-m", options->marker_expression,
+                 "Select tests by marker expression, e.g. \"cpu and not benchmark\"; markers "
+                 "are the test's \"markers\" plus its type")
+      ->group(selection);
+  app.add_option("-k", options->keyword_expression,
+                 "Select tests whose id contains a substring (case-insensitive), with and/or/not")
+      ->group(selection);
+  app.add_flag("--collect-only,--co", options->collect_only,
+               "List the selected test ids with their markers; run nothing")
+      ->group(selection);
+  app.add_flag("-v,--verbose", [options](int64_t count) { options->verbosity += int(count); },
+               "One line per test (repeatable)")
+      ->group(selection);
+  app.add_flag("-q,--quiet", [options](int64_t count) { options->verbosity -= int(count); },
+               "Less output (repeatable)")
+      ->group(selection);
+  app.add_flag_callback("-x,--exitfirst", [options] { options->max_failures = 1; },
+                        "Stop after the first failed test")
+      ->group(selection);
+  app.add_option("--maxfail", options->max_failures, "Stop after N failed tests")
+      ->group(selection);
+  app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
+      ->group(selection);
+  app.add_option("--durations", options->durations,
+                 "Show the N slowest tests (0: all)")
+      ->group(selection);
+  app.add_option("--timeout", options->timeout_s,
+                 "Per-test time limit in seconds; the tool's process group is killed")
+      ->group(selection);
+  app.add_option("--log-cli-level", options->log_cli_level,
+                 "DEBUG or INFO also print every tool command as it starts")
+      ->group(selection);
+
+  // pytest flags that have no meaning here: accepted so CI scripts run unchanged.
+  const char* ignored = "Accepted and ignored (pytest compatibility)";
+  std::string ignored_value;
+  std::vector<std::string> ignored_values;
+  app.add_option("-r", ignored_value, "Extra summary characters (-rpFe)")->group(ignored);
+  app.add_option("-o,--override-ini", ignored_values, "ini overrides, e.g. -o log_cli=True")
+      ->group(ignored);
+  app.add_option("--capture", ignored_value, "Output capturing mode")->group(ignored);
+  bool ignored_flag = false;
+  app.add_flag("-s", ignored_flag, "Same as --capture=no")->group(ignored);
+  app.add_option("-p", ignored_values, "Plugins to load")->group(ignored);
+  app.add_option("--color", ignored_value, "Color mode (NO_COLOR is honoured)")->group(ignored);
+  app.add_option("--tb", ignored_value, "Traceback style")->group(ignored);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    *exit_code = app.exit(e);
+    return false;
+  } catch (const CLI::CallForVersion& e) {
+    *exit_code = app.exit(e);
+    return false;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "iree-suite: error: " << e.what() << "\n(run iree-suite --help for usage)\n";
+    *exit_code = kExitUsageError;
+    return false;
+  }
+  if (!options->iree_tools_dir) {
+    if (const char* env = std::getenv(kToolsDirEnv); env != nullptr && *env != '\0') {
+      options->iree_tools_dir = env;
+    }
+  }
+  return true;
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,48 @@
+// The command line: the reference plugin's flags, pytest's familiar ones, and
+// iree-suite's own.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iree_suite {
+
+// pytest's exit codes, which CI scripts already test for.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitTestsFailed = 1,
+  kExitInterrupted = 2,  // also: collection errors happened
+  kExitInternalError = 3,
+  kExitUsageError = 4,
+  kExitNoTestsCollected = 5,
+};
+
+struct CliOptions {
+  std::filesystem::path test_file_directory;
+  std::filesystem::path module_directory;
+  std::filesystem::path external_file_directory;
+  std::filesystem::path artifact_directory = "artifacts";
+  std::filesystem::path job_summary_path = "./";
+  bool force_recompile = false;
+  bool cache_modules = false;  // accepted for compatibility: caching is content-addressed
+  std::string log_cli_level;
+  std::string marker_expression;
+  std::string keyword_expression;
+  bool collect_only = false;
+  int verbosity = 0;  // -v adds one, -q takes one away
+  size_t max_failures = 0;
+  std::optional<std::filesystem::path> junit_xml;
+  std::optional<int> durations;
+  std::optional<double> timeout_s;
+  std::optional<std::filesystem::path> iree_tools_dir;
+  std::vector<std::filesystem::path> paths;  // positional: restrict collection
+};
+
+// Parses argv. On --help/--version prints and returns kExitOk in *exit_code;
+// on a usage error prints the message and returns kExitUsageError. Returns
+// true when the run should proceed.
+bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code);
+
+}  // namespace iree_suite

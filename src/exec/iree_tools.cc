@@ -1,0 +1,118 @@
+#include "exec/iree_tools.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "exec/subprocess.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsExecutableFile(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
+}
+
+std::string Trim(std::string text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
+}
+
+// VERSION = "x" from a version.py that IREE's Python packages ship.
+std::optional<std::string> ReadPackageVersion(const fs::path& version_py) {
+  std::ifstream in(version_py);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VERSION", 0) != 0) continue;
+    size_t open = line.find('"');
+    size_t close = line.rfind('"');
+    if (open != std::string::npos && close > open) return line.substr(open + 1, close - open - 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<fs::path> FindTool(const std::string& name, const ToolSearch& search,
+                                 std::string* error) {
+  std::vector<fs::path> dirs;
+  if (search.tools_dir) {
+    dirs.push_back(*search.tools_dir);
+  } else {
+    std::stringstream path_list(search.path_env);
+    std::string dir;
+    while (std::getline(path_list, dir, ':')) {
+      if (!dir.empty()) dirs.push_back(dir);
+    }
+    dirs.insert(dirs.end(), search.fallback_dirs.begin(), search.fallback_dirs.end());
+  }
+  for (const fs::path& dir : dirs) {
+    fs::path candidate = dir / name;
+    if (IsExecutableFile(candidate)) return fs::absolute(candidate);
+  }
+  const char* package =
+      name == "iree-compile" ? "iree-base-compiler" : "iree-base-runtime";
+  *error = fmt::format(
+      "cannot find the IREE tool '{}' ({}); install it with `make setup` or `pip install {}`, or "
+      "point --iree-tools-dir / ${} at the directory that holds it",
+      name,
+      search.tools_dir ? fmt::format("not in {}", search.tools_dir->string())
+                       : "not on PATH nor in the project venv",
+      package, kToolsDirEnv);
+  return std::nullopt;
+}
+
+std::vector<fs::path> DefaultFallbackDirs(const fs::path& self_exe) {
+  std::vector<fs::path> dirs;
+#ifdef IREE_SUITE_SOURCE_DIR
+  dirs.push_back(fs::path(IREE_SUITE_SOURCE_DIR) / ".venv" / "bin");
+#endif
+  if (!self_exe.empty()) {
+    dirs.push_back(self_exe.parent_path() / ".." / ".venv" / "bin");
+    dirs.push_back(self_exe.parent_path() / ".venv" / "bin");
+  }
+  return dirs;
+}
+
+std::string ToolVersion(const fs::path& tool) {
+  if (tool.filename() == "iree-compile") {
+    fs::path out = fs::temp_directory_path() / fmt::format("iree-suite-version.{}", getpid());
+    ProcessResult result = RunProcess({{tool.string(), "--version"}, {}, out, {}, 60.0});
+    std::ifstream in(out);
+    std::string line;
+    std::string version = "unknown";
+    while (std::getline(in, line)) {
+      if (size_t at = line.find("compiler version "); at != std::string::npos) {
+        version = Trim(line.substr(at + 17));
+        break;
+      }
+    }
+    std::error_code ec;
+    fs::remove(out, ec);
+    return result.Succeeded() ? version : "unknown";
+  }
+  // Runtime tools have no --version. A pip-installed tool is a Python wrapper
+  // in <venv>/bin; the package beside it records its version.
+  std::error_code ec;
+  fs::path prefix = tool.parent_path().parent_path();
+  for (const fs::path& candidate : {tool.parent_path() / "version.py"}) {
+    if (auto version = ReadPackageVersion(candidate)) return *version;
+  }
+  fs::path lib = prefix / "lib";
+  if (fs::is_directory(lib, ec)) {
+    for (const auto& python : fs::directory_iterator(lib, ec)) {
+      fs::path version_py = python.path() / "site-packages" / "iree" / "_runtime_libs" / "version.py";
+      if (auto version = ReadPackageVersion(version_py)) return *version;
+    }
+  }
+  return "unknown";
+}
+
+}  // namespace iree_suite

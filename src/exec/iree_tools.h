@@ -1,0 +1,35 @@
+// Finds the IREE tools the runner drives and says which versions they are.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iree_suite {
+
+// Environment variable naming a directory that holds the IREE tools; same
+// meaning as --iree-tools-dir, which takes precedence.
+inline constexpr const char* kToolsDirEnv = "IREE_SUITE_TOOLS_DIR";
+
+struct ToolSearch {
+  std::optional<std::filesystem::path> tools_dir;  // --iree-tools-dir, else $IREE_SUITE_TOOLS_DIR
+  std::string path_env;                            // $PATH
+  std::vector<std::filesystem::path> fallback_dirs;  // e.g. the project venv's bin/
+};
+
+// Where to look, in order: tools_dir alone when given; else PATH, then the
+// fallbacks. Returns nullopt and an actionable one-line *error when missing.
+std::optional<std::filesystem::path> FindTool(const std::string& name, const ToolSearch& search,
+                                              std::string* error);
+
+// Fallback directories for this build: the project venv next to the source
+// tree and next to the binary.
+std::vector<std::filesystem::path> DefaultFallbackDirs(const std::filesystem::path& self_exe);
+
+// A short version string: "3.13.0rc20261016 @ 89ece87..." for iree-compile
+// (from --version); for runtime tools (which have no --version) the version
+// of the Python package that ships them when found, else "unknown".
+std::string ToolVersion(const std::filesystem::path& tool);
+
+}  // namespace iree_suite

@@ -1,0 +1,38 @@
+// Runs a tool from an argv vector (never through a shell), in its own process
+// group, with stdin from /dev/null and stdout/stderr sent to files.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iree_suite {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0] is the executable path
+  std::filesystem::path cwd;
+  std::filesystem::path stdout_path;
+  std::filesystem::path stderr_path;  // empty: stderr goes to stdout_path too
+  std::optional<double> timeout_s;    // whole process group killed when exceeded
+};
+
+struct ProcessResult {
+  std::string spawn_error;  // non-empty when the process could not be started
+  int exit_code = -1;       // valid when exited normally
+  int term_signal = 0;      // non-zero when killed by a signal
+  bool timed_out = false;
+  double elapsed_s = 0;
+
+  bool Succeeded() const { return spawn_error.empty() && term_signal == 0 && exit_code == 0; }
+  // "exit status 1", "killed by signal 11 (Segmentation fault)", "timed out after 3.0 s", ...
+  std::string Describe() const;
+};
+
+ProcessResult RunProcess(const ProcessSpec& spec);
+
+// The last `max_lines` lines (at most `max_bytes`) of a log file, for failure messages.
+std::string TailOfFile(const std::filesystem::path& path, size_t max_lines = 30,
+                       size_t max_bytes = 8192);
+
+}  // namespace iree_suite

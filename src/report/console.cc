@@ -1,0 +1,209 @@
+#include "report/console.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "report/job_summary.h"
+
+namespace iree_suite {
+namespace {
+
+constexpr size_t kWidth = 80;
+
+const char* Verb(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPassed:
+      return "PASSED";
+    case Outcome::kFailed:
+      return "FAILED";
+    case Outcome::kError:
+      return "ERROR";
+    case Outcome::kSkipped:
+      return "SKIPPED";
+  }
+  return "?";
+}
+
+const char* Mark(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPassed:
+      return ".";
+    case Outcome::kFailed:
+      return "F";
+    case Outcome::kError:
+      return "E";
+    case Outcome::kSkipped:
+      return "s";
+  }
+  return "?";
+}
+
+std::string Plural(size_t count, const char* word, const char* plural) {
+  return fmt::format("{} {}", count, count == 1 ? word : plural);
+}
+
+std::string Measurements(const TestResult& result) {
+  if (result.current_time_ms) {
+    return result.threshold_ms
+               ? fmt::format(" {:.3f} ms (threshold {:.3f} ms)", *result.current_time_ms,
+                             *result.threshold_ms)
+               : fmt::format(" {:.3f} ms (no golden)", *result.current_time_ms);
+  }
+  if (result.binary_size) {
+    return fmt::format(" {} dispatches, {} bytes",
+                       result.dispatch_count ? std::to_string(*result.dispatch_count) : "N/A",
+                       *result.binary_size);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselected,
+                          size_t collection_errors) {
+  size_t counts[4] = {0, 0, 0, 0};
+  for (const TestResult& result : results) ++counts[static_cast<int>(result.outcome)];
+  std::vector<std::string> parts;
+  if (counts[static_cast<int>(Outcome::kFailed)]) {
+    parts.push_back(fmt::format("{} failed", counts[static_cast<int>(Outcome::kFailed)]));
+  }
+  if (counts[static_cast<int>(Outcome::kPassed)]) {
+    parts.push_back(fmt::format("{} passed", counts[static_cast<int>(Outcome::kPassed)]));
+  }
+  if (counts[static_cast<int>(Outcome::kSkipped)]) {
+    parts.push_back(fmt::format("{} skipped", counts[static_cast<int>(Outcome::kSkipped)]));
+  }
+  if (deselected) parts.push_back(fmt::format("{} deselected", deselected));
+  size_t errors = counts[static_cast<int>(Outcome::kError)] + collection_errors;
+  if (errors) parts.push_back(Plural(errors, "error", "errors"));
+  if (parts.empty()) return "no tests ran";
+  std::string joined;
+  for (const std::string& part : parts) joined += (joined.empty() ? "" : ", ") + part;
+  return joined;
+}
+
+ConsoleReporter::ConsoleReporter(FILE* out, int verbosity, bool log_commands)
+    : out_(out), verbosity_(verbosity), log_commands_(log_commands) {}
+
+void ConsoleReporter::Line(const std::string& text) {
+  fmt::print(out_, "{}\n", text);
+  fflush(out_);
+}
+
+void ConsoleReporter::Rule(const std::string& title, char fill) {
+  std::string middle = title.empty() ? "" : " " + title + " ";
+  size_t side = middle.size() >= kWidth ? 0 : (kWidth - middle.size()) / 2;
+  Line(std::string(side, fill) + middle + std::string(side, fill));
+}
+
+void ConsoleReporter::Header(const std::vector<ToolDescription>& tools) {
+  if (verbosity_ < 0) return;
+  Rule(fmt::format("iree-suite {} session starts", IREE_SUITE_VERSION), '=');
+  for (const ToolDescription& tool : tools) {
+    Line(fmt::format("{}: {} ({})", tool.name, tool.path, tool.version));
+  }
+}
+
+void ConsoleReporter::Collected(size_t selected, size_t deselected,
+                                const std::vector<Diagnostic>& errors) {
+  total_ = selected;
+  if (verbosity_ < -1) return;
+  std::string line = fmt::format("collected {}", Plural(selected + deselected, "test", "tests"));
+  if (deselected) line += fmt::format(" / {} deselected / {} selected", deselected, selected);
+  if (!errors.empty()) line += fmt::format(" / {}", Plural(errors.size(), "error", "errors"));
+  Line(line);
+}
+
+void ConsoleReporter::CollectionErrors(const std::vector<Diagnostic>& errors) {
+  if (errors.empty()) return;
+  Rule("ERRORS", '=');
+  for (const Diagnostic& error : errors) Line("ERROR collecting " + error.ToString());
+}
+
+void ConsoleReporter::CollectOnly(const std::vector<const TestDefinition*>& tests) {
+  for (const TestDefinition* test : tests) {
+    std::string markers;
+    for (const std::string& marker : test->markers) markers += (markers.empty() ? "" : ", ") + marker;
+    Line(fmt::format("{}  [{}]", test->id, markers));
+  }
+}
+
+void ConsoleReporter::OnTestStarted(const TestDefinition& test) {
+  if (log_commands_) Line(fmt::format("starting {}", test.id));
+}
+
+void ConsoleReporter::OnTestFinished(const TestResult& result) {
+  ++finished_;
+  if (log_commands_) {
+    for (const Repro& repro : result.repros) Line("  $ " + repro.ToShellLine());
+  }
+  int percent = total_ == 0 ? 100 : static_cast<int>(100 * finished_ / total_);
+  if (verbosity_ >= 0) {
+    Line(fmt::format("{} {} [{:3d}%] ({:.2f}s){}", result.test->id, Verb(result.outcome), percent,
+                     result.duration_s, Measurements(result)));
+  } else if (verbosity_ == -1) {
+    fmt::print(out_, "{}", Mark(result.outcome));
+    if (finished_ == total_) fmt::print(out_, "\n");
+    fflush(out_);
+  }
+}
+
+void ConsoleReporter::Finish(const std::vector<TestResult>& results,
+                             const std::string& marker_expression, size_t deselected,
+                             size_t collection_errors, double seconds,
+                             std::optional<int> durations) {
+  bool any_failed = std::any_of(results.begin(), results.end(), [](const TestResult& r) {
+    return r.outcome == Outcome::kFailed || r.outcome == Outcome::kError;
+  });
+  if (any_failed) Rule("FAILURES", '=');
+  for (const TestResult& result : results) {
+    if (result.outcome != Outcome::kFailed && result.outcome != Outcome::kError) continue;
+    Rule(result.test->id, '_');
+    Line(result.reason);
+    if (!result.output_tail.empty()) {
+      Line("--- tool output (last lines) ---");
+      Line(result.output_tail);
+    }
+    if (!result.repros.empty()) {
+      Line("--- reproduce ---");
+      for (const Repro& repro : result.repros) Line(repro.ToShellLine());
+    }
+    if (!result.logs.empty()) {
+      Line("--- logs ---");
+      for (const auto& log : result.logs) Line(log.string());
+    }
+  }
+  if (verbosity_ >= 0 && !results.empty()) {
+    Rule("results", '-');
+    fmt::print(out_, "{}", RenderJobSummaryMarkdown(marker_expression, BuildSummaryTables(results)));
+  }
+  if (durations) {
+    std::vector<const TestResult*> by_time;
+    for (const TestResult& result : results) by_time.push_back(&result);
+    std::stable_sort(by_time.begin(), by_time.end(), [](const TestResult* a, const TestResult* b) {
+      return a->duration_s > b->duration_s;
+    });
+    if (*durations > 0 && by_time.size() > static_cast<size_t>(*durations)) {
+      by_time.resize(static_cast<size_t>(*durations));
+    }
+    Rule(*durations > 0 ? fmt::format("slowest {} durations", *durations) : "slowest durations",
+         '=');
+    for (const TestResult* result : by_time) {
+      Line(fmt::format("{:.2f}s {}", result->duration_s, result->test->id));
+    }
+  }
+  if (any_failed || collection_errors) {
+    Rule("short test summary info", '=');
+    for (const TestResult& result : results) {
+      if (result.outcome != Outcome::kFailed && result.outcome != Outcome::kError) continue;
+      std::string first = result.reason.substr(0, result.reason.find('\n'));
+      Line(fmt::format("{} {} - {}", Verb(result.outcome), result.test->id, first));
+    }
+  }
+  Rule(fmt::format("{} in {:.2f}s", SummaryCounts(results, deselected, collection_errors),
+                   seconds),
+       '=');
+}
+
+}  // namespace iree_suite

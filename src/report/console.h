@@ -1,0 +1,55 @@
+// pytest-like console output: header, per-test progress, failures with the
+// command to rerun, the result table and the closing summary line.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "checks/test_result.h"
+#include "runner/suite_runner.h"
+#include "suite/test_definition.h"
+
+namespace iree_suite {
+
+struct ToolDescription {
+  std::string name;
+  std::string path;
+  std::string version;
+};
+
+class ConsoleReporter : public TestObserver {
+ public:
+  ConsoleReporter(FILE* out, int verbosity, bool log_commands);
+
+  void Header(const std::vector<ToolDescription>& tools);
+  void Collected(size_t selected, size_t deselected, const std::vector<Diagnostic>& errors);
+  void CollectOnly(const std::vector<const TestDefinition*>& tests);
+  void CollectionErrors(const std::vector<Diagnostic>& errors);
+
+  void OnTestStarted(const TestDefinition& test) override;
+  void OnTestFinished(const TestResult& result) override;
+
+  // Failures in detail, the job-summary tables, the short summary and the
+  // closing "N failed, N passed ... in Xs" line.
+  void Finish(const std::vector<TestResult>& results, const std::string& marker_expression,
+              size_t deselected, size_t collection_errors, double seconds,
+              std::optional<int> durations);
+
+  void Line(const std::string& text);
+
+ private:
+  void Rule(const std::string& title, char fill);
+
+  FILE* out_;
+  int verbosity_;
+  bool log_commands_;
+  size_t total_ = 0;
+  size_t finished_ = 0;
+};
+
+// "1 failed, 5 passed, 2 deselected, 1 error" (pytest's order and wording).
+std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselected,
+                          size_t collection_errors);
+
+}  // namespace iree_suite

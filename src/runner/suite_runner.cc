@@ -1,0 +1,188 @@
+#include "runner/suite_runner.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "artifacts/atomic_file.h"
+#include "artifacts/local_source.h"
+#include "checks/benchmark_json.h"
+#include "checks/judgement.h"
+#include "exec/subprocess.h"
+#include "runner/run_arguments.h"
+
+namespace iree_suite {
+namespace fs = std::filesystem;
+
+SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules, ToolSet tools,
+                         RunnerConfig config)
+    : modules_(modules),
+      tools_(std::move(tools)),
+      config_(std::move(config)),
+      compiler_(config_.artifact_directory, config_.external_file_directory, tools_.compiler,
+                config_.force_recompile) {}
+
+std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
+                                         TestObserver* observer) {
+  std::vector<TestResult> results;
+  size_t failures = 0;
+  for (const TestDefinition* test : tests) {
+    if (observer) observer->OnTestStarted(*test);
+    results.push_back(RunOne(*test));
+    if (observer) observer->OnTestFinished(results.back());
+    Outcome outcome = results.back().outcome;
+    if (outcome == Outcome::kFailed || outcome == Outcome::kError) ++failures;
+    if (config_.max_failures != 0 && failures >= config_.max_failures) break;
+  }
+  return results;
+}
+
+fs::path SuiteRunner::LogDirectory(const TestDefinition& test) const {
+  return config_.artifact_directory / "logs" / SafeFileName(test.id);
+}
+
+TestResult SuiteRunner::RunOne(const TestDefinition& test) {
+  TestResult result;
+  result.test = &test;
+  auto start = std::chrono::steady_clock::now();
+  auto remaining = [&]() -> std::optional<double> {
+    if (!config_.timeout_s) return std::nullopt;
+    double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::max(0.001, *config_.timeout_s - spent);
+  };
+
+  std::vector<const CompiledModule*> compiled;
+  for (const std::string& name : test.modules) {
+    const CompiledModule& module = compiler_.Compile(modules_.at(name), remaining());
+    if (!module.ok) {
+      result.outcome = Outcome::kFailed;
+      result.reason = module.error;
+      result.output_tail = module.output_tail;
+      result.repros.push_back(module.repro);
+      if (!module.log.empty()) result.logs.push_back(module.log);
+      break;
+    }
+    compiled.push_back(&module);
+  }
+  if (compiled.size() == test.modules.size()) {
+    if (test.kind == TestKind::kCompstat) {
+      RunCompstat(test, *compiled.front(), &result);
+    } else {
+      RunModules(test, compiled, remaining(), &result);
+    }
+  }
+  result.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& module,
+                              TestResult* result) {
+  result->repros.push_back(module.repro);
+  result->logs.push_back(module.log);
+  std::string error;
+  result->dispatch_count = ReadDispatchCount(module.stats_json, &error);
+  std::error_code ec;
+  uintmax_t size = fs::file_size(module.vmfb, ec);
+  if (ec) {
+    result->outcome = Outcome::kError;
+    result->reason = fmt::format("cannot read the size of {}: {}", module.vmfb.string(),
+                                 ec.message());
+    return;
+  }
+  result->binary_size = static_cast<int64_t>(size);
+  if (!result->dispatch_count && test.golden_dispatch_count) {
+    result->outcome = Outcome::kError;
+    result->reason = error;
+    return;
+  }
+  Verdict verdict = JudgeCompstat(test, result->dispatch_count, *result->binary_size);
+  result->outcome = verdict.passed ? Outcome::kPassed : Outcome::kFailed;
+  result->reason = verdict.reason;
+}
+
+void SuiteRunner::RunModules(const TestDefinition& test,
+                             const std::vector<const CompiledModule*>& modules,
+                             std::optional<double> timeout_s, TestResult* result) {
+  SourceResolver resolve = [&](const std::string& url, std::string* error) {
+    return ResolveLocalSource(url, config_.external_file_directory, error);
+  };
+  std::vector<ScopedParameters> weights;
+  for (size_t i = 0; i < test.weights.size(); ++i) {
+    const WeightSpec& weight = test.weights[i];
+    std::string error;
+    std::optional<fs::path> path;
+    if (weight.kind == WeightSpec::Kind::kUrl) {
+      path = resolve(weight.url, &error);
+    } else {
+      error = fmt::format("\"{}\" weights are not supported by this build yet",
+                          weight.kind == WeightSpec::Kind::kRandom ? "random" : "splat");
+    }
+    if (!path) {
+      result->outcome = Outcome::kError;
+      result->reason = fmt::format("{}: weights[{}]: {}", test.json_path.string(), i, error);
+      return;
+    }
+    weights.push_back({weight.scope, *path});
+  }
+  std::string error;
+  std::optional<std::vector<std::string>> flags = BuildRunFlags(test, weights, resolve, &error);
+  if (!flags) {
+    result->outcome = Outcome::kError;
+    result->reason = fmt::format("{}: {}", test.json_path.string(), error);
+    return;
+  }
+
+  const bool benchmark = test.kind == TestKind::kBenchmark;
+  std::vector<std::string> argv = {
+      (benchmark ? tools_.benchmark_module : tools_.run_module).string()};
+  if (benchmark) argv.push_back("--benchmark_format=json");
+  for (const CompiledModule* module : modules) argv.push_back("--module=" + module->vmfb.string());
+  argv.insert(argv.end(), flags->begin(), flags->end());
+
+  const fs::path log_dir = LogDirectory(test);
+  std::error_code ec;
+  fs::create_directories(log_dir, ec);
+  ProcessSpec spec{argv, config_.external_file_directory,
+                   log_dir / (benchmark ? "benchmark.json" : "run.log"),
+                   benchmark ? log_dir / "benchmark.log" : fs::path(), timeout_s};
+  result->repros.push_back({spec.cwd, argv});
+  result->logs.push_back(spec.stdout_path);
+  if (benchmark) result->logs.push_back(spec.stderr_path);
+
+  ProcessResult process = RunProcess(spec);
+  const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
+  if (!process.Succeeded()) {
+    result->outcome = Outcome::kFailed;
+    result->output_tail = TailOfFile(diagnostics_log);
+    std::string tool = fs::path(argv[0]).filename().string();
+    result->reason = fmt::format("{} {}", tool, process.Describe());
+    std::string mismatch = ExtractMismatchLines(TailOfFile(diagnostics_log, 200, 65536));
+    if (!mismatch.empty()) result->reason += "\n" + mismatch;
+    return;
+  }
+  if (!benchmark) {
+    result->outcome = Outcome::kPassed;
+    return;
+  }
+  std::string json_text;
+  std::string read_error;
+  std::optional<BenchmarkRun> run;
+  if (ReadSmallFile(spec.stdout_path, &json_text, &read_error)) {
+    run = ParseBenchmarkJson(json_text, &read_error);
+  }
+  if (!run) {
+    result->outcome = Outcome::kFailed;
+    result->reason = fmt::format("cannot read the benchmark results: {}", read_error);
+    result->output_tail = TailOfFile(spec.stderr_path);
+    return;
+  }
+  result->current_time_ms = MinRealTimeMs(*run);
+  result->threshold_ms = BenchmarkThresholdMs(test);
+  Verdict verdict = JudgeBenchmark(test, *result->current_time_ms);
+  result->outcome = verdict.passed ? Outcome::kPassed : Outcome::kFailed;
+  result->reason = verdict.reason;
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,61 @@
+// Executes selected tests: compile their modules, run the IREE tool each test
+// kind needs, and judge the result. One job at a time for now.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "artifacts/module_compiler.h"
+#include "checks/test_result.h"
+#include "suite/test_definition.h"
+
+namespace iree_suite {
+
+struct ToolSet {
+  CompilerInfo compiler;
+  std::filesystem::path run_module;
+  std::filesystem::path benchmark_module;
+};
+
+struct RunnerConfig {
+  std::filesystem::path external_file_directory;
+  std::filesystem::path artifact_directory;
+  bool force_recompile = false;
+  std::optional<double> timeout_s;  // per test, over all of its tool processes
+  size_t max_failures = 0;          // stop after this many failed tests; 0 = never
+};
+
+class TestObserver {
+ public:
+  virtual ~TestObserver() = default;
+  virtual void OnTestStarted(const TestDefinition& test) = 0;
+  virtual void OnTestFinished(const TestResult& result) = 0;
+};
+
+class SuiteRunner {
+ public:
+  SuiteRunner(const std::map<std::string, ModuleDefinition>& modules, ToolSet tools,
+              RunnerConfig config);
+
+  // Runs tests in order; returns one result per test that ran (fewer when
+  // max_failures stopped the run early).
+  std::vector<TestResult> Run(const std::vector<const TestDefinition*>& tests,
+                              TestObserver* observer);
+
+ private:
+  TestResult RunOne(const TestDefinition& test);
+  void RunCompstat(const TestDefinition& test, const CompiledModule& module, TestResult* result);
+  void RunModules(const TestDefinition& test, const std::vector<const CompiledModule*>& modules,
+                  std::optional<double> timeout_s, TestResult* result);
+  std::filesystem::path LogDirectory(const TestDefinition& test) const;
+
+  const std::map<std::string, ModuleDefinition>& modules_;
+  ToolSet tools_;
+  RunnerConfig config_;
+  ModuleCompiler compiler_;
+};
+
+}  // namespace iree_suite

@@ -1,0 +1,22 @@
+// Reads a JSON file, turning syntax errors into file:line:column diagnostics.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "suite/test_definition.h"
+
+namespace iree_suite {
+
+// Returns the parsed document, or nullopt with *diagnostic describing why
+// (unreadable file, or "invalid JSON at line L, column C: ...").
+std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
+                                           Diagnostic* diagnostic);
+
+// 1-based line and column of byte offset `offset` in `text`.
+std::pair<size_t, size_t> LineAndColumn(const std::string& text, size_t offset);
+
+}  // namespace iree_suite
