@@ -1,0 +1,239 @@
+#include "report/junit_xml.h"
+
+#include <fmt/format.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdint>
+#include <ctime>
+
+#include "artifacts/atomic_file.h"
+
+namespace iree_suite {
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Decodes one code point at text[*pos] and advances past it. An invalid
+// sequence yields U+FFFD and consumes its maximal valid prefix (at least one
+// byte), as the Unicode standard recommends.
+char32_t DecodeUtf8(std::string_view text, size_t* pos) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(*pos);
+  if (lead < 0x80) {
+    ++*pos;
+    return lead;
+  }
+  int length;
+  char32_t cp;
+  unsigned char low = 0x80, high = 0xBF;  // valid range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+    cp = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    cp = lead & 0x0F;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    cp = lead & 0x07;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
+  } else {
+    ++*pos;
+    return kReplacement;
+  }
+  size_t i = *pos + 1;
+  for (int k = 1; k < length; ++k, ++i) {
+    unsigned char b = i < text.size() ? byte(i) : 0;
+    bool ok = i < text.size() && (k == 1 ? (b >= low && b <= high) : (b >= 0x80 && b <= 0xBF));
+    if (!ok) {
+      *pos = i;
+      return kReplacement;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  *pos = i;
+  return cp;
+}
+
+// XML 1.0's Char production, less what DecodeUtf8 already rules out.
+bool IsXmlChar(char32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
+}
+
+std::string Attr(std::string_view value) { return XmlEscape(value, /*attribute=*/true); }
+
+std::string Text(std::string_view value) { return XmlEscape(value, /*attribute=*/false); }
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// "sdxl/clip.json" -> "sdxl"; "a/b/c.json" -> "a.b"; "c.json" -> "".
+std::string ClassName(const std::string& id) {
+  size_t slash = id.rfind('/');
+  if (slash == std::string::npos) return "";
+  std::string dir = id.substr(0, slash);
+  for (char& c : dir) {
+    if (c == '/') c = '.';
+  }
+  return dir;
+}
+
+// Everything a reader of a CI page needs without opening the artifacts.
+std::string FailureBody(const TestResult& result) {
+  std::string body = result.reason;
+  if (!result.repros.empty()) {
+    body += "\n\nReproduce with:\n";
+    for (const Repro& repro : result.repros) body += "  " + repro.ToShellLine() + "\n";
+  }
+  if (!result.logs.empty()) {
+    body += result.repros.empty() ? "\n\n" : "\n";
+    body += "Logs:\n";
+    for (const auto& log : result.logs) body += "  " + log.string() + "\n";
+  }
+  if (!result.output_tail.empty()) {
+    body += (result.repros.empty() && result.logs.empty()) ? "\n\n" : "\n";
+    body += "Output tail:\n" + result.output_tail;
+  }
+  return body;
+}
+
+std::string LocalTimestamp() {
+  timeval now{};
+  gettimeofday(&now, nullptr);
+  std::tm local{};
+  localtime_r(&now.tv_sec, &local);
+  char date[32];
+  std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &local);
+  long offset_minutes = local.tm_gmtoff / 60;
+  char sign = offset_minutes < 0 ? '-' : '+';
+  if (offset_minutes < 0) offset_minutes = -offset_minutes;
+  return fmt::format("{}.{:06d}{}{:02d}:{:02d}", date, static_cast<long>(now.tv_usec), sign,
+                     offset_minutes / 60, offset_minutes % 60);
+}
+
+std::string HostName() {
+  char name[HOST_NAME_MAX + 1] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "";
+  return name;
+}
+
+}  // namespace
+
+std::string XmlEscape(std::string_view text, bool attribute) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char32_t cp = DecodeUtf8(text, &pos);
+    if (!IsXmlChar(cp)) continue;
+    switch (cp) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        // A raw \r in text would be read back as \n.
+        out += "&#13;";
+        break;
+      default:
+        AppendUtf8(cp, &out);
+    }
+  }
+  return out;
+}
+
+std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_seconds,
+                           const std::string& timestamp_iso8601, const std::string& hostname) {
+  int failures = 0, errors = 0, skipped = 0;
+  for (const TestResult& result : results) {
+    failures += result.outcome == Outcome::kFailed;
+    errors += result.outcome == Outcome::kError;
+    skipped += result.outcome == Outcome::kSkipped;
+  }
+
+  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites>\n";
+  xml += fmt::format(
+      "  <testsuite name=\"iree-suite\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+      "skipped=\"{}\" time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
+      results.size(), failures, errors, skipped, total_seconds, Attr(timestamp_iso8601),
+      Attr(hostname));
+  for (const TestResult& result : results) {
+    const std::string id = result.test ? result.test->id : "";
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.3f}\">\n",
+                       Attr(ClassName(id)), Attr(id), Attr(id), result.duration_s);
+    if (result.test && !result.test->markers.empty()) {
+      xml += "      <properties>\n";
+      for (const std::string& marker : result.test->markers) {
+        xml += "        <property name=\"marker\" value=\"" + Attr(marker) + "\"/>\n";
+      }
+      xml += "      </properties>\n";
+    }
+    switch (result.outcome) {
+      case Outcome::kPassed:
+        break;
+      case Outcome::kFailed:
+      case Outcome::kError: {
+        const char* element = result.outcome == Outcome::kFailed ? "failure" : "error";
+        xml += fmt::format("      <{} message=\"{}\">{}</{}>\n", element,
+                           Attr(FirstLine(result.reason)), Text(FailureBody(result)), element);
+        break;
+      }
+      case Outcome::kSkipped:
+        xml += "      <skipped message=\"" + Attr(result.reason) + "\"/>\n";
+        break;
+    }
+    if (!result.output_tail.empty()) {
+      xml += "      <system-out>" + Text(result.output_tail) + "</system-out>\n";
+    }
+    xml += "    </testcase>\n";
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+std::string WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
+                          double total_seconds) {
+  return WriteFileAtomically(path,
+                             RenderJUnitXml(results, total_seconds, LocalTimestamp(), HostName()));
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,32 @@
+// JUnit XML in pytest's layout, for the CI systems that read pytest's --junitxml.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/test_result.h"
+
+namespace iree_suite {
+
+// Makes arbitrary bytes safe inside an XML 1.0 attribute value or text node:
+// escapes & < > " ', drops characters XML 1.0 forbids (control characters
+// other than \t \n \r, U+FFFE, U+FFFF) and replaces invalid UTF-8 with U+FFFD.
+// With `attribute`, \t \n \r become character references so attribute-value
+// normalization keeps them.
+std::string XmlEscape(std::string_view text, bool attribute);
+
+// <testsuites><testsuite name="iree-suite" tests= failures= errors= skipped=
+// time= timestamp= hostname=> with one <testcase classname= name= file= time=>
+// per result, holding marker <properties>, a <failure>, <error> or <skipped>
+// element by outcome, and <system-out> with the output tail when there is one.
+std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_seconds,
+                           const std::string& timestamp_iso8601, const std::string& hostname);
+
+// Renders with the current local time and this machine's host name and writes
+// `path` atomically. Returns an error message, empty on success.
+std::string WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
+                          double total_seconds);
+
+}  // namespace iree_suite
