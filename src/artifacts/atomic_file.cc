@@ -1,6 +1,7 @@
 #include "artifacts/atomic_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,8 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace iree_suite {
 
@@ -30,7 +29,8 @@ std::string WriteFileAtomically(const std::filesystem::path& target, std::string
     ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      std::string message = fmt::format("{}: write failed: {}", temp.string(), std::strerror(errno));
+      std::string message =
+          fmt::format("{}: write failed: {}", temp.string(), std::strerror(errno));
       ::close(fd);
       ::unlink(temp.c_str());
       return message;

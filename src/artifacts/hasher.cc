@@ -1,13 +1,12 @@
 #include "artifacts/hasher.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace iree_suite {
 

@@ -12,8 +12,8 @@ std::optional<std::filesystem::path> ResolveLocalSource(
     const std::string& url, const std::filesystem::path& external_file_directory,
     std::string* error) {
   if (IsRemoteUrl(url)) {
-    *error = fmt::format("cannot fetch {}: http(s) downloads are not supported by this build yet",
-                         url);
+    *error =
+        fmt::format("cannot fetch {}: http(s) downloads are not supported by this build yet", url);
     return std::nullopt;
   }
   std::filesystem::path path;
@@ -24,9 +24,10 @@ std::optional<std::filesystem::path> ResolveLocalSource(
       return std::nullopt;
     }
   } else if (url.find("://") != std::string::npos) {
-    *error = fmt::format("{}: unsupported URL scheme; expected http://, https://, file:// or a "
-                         "path",
-                         url);
+    *error = fmt::format(
+        "{}: unsupported URL scheme; expected http://, https://, file:// or a "
+        "path",
+        url);
     return std::nullopt;
   } else {
     path = std::filesystem::path(url);

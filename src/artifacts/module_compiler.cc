@@ -81,8 +81,8 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   std::string error;
   std::optional<fs::path> mlir = ResolveLocalSource(module.mlir, external_file_directory_, &error);
   if (!mlir) {
-    result.error = fmt::format("module \"{}\" ({}): mlir: {}", module.name,
-                               module.json_path.string(), error);
+    result.error =
+        fmt::format("module \"{}\" ({}): mlir: {}", module.name, module.json_path.string(), error);
     return result;
   }
 
@@ -117,7 +117,10 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     return result;
   }
   ProcessSpec spec{CompileArgv(compiler_.iree_compile, *mlir, staging, module.compiler_flags),
-                   external_file_directory_, staging / kLogName, {}, timeout_s};
+                   external_file_directory_,
+                   staging / kLogName,
+                   {},
+                   timeout_s};
   ProcessResult process = RunProcess(spec);
   result.seconds = process.elapsed_s;
   if (!process.Succeeded() || !IsComplete(staging)) {

@@ -1,9 +1,9 @@
 #include "checks/judgement.h"
 
-#include <sstream>
-
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "artifacts/atomic_file.h"
 

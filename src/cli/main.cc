@@ -1,4 +1,5 @@
 // iree-suite: definitions -> plan -> artifacts -> checks -> reports.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -6,8 +7,6 @@
 #include <cstdlib>
 #include <exception>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "cli/options.h"
 #include "exec/iree_tools.h"
@@ -91,6 +90,13 @@ int Main(int argc, char** argv) {
   std::optional<MarkerExpression> markers = ParseExpression("-m", options.marker_expression);
   std::optional<MarkerExpression> keywords = ParseExpression("-k", options.keyword_expression);
   if (!markers || !keywords) return kExitUsageError;
+  if (keywords->has_call_arguments()) {
+    fmt::print(stderr,
+               "iree-suite: error: Wrong expression passed to '-k': {}: Keyword "
+               "expressions do not support call parameters.\n",
+               options.keyword_expression);
+    return kExitUsageError;
+  }
 
   bool log_commands = options.log_cli_level == "DEBUG" || options.log_cli_level == "INFO" ||
                       options.log_cli_level == "debug" || options.log_cli_level == "info";
@@ -100,8 +106,7 @@ int Main(int argc, char** argv) {
                                  fs::absolute(options.module_directory), options.paths});
   std::vector<const TestDefinition*> selected;
   for (const TestDefinition& test : suite.tests) {
-    if (markers->MatchesMarkers(test.markers) &&
-        keywords->MatchesKeywords(test.id, test.markers)) {
+    if (markers->MatchesMarkers(test.markers) && keywords->MatchesKeywords(test.id, test.markers)) {
       selected.push_back(&test);
     }
   }
@@ -134,8 +139,7 @@ int Main(int argc, char** argv) {
     SuiteRunner runner(suite.modules, *tools, config);
     results = runner.Run(selected, &console);
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (std::string error =
           WriteJobSummary(options.job_summary_path, options.marker_expression, results);

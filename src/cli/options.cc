@@ -1,9 +1,8 @@
 #include "cli/options.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "exec/iree_tools.h"
 
@@ -68,21 +67,22 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   app.add_flag("--collect-only,--co", options->collect_only,
                "List the selected test ids with their markers; run nothing")
       ->group(selection);
-  app.add_flag("-v,--verbose", [options](int64_t count) { options->verbosity += int(count); },
-               "One line per test (repeatable)")
+  app.add_flag(
+         "-v,--verbose", [options](int64_t count) { options->verbosity += int(count); },
+         "One line per test (repeatable)")
       ->group(selection);
-  app.add_flag("-q,--quiet", [options](int64_t count) { options->verbosity -= int(count); },
-               "Less output (repeatable)")
+  app.add_flag(
+         "-q,--quiet", [options](int64_t count) { options->verbosity -= int(count); },
+         "Less output (repeatable)")
       ->group(selection);
-  app.add_flag_callback("-x,--exitfirst", [options] { options->max_failures = 1; },
-                        "Stop after the first failed test")
+  app.add_flag_callback(
+         "-x,--exitfirst", [options] { options->max_failures = 1; },
+         "Stop after the first failed test")
       ->group(selection);
-  app.add_option("--maxfail", options->max_failures, "Stop after N failed tests")
-      ->group(selection);
+  app.add_option("--maxfail", options->max_failures, "Stop after N failed tests")->group(selection);
   app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
       ->group(selection);
-  app.add_option("--durations", options->durations,
-                 "Show the N slowest tests (0: all)")
+  app.add_option("--durations", options->durations, "Show the N slowest tests (0: all)")
       ->group(selection);
   app.add_option("--timeout", options->timeout_s,
                  "Per-test time limit in seconds; the tool's process group is killed")

@@ -1,11 +1,10 @@
 #include "exec/iree_tools.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "exec/subprocess.h"
 
@@ -57,8 +56,7 @@ std::optional<fs::path> FindTool(const std::string& name, const ToolSearch& sear
     fs::path candidate = dir / name;
     if (IsExecutableFile(candidate)) return fs::absolute(candidate);
   }
-  const char* package =
-      name == "iree-compile" ? "iree-base-compiler" : "iree-base-runtime";
+  const char* package = name == "iree-compile" ? "iree-base-compiler" : "iree-base-runtime";
   *error = fmt::format(
       "cannot find the IREE tool '{}' ({}); install it with `make setup` or `pip install {}`, or "
       "point --iree-tools-dir / ${} at the directory that holds it",
@@ -108,7 +106,8 @@ std::string ToolVersion(const fs::path& tool) {
   fs::path lib = prefix / "lib";
   if (fs::is_directory(lib, ec)) {
     for (const auto& python : fs::directory_iterator(lib, ec)) {
-      fs::path version_py = python.path() / "site-packages" / "iree" / "_runtime_libs" / "version.py";
+      fs::path version_py =
+          python.path() / "site-packages" / "iree" / "_runtime_libs" / "version.py";
       if (auto version = ReadPackageVersion(version_py)) return *version;
     }
   }

@@ -13,8 +13,8 @@ namespace iree_suite {
 inline constexpr const char* kToolsDirEnv = "IREE_SUITE_TOOLS_DIR";
 
 struct ToolSearch {
-  std::optional<std::filesystem::path> tools_dir;  // --iree-tools-dir, else $IREE_SUITE_TOOLS_DIR
-  std::string path_env;                            // $PATH
+  std::optional<std::filesystem::path> tools_dir;    // --iree-tools-dir, else $IREE_SUITE_TOOLS_DIR
+  std::string path_env;                              // $PATH
   std::vector<std::filesystem::path> fallback_dirs;  // e.g. the project venv's bin/
 };
 

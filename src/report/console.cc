@@ -1,8 +1,8 @@
 #include "report/console.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "report/job_summary.h"
 
@@ -45,10 +45,9 @@ std::string Plural(size_t count, const char* word, const char* plural) {
 
 std::string Measurements(const TestResult& result) {
   if (result.current_time_ms) {
-    return result.threshold_ms
-               ? fmt::format(" {:.3f} ms (threshold {:.3f} ms)", *result.current_time_ms,
-                             *result.threshold_ms)
-               : fmt::format(" {:.3f} ms (no golden)", *result.current_time_ms);
+    return result.threshold_ms ? fmt::format(" {:.3f} ms (threshold {:.3f} ms)",
+                                             *result.current_time_ms, *result.threshold_ms)
+                               : fmt::format(" {:.3f} ms (no golden)", *result.current_time_ms);
   }
   if (result.binary_size) {
     return fmt::format(" {} dispatches, {} bytes",
@@ -124,7 +123,8 @@ void ConsoleReporter::CollectionErrors(const std::vector<Diagnostic>& errors) {
 void ConsoleReporter::CollectOnly(const std::vector<const TestDefinition*>& tests) {
   for (const TestDefinition* test : tests) {
     std::string markers;
-    for (const std::string& marker : test->markers) markers += (markers.empty() ? "" : ", ") + marker;
+    for (const std::string& marker : test->markers)
+      markers += (markers.empty() ? "" : ", ") + marker;
     Line(fmt::format("{}  [{}]", test->id, markers));
   }
 }
@@ -176,7 +176,8 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
   }
   if (verbosity_ >= 0 && !results.empty()) {
     Rule("results", '-');
-    fmt::print(out_, "{}", RenderJobSummaryMarkdown(marker_expression, BuildSummaryTables(results)));
+    fmt::print(out_, "{}",
+               RenderJobSummaryMarkdown(marker_expression, BuildSummaryTables(results)));
   }
   if (durations) {
     std::vector<const TestResult*> by_time;
@@ -201,8 +202,7 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
       Line(fmt::format("{} {} - {}", Verb(result.outcome), result.test->id, first));
     }
   }
-  Rule(fmt::format("{} in {:.2f}s", SummaryCounts(results, deselected, collection_errors),
-                   seconds),
+  Rule(fmt::format("{} in {:.2f}s", SummaryCounts(results, deselected, collection_errors), seconds),
        '=');
 }
 

@@ -1,8 +1,8 @@
 #include "runner/suite_runner.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "artifacts/atomic_file.h"
 #include "artifacts/local_source.h"
@@ -47,8 +47,7 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
   auto start = std::chrono::steady_clock::now();
   auto remaining = [&]() -> std::optional<double> {
     if (!config_.timeout_s) return std::nullopt;
-    double spent =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::max(0.001, *config_.timeout_s - spent);
   };
 
@@ -87,8 +86,8 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
   uintmax_t size = fs::file_size(module.vmfb, ec);
   if (ec) {
     result->outcome = Outcome::kError;
-    result->reason = fmt::format("cannot read the size of {}: {}", module.vmfb.string(),
-                                 ec.message());
+    result->reason =
+        fmt::format("cannot read the size of {}: {}", module.vmfb.string(), ec.message());
     return;
   }
   result->binary_size = static_cast<int64_t>(size);

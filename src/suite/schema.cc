@@ -1,8 +1,8 @@
 #include "suite/schema.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace iree_suite {
 namespace {
@@ -127,9 +127,10 @@ std::vector<ArgSpec> ParseArgSpecs(FieldReader& reader, const std::string& field
   const json* list = reader.Find(field);
   if (list == nullptr) return specs;
   if (!list->is_array()) {
-    reader.Error(field, fmt::format("expected an array of argspec objects ({{\"url\", \"value\"}}), "
-                                    "got {}",
-                                    Describe(*list)));
+    reader.Error(field,
+                 fmt::format("expected an array of argspec objects ({{\"url\", \"value\"}}), "
+                             "got {}",
+                             Describe(*list)));
     return specs;
   }
   for (size_t i = 0; i < list->size(); ++i) {
@@ -146,8 +147,7 @@ std::vector<ArgSpec> ParseArgSpecs(FieldReader& reader, const std::string& field
       auto it = entry.find(name);
       if (it == entry.end() || it->is_null()) continue;
       if (!it->is_string()) {
-        reader.Error(path + "." + name,
-                     fmt::format("expected a string, got {}", Describe(*it)));
+        reader.Error(path + "." + name, fmt::format("expected a string, got {}", Describe(*it)));
         continue;
       }
       (std::string(name) == "url" ? spec.url : spec.value) = it->get<std::string>();

@@ -1,9 +1,9 @@
 #include "suite/suite_loader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "suite/json_file.h"
 #include "suite/schema.h"
@@ -51,7 +51,8 @@ std::vector<fs::path> FindJsonFiles(const SuiteLocation& location,
 // Loads and validates module JSONs once each, however many tests name them.
 class ModuleCache {
  public:
-  explicit ModuleCache(fs::path module_directory) : module_directory_(std::move(module_directory)) {}
+  explicit ModuleCache(fs::path module_directory)
+      : module_directory_(std::move(module_directory)) {}
 
   // Returns an empty string when `name` is a valid module, else why not.
   std::string Check(const std::string& name, std::vector<Diagnostic>* errors) {
@@ -118,8 +119,8 @@ LoadedSuite LoadSuite(const SuiteLocation& location) {
       for (size_t i = 0; i < test.modules.size(); ++i) {
         std::string problem = module_cache.Check(test.modules[i], &errors);
         if (!problem.empty()) {
-          std::string path = test.kind == TestKind::kCompstat ? field
-                                                               : fmt::format("{}[{}]", field, i);
+          std::string path =
+              test.kind == TestKind::kCompstat ? field : fmt::format("{}[{}]", field, i);
           errors.push_back({file.string(), path, problem});
         }
       }
