@@ -1,0 +1,92 @@
+"""Fixtures for end-to-end tests: they run the real iree-suite binary against
+the real IREE tools from the project venv."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _binary() -> Path:
+    return Path(os.environ.get("IREE_SUITE_BINARY", REPO / "build" / "iree-suite"))
+
+
+def _tools_dir() -> Path:
+    return Path(os.environ.get("IREE_SUITE_TOOLS_DIR", REPO / ".venv" / "bin"))
+
+
+class Suite:
+    """A copy of a suite in a temp dir that tests may edit, plus a runner."""
+
+    def __init__(self, root: Path, tmp: Path):
+        self.root = root
+        self.tmp = tmp
+        self.artifacts = tmp / "artifacts"
+        self.summary_dir = tmp / "summary"
+        self.summary_dir.mkdir(exist_ok=True)
+
+    def edit(self, relative: str, **fields):
+        import json
+
+        path = self.root / relative
+        data = json.loads(path.read_text())
+        data.update(fields)
+        path.write_text(json.dumps(data, indent=2))
+
+    def run(self, *args, cwd=None, env=None, tools=True):
+        argv = [
+            str(_binary()),
+            f"--test-file-directory={self.root}",
+            f"--module-directory={self.root}",
+            f"--external-file-directory={self.root}",
+            f"--artifact-directory={self.artifacts}",
+            f"--job-summary-path={self.summary_dir}",
+        ]
+        if tools:
+            argv.append(f"--iree-tools-dir={_tools_dir()}")
+        argv += list(args)
+        return run_binary(argv, cwd=cwd or self.tmp, env=env)
+
+
+def run_binary(argv, cwd=None, env=None):
+    result = subprocess.run(
+        [str(a) for a in argv],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    result.output = result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def binary() -> Path:
+    path = _binary()
+    if not path.exists():
+        pytest.fail(f"{path} does not exist: build with `make build` first")
+    return path
+
+
+@pytest.fixture
+def example_suite(tmp_path, binary) -> Suite:
+    """A private, editable copy of the bundled examples."""
+    root = tmp_path / "suite"
+    shutil.copytree(EXAMPLES, root)
+    return Suite(root, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} is absent: the shared corpus exists only on development and CI "
+                    "machines")
+    return CORPUS

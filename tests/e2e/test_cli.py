@@ -1,0 +1,70 @@
+"""The command line: IREE CI's pytest invocation runs unchanged, usage errors
+and missing tools are one clear line, exit codes are pytest's."""
+
+import os
+import re
+
+from conftest import run_binary
+
+
+def test_iree_ci_invocation_is_accepted(example_suite, tmp_path):
+    # DESIGN.md §1, with `pytest iree-test-suites/torch_models` replaced by iree-suite.
+    result = example_suite.run(
+        "-rpFe", "--log-cli-level=info", "-o", "log_cli=True", "--durations=0",
+        "--timeout=1200", "--capture=no", "-m", "cpu and quality")
+    assert result.returncode == 0, result.output
+    assert re.search(r"=+ 2 passed, 5 deselected in", result.stdout)
+    md = (example_suite.summary_dir / "job_summary.md").read_text()
+    assert md.startswith("# Job Summary For Markers: cpu and quality\n")
+
+
+def test_help_documents_flags(binary):
+    result = run_binary([binary, "--help"])
+    assert result.returncode == 0
+    for flag in ["--test-file-directory", "--module-directory", "--external-file-directory",
+                 "--artifact-directory", "--force-recompile", "--cache-modules",
+                 "--job-summary-path", "--log-cli-level", "-m", "-k", "--collect-only",
+                 "--junitxml", "--durations", "--timeout", "-x", "--iree-tools-dir"]:
+        assert flag in result.stdout, flag
+
+
+def test_bad_marker_expression_is_a_usage_error(example_suite):
+    result = example_suite.run("-m", "cpu and (")
+    assert result.returncode == 4
+    assert "Wrong expression passed to '-m': cpu and (" in result.stderr
+    assert "column" in result.stderr
+
+
+def test_missing_required_flag_is_a_usage_error(binary, tmp_path):
+    result = run_binary([binary, f"--test-file-directory={tmp_path}"], cwd=tmp_path)
+    assert result.returncode == 4
+    assert "--module-directory is required" in result.stderr
+
+
+def test_missing_tool_is_one_clear_line(example_suite, tmp_path):
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    result = example_suite.run(f"--iree-tools-dir={empty}", "-m", "compstat", tools=False)
+    assert result.returncode == 4
+    lines = [line for line in result.stderr.splitlines() if line]
+    assert len(lines) == 1, result.stderr
+    assert "cannot find the IREE tool 'iree-compile'" in lines[0]
+    assert "pip install iree-base-compiler" in lines[0]
+
+
+def test_tools_dir_from_environment(example_suite, tmp_path):
+    env = dict(os.environ, IREE_SUITE_TOOLS_DIR=str(tmp_path))
+    result = example_suite.run("-m", "compstat", env=env, tools=False)
+    assert result.returncode == 4
+    assert f"not in {tmp_path}" in result.stderr
+
+
+def test_timeout_kills_the_tool_and_fails_the_test(example_suite):
+    # A benchmark asked to run for a long time is stopped by --timeout.
+    example_suite.edit("mlp/mlp_benchmark_cpu.json",
+                       run_args=["--device=local-task", "--function=forward",
+                                 "--benchmark_min_time=60s"])
+    example_suite.run("-k", "mlp_compstat_cpu")  # compile outside the timed test
+    result = example_suite.run("-k", "mlp_benchmark", "--timeout=3")
+    assert result.returncode == 1, result.output
+    assert re.search(r"iree-benchmark-module timed out after 3\.\d s", result.stdout)

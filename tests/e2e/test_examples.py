@@ -1,0 +1,104 @@
+"""The bundled example suite passes on the CPU with the real IREE tools, and
+its reports have the reference plugin's structure."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+
+def test_examples_pass_and_reports_match_reference(example_suite):
+    junit = example_suite.tmp / "junit.xml"
+    result = example_suite.run(f"--junitxml={junit}", "--durations=3")
+    assert result.returncode == 0, result.output
+    assert re.search(r"=+ 7 passed in [\d.]+s =+", result.stdout), result.stdout
+    # Header names the version and each IREE tool with its path and version.
+    assert "iree-suite 0.1.0 session starts" in result.stdout
+    assert re.search(r"iree-compile: /\S+/iree-compile \(3\.13\.0", result.stdout)
+    assert "slowest 3 durations" in result.stdout
+
+    md = (example_suite.summary_dir / "job_summary.md").read_text()
+    assert md.startswith("# Job Summary For Markers: \n\n")
+    assert "## Benchmark Test Summary" in md and "## Compstat Test Summary" in md
+    assert "| Name " in md and "| Status " in md
+
+    summary = json.loads((example_suite.summary_dir / "job_summary.json").read_text())
+    assert set(summary) == {"quality", "benchmark", "compstat"}
+    assert summary["benchmark"]["headers"] == [
+        "Name", "Current Time (ms)", "Golden Time (ms)", "Tolerance Factor", "Threshold (ms)",
+        "Status"]
+    assert summary["compstat"]["headers"] == [
+        "Name", "Golden Dispatch Count", "Current Dispatch Count",
+        "Golden Binary Size (bytes)", "Current Binary Size (bytes)", "Status"]
+    assert summary["quality"]["headers"] == ["Name", "Status"]
+    rows = {row[0]: row for rows in summary.values() for row in rows["rows"]}
+    assert rows["mlp/mlp_quality_cpu.json"] == ["mlp/mlp_quality_cpu.json", "PASSED"]
+    bench = rows["mlp/mlp_benchmark_cpu.json"]
+    assert bench[2] == "1000.000" and bench[3] == 1.5 and bench[4] == "1500.000"
+    assert re.fullmatch(r"\d+\.\d{3}", bench[1])
+    no_golden = rows["multi_module/multi_module_benchmark_cpu.json"]
+    assert no_golden[2] == "N/A" and no_golden[4] == "N/A" and no_golden[5] == "PASSED"
+    compstat = rows["mlp/mlp_compstat_gfx942.json"]
+    assert compstat[1] == 4 and isinstance(compstat[2], int) and isinstance(compstat[4], int)
+
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("tests") == "7" and suite.get("failures") == "0"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert "mlp/mlp_quality_cpu.json" in cases
+    markers = {p.get("value") for p in cases["mlp/mlp_quality_cpu.json"].iter("property")}
+    assert {"cpu", "quick", "quality"} <= markers
+
+
+def test_modules_are_cached_by_content(example_suite):
+    first = example_suite.run("-m", "compstat and cpu", "--log-cli-level=INFO")
+    assert first.returncode == 0, first.output
+    vmfbs = sorted(example_suite.artifacts.glob("modules/*/*/module.vmfb"))
+    assert len(vmfbs) == 1
+    stamp = vmfbs[0].stat().st_mtime_ns
+
+    # Same inputs: reused, not recompiled.
+    second = example_suite.run("-m", "compstat and cpu")
+    assert second.returncode == 0, second.output
+    assert vmfbs[0].stat().st_mtime_ns == stamp
+
+    # --force-recompile compiles again into the same entry.
+    forced = example_suite.run("-m", "compstat and cpu", "--force-recompile")
+    assert forced.returncode == 0, forced.output
+    assert vmfbs[0].stat().st_mtime_ns != stamp
+
+    # Changed flags: a new entry beside the old one.
+    module = example_suite.root / "mlp/modules/mlp_cpu.json"
+    data = json.loads(module.read_text())
+    data["compiler_flags"].append("--iree-opt-level=O1")
+    module.write_text(json.dumps(data))
+    changed = example_suite.run("-m", "compstat and cpu")
+    assert changed.returncode == 0, changed.output
+    assert len(list(example_suite.artifacts.glob("modules/*/*/module.vmfb"))) == 2
+    # No temp or failed entries are left behind.
+    assert not list(example_suite.artifacts.glob("modules/*/*.tmp.*"))
+
+
+def test_module_shared_by_tests_is_compiled_once_per_run(example_suite):
+    result = example_suite.run("-m", "cpu", "--log-cli-level=INFO", "--force-recompile")
+    assert result.returncode == 0, result.output
+    compiles = re.findall(r"\$ .*iree-compile \S*mlp\.mlir", result.stdout)
+    # mlp_cpu is used by three tests but compiled by the first only.
+    assert len(set(compiles)) == 1, result.stdout
+
+
+def test_marker_and_keyword_selection(example_suite):
+    quick = example_suite.run("-m", "quick", "--collect-only")
+    assert quick.returncode == 0, quick.output
+    ids = [line.split()[0] for line in quick.stdout.splitlines() if line.endswith("]")]
+    assert ids == ["mlp/mlp_compstat_cpu.json", "mlp/mlp_quality_cpu.json"]
+
+    keyword = example_suite.run("-k", "multi_module and not benchmark", "--collect-only")
+    ids = [line.split()[0] for line in keyword.stdout.splitlines() if line.endswith("]")]
+    assert ids == ["multi_module/multi_module_quality_cpu.json"]
+
+    positional = example_suite.run("--collect-only", example_suite.root / "multi_module")
+    ids = [line.split()[0] for line in positional.stdout.splitlines() if line.endswith("]")]
+    assert ids == ["multi_module/multi_module_benchmark_cpu.json",
+                   "multi_module/multi_module_quality_cpu.json"]
+
+    none = example_suite.run("-m", "no_such_marker")
+    assert none.returncode == 5, none.output
