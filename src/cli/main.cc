@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "exec/iree_tools.h"
+#include "exec/subprocess.h"
 #include "report/console.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
@@ -132,6 +133,7 @@ int Main(int argc, char** argv) {
   console.CollectionErrors(suite.errors);
 
   std::vector<TestResult> results;
+  InstallInterruptHandlers();
   if (tools) {
     RunnerConfig config{fs::absolute(options.external_file_directory),
                         fs::absolute(options.artifact_directory), options.force_recompile,
@@ -157,6 +159,11 @@ int Main(int argc, char** argv) {
   console.Finish(results, options.marker_expression, deselected, suite.errors.size(), seconds,
                  options.durations);
   if (exit_code != kExitOk) return exit_code;
+  if (InterruptSignal() != 0) {
+    fmt::print(stderr, "iree-suite: interrupted by signal {}; reports cover the tests that ran\n",
+               InterruptSignal());
+    return kExitInterrupted;
+  }
   if (!suite.errors.empty()) return kExitInterrupted;
   for (const TestResult& result : results) {
     if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) {

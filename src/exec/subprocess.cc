@@ -17,9 +17,27 @@
 extern char** environ;
 
 namespace iree_suite {
+namespace {
+
+volatile sig_atomic_t g_interrupt_signal = 0;
+
+void RecordInterrupt(int signal_number) { g_interrupt_signal = signal_number; }
+
+}  // namespace
+
+void InstallInterruptHandlers() {
+  struct sigaction action = {};
+  action.sa_handler = RecordInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int InterruptSignal() { return g_interrupt_signal; }
 
 std::string ProcessResult::Describe() const {
   if (!spawn_error.empty()) return spawn_error;
+  if (interrupted) return fmt::format("interrupted by signal {}", InterruptSignal());
   if (timed_out) return fmt::format("timed out after {:.1f} s (process group killed)", elapsed_s);
   if (term_signal != 0) {
     return fmt::format("killed by signal {} ({})", term_signal, strsignal(term_signal));
@@ -76,7 +94,8 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   int wait_status = 0;
   auto poll_interval = std::chrono::milliseconds(1);
   while (true) {
-    pid_t done = waitpid(pid, &wait_status, spec.timeout_s ? WNOHANG : 0);
+    // Poll rather than block, so timeouts and Ctrl-C are noticed promptly.
+    pid_t done = waitpid(pid, &wait_status, WNOHANG);
     if (done == pid) break;
     if (done < 0 && errno != EINTR) {
       result.spawn_error = fmt::format("waitpid failed: {}", strerror(errno));
@@ -84,6 +103,10 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     }
     if (spec.timeout_s && elapsed() > *spec.timeout_s && !result.timed_out) {
       result.timed_out = true;
+      kill(-pid, SIGKILL);
+    }
+    if (g_interrupt_signal != 0 && !result.interrupted) {
+      result.interrupted = true;
       kill(-pid, SIGKILL);
     }
     if (done == 0) {

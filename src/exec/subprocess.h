@@ -22,6 +22,7 @@ struct ProcessResult {
   int exit_code = -1;       // valid when exited normally
   int term_signal = 0;      // non-zero when killed by a signal
   bool timed_out = false;
+  bool interrupted = false;  // stopped because the run was interrupted
   double elapsed_s = 0;
 
   bool Succeeded() const { return spawn_error.empty() && term_signal == 0 && exit_code == 0; }
@@ -30,6 +31,12 @@ struct ProcessResult {
 };
 
 ProcessResult RunProcess(const ProcessSpec& spec);
+
+// Ctrl-C / SIGTERM: the handlers only record the signal; the wait loop in
+// RunProcess sees it, kills the running tool's process group and returns.
+void InstallInterruptHandlers();
+// The signal that interrupted the run, or 0.
+int InterruptSignal();
 
 // The last `max_lines` lines (at most `max_bytes`) of a log file, for failure messages.
 std::string TailOfFile(const std::filesystem::path& path, size_t max_lines = 30,

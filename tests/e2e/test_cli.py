@@ -68,3 +68,39 @@ def test_timeout_kills_the_tool_and_fails_the_test(example_suite):
     result = example_suite.run("-k", "mlp_benchmark", "--timeout=3")
     assert result.returncode == 1, result.output
     assert re.search(r"iree-benchmark-module timed out after 3\.\d s", result.stdout)
+
+
+def test_sigint_kills_the_running_tool_and_writes_reports(example_suite):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import _binary, _tools_dir
+
+    example_suite.edit("mlp/mlp_benchmark_cpu.json",
+                       run_args=["--device=local-task", "--function=forward",
+                                 "--benchmark_min_time=60s"])
+    example_suite.run("-k", "mlp_compstat_cpu")  # compile outside the interrupted run
+    argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
+            f"--module-directory={example_suite.root}",
+            f"--external-file-directory={example_suite.root}",
+            f"--artifact-directory={example_suite.artifacts}",
+            f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
+            "-k", "mlp_benchmark"]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = None
+    deadline = time.monotonic() + 30
+    while log is None and time.monotonic() < deadline:
+        log = next(example_suite.artifacts.glob("logs/*mlp_benchmark*/benchmark.log"), None)
+        time.sleep(0.1)
+    assert log is not None
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 2, stdout + stderr
+    assert "interrupted by signal 2" in stderr
+    # No tool of this run survives it.
+    survivors = subprocess.run(["pgrep", "-f", str(example_suite.artifacts)],
+                               capture_output=True, text=True)
+    assert survivors.stdout == "", survivors.stdout
+    assert (example_suite.summary_dir / "job_summary.json").exists()
