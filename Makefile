@@ -23,7 +23,7 @@ unit-test: build
 
 e2e-test: build
 	@IREE_SUITE_BINARY=$(CURDIR)/$(BUILD_DIR)/iree-suite IREE_SUITE_TOOLS_DIR=$(VENV)/bin \
-	  $(VENV)/bin/python -m pytest -q tests/e2e
+	  $(VENV)/bin/python -m pytest -q -rs tests/e2e
 
 test: unit-test e2e-test
 

@@ -98,11 +98,9 @@ std::string ToolVersion(const fs::path& tool) {
   }
   // Runtime tools have no --version. A pip-installed tool is a Python wrapper
   // in <venv>/bin; the package beside it records its version.
+  if (auto version = ReadPackageVersion(tool.parent_path() / "version.py")) return *version;
   std::error_code ec;
   fs::path prefix = tool.parent_path().parent_path();
-  for (const fs::path& candidate : {tool.parent_path() / "version.py"}) {
-    if (auto version = ReadPackageVersion(candidate)) return *version;
-  }
   fs::path lib = prefix / "lib";
   if (fs::is_directory(lib, ec)) {
     for (const auto& python : fs::directory_iterator(lib, ec)) {
