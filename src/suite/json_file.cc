@@ -25,7 +25,10 @@ std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
   std::string text;
   std::string error;
   if (!ReadSmallFile(path, &text, &error)) {
-    *diagnostic = {path.string(), "", "cannot read file"};
+    // ReadSmallFile's message starts with the path, which the diagnostic names already.
+    std::string prefix = path.string() + ": ";
+    if (error.rfind(prefix, 0) == 0) error = error.substr(prefix.size());
+    *diagnostic = {path.string(), "", error};
     return std::nullopt;
   }
   try {

@@ -104,6 +104,10 @@ class FieldReader {
       if (required) Error(field, "missing required field; expected an integer");
       return std::nullopt;
     }
+    if (value->is_number_unsigned() && value->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      Error(field, "expected an integer, got a number too large for 64 bits");
+      return std::nullopt;
+    }
     if (value->is_number_integer()) return value->get<int64_t>();
     if (value->is_number_float()) {
       double number = value->get<double>();
@@ -143,15 +147,18 @@ std::vector<ArgSpec> ParseArgSpecs(FieldReader& reader, const std::string& field
       continue;
     }
     ArgSpec spec;
+    bool wrong_type = false;
     for (const char* name : {"url", "value"}) {
       auto it = entry.find(name);
       if (it == entry.end() || it->is_null()) continue;
       if (!it->is_string()) {
         reader.Error(path + "." + name, fmt::format("expected a string, got {}", Describe(*it)));
+        wrong_type = true;
         continue;
       }
       (std::string(name) == "url" ? spec.url : spec.value) = it->get<std::string>();
     }
+    if (wrong_type) continue;
     if (!spec.url && !spec.value) {
       reader.Error(path, "expected at least one of \"url\" and \"value\"");
       continue;

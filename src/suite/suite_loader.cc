@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "suite/json_file.h"
 #include "suite/schema.h"
@@ -31,8 +32,21 @@ std::vector<fs::path> FindJsonFiles(const SuiteLocation& location,
   }
   std::vector<fs::path> roots;
   for (const fs::path& path : location.restrict_to) roots.push_back(fs::weakly_canonical(path));
+  // Directory symlinks are followed (suites link shared folders), but each
+  // real directory is walked once, so a link cycle cannot repeat tests.
+  std::set<fs::path> visited = {fs::weakly_canonical(location.test_directory)};
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
+    if (ec) {
+      errors->push_back({location.test_directory.string(), "",
+                         fmt::format("directory walk stopped: {}", ec.message())});
+      break;
+    }
+    if (it->is_directory(ec)) {
+      if (!visited.insert(fs::weakly_canonical(it->path())).second) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
     if (!it->is_regular_file(ec) || it->path().extension() != ".json") continue;
     if (!roots.empty()) {
       fs::path canonical = fs::weakly_canonical(it->path());

@@ -1,0 +1,116 @@
+#include "suite/json_file.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "json_file_test_XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void WriteText(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+using LineColumn = std::pair<size_t, size_t>;
+
+TEST(JsonFileTest, LineAndColumnOnMultiLineText) {
+  const std::string text = "ab\ncd\n\nef";
+  EXPECT_EQ(LineAndColumn(text, 0), LineColumn(1, 1));
+  EXPECT_EQ(LineAndColumn(text, 1), LineColumn(1, 2));
+  EXPECT_EQ(LineAndColumn(text, 2), LineColumn(1, 3));  // the '\n' ending line 1
+  EXPECT_EQ(LineAndColumn(text, 3), LineColumn(2, 1));
+  EXPECT_EQ(LineAndColumn(text, 4), LineColumn(2, 2));
+  EXPECT_EQ(LineAndColumn(text, 6), LineColumn(3, 1));  // the empty line
+  EXPECT_EQ(LineAndColumn(text, 7), LineColumn(4, 1));
+  EXPECT_EQ(LineAndColumn(text, 8), LineColumn(4, 2));
+}
+
+TEST(JsonFileTest, LineAndColumnPastTheEndStopsAtTheEnd) {
+  EXPECT_EQ(LineAndColumn("a\nbc", 4), LineColumn(2, 3));
+  EXPECT_EQ(LineAndColumn("a\nbc", 100), LineColumn(2, 3));
+  EXPECT_EQ(LineAndColumn("", 5), LineColumn(1, 1));
+}
+
+TEST(JsonFileTest, ReadsValidJson) {
+  TempDir dir;
+  fs::path file = dir.path() / "ok.json";
+  WriteText(file, R"({"type": "quality", "markers": ["cpu"]})");
+  Diagnostic diagnostic;
+  std::optional<nlohmann::json> document = ReadJsonFile(file, &diagnostic);
+  ASSERT_TRUE(document.has_value()) << diagnostic.ToString();
+  EXPECT_EQ((*document)["type"], "quality");
+  EXPECT_EQ((*document)["markers"][0], "cpu");
+}
+
+TEST(JsonFileTest, SyntaxErrorPointsAtLineAndColumn) {
+  TempDir dir;
+  fs::path file = dir.path() / "bad.json";
+  WriteText(file, "{\n  \"a\": 1,\n  \"b\": ]\n}\n");
+  Diagnostic diagnostic;
+  EXPECT_FALSE(ReadJsonFile(file, &diagnostic).has_value());
+  EXPECT_EQ(diagnostic.file, file.string());
+  EXPECT_EQ(diagnostic.field, "");
+  EXPECT_EQ(diagnostic.message,
+            "invalid JSON at line 3, column 8: syntax error while parsing value - unexpected "
+            "']'; expected '[', '{', or a literal");
+}
+
+TEST(JsonFileTest, TrailingCommaPointsAtClosingBrace) {
+  TempDir dir;
+  fs::path file = dir.path() / "comma.json";
+  WriteText(file, "{\"a\": 1,}");
+  Diagnostic diagnostic;
+  EXPECT_FALSE(ReadJsonFile(file, &diagnostic).has_value());
+  EXPECT_EQ(diagnostic.message,
+            "invalid JSON at line 1, column 9: syntax error while parsing object key - "
+            "unexpected '}'; expected string literal");
+}
+
+TEST(JsonFileTest, TruncatedDocumentPointsAtTheEnd) {
+  TempDir dir;
+  fs::path file = dir.path() / "truncated.json";
+  WriteText(file, "{\n\"a\": 1\n");
+  Diagnostic diagnostic;
+  EXPECT_FALSE(ReadJsonFile(file, &diagnostic).has_value());
+  EXPECT_EQ(diagnostic.message,
+            "invalid JSON at line 3, column 1: syntax error while parsing object - unexpected "
+            "end of input; expected '}'");
+}
+
+TEST(JsonFileTest, UnreadableFile) {
+  TempDir dir;
+  fs::path file = dir.path() / "missing.json";
+  Diagnostic diagnostic;
+  EXPECT_FALSE(ReadJsonFile(file, &diagnostic).has_value());
+  EXPECT_EQ(diagnostic.file, file.string());
+  EXPECT_EQ(diagnostic.field, "");
+  EXPECT_EQ(diagnostic.message, "cannot open: No such file or directory");
+  EXPECT_EQ(diagnostic.ToString(), file.string() + ": cannot open: No such file or directory");
+}
+
+}  // namespace
+}  // namespace iree_suite
