@@ -115,6 +115,7 @@ int Main(int argc, char** argv) {
 
   if (options.collect_only) {
     console.CollectOnly(selected);
+    console.Warnings(suite.warnings);
     console.CollectionErrors(suite.errors);
     console.Line(fmt::format("{} selected, {} deselected, {} collection errors", selected.size(),
                              deselected, suite.errors.size()));
@@ -130,6 +131,7 @@ int Main(int argc, char** argv) {
   }
   console.Header(tools_described);
   console.Collected(selected.size(), deselected, suite.errors);
+  console.Warnings(suite.warnings);
   console.CollectionErrors(suite.errors);
 
   std::vector<TestResult> results;

@@ -120,6 +120,10 @@ void ConsoleReporter::CollectionErrors(const std::vector<Diagnostic>& errors) {
   for (const Diagnostic& error : errors) Line("ERROR collecting " + error.ToString());
 }
 
+void ConsoleReporter::Warnings(const std::vector<Diagnostic>& warnings) {
+  for (const Diagnostic& warning : warnings) Line("WARNING " + warning.ToString());
+}
+
 void ConsoleReporter::CollectOnly(const std::vector<const TestDefinition*>& tests) {
   for (const TestDefinition* test : tests) {
     std::string markers;

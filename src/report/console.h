@@ -26,6 +26,7 @@ class ConsoleReporter : public TestObserver {
   void Collected(size_t selected, size_t deselected, const std::vector<Diagnostic>& errors);
   void CollectOnly(const std::vector<const TestDefinition*>& tests);
   void CollectionErrors(const std::vector<Diagnostic>& errors);
+  void Warnings(const std::vector<Diagnostic>& warnings);
 
   void OnTestStarted(const TestDefinition& test) override;
   void OnTestFinished(const TestResult& result) override;

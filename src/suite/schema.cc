@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace iree_suite {
@@ -270,6 +271,52 @@ ParseStatus ParseTestDefinition(const json& document, const std::filesystem::pat
     }
   }
   return diagnostics->size() == errors_before ? ParseStatus::kTest : ParseStatus::kInvalid;
+}
+
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::vector<Diagnostic> UnknownTestFields(const json& document, TestKind kind,
+                                          const std::filesystem::path& file) {
+  std::vector<std::string> known = {"type", "markers"};
+  if (kind == TestKind::kCompstat) {
+    known.insert(known.end(), {"module", "golden_dispatch_count", "golden_binary_size"});
+  } else {
+    known.insert(known.end(),
+                 {"modules", "weights", "inputs", "outputs", "expected_outputs", "run_args"});
+    if (kind == TestKind::kBenchmark)
+      known.insert(known.end(), {"golden_time_ms", "tolerance_factor"});
+  }
+  std::vector<Diagnostic> warnings;
+  if (!document.is_object()) return warnings;
+  for (const auto& [field, value] : document.items()) {
+    if (std::find(known.begin(), known.end(), field) != known.end()) continue;
+    std::string message = fmt::format("unknown field for a {} test, ignored", TestKindName(kind));
+    auto closest = std::min_element(known.begin(), known.end(), [&](const auto& a, const auto& b) {
+      return EditDistance(field, a) < EditDistance(field, b);
+    });
+    if (EditDistance(field, *closest) <= std::max<size_t>(2, field.size() / 3)) {
+      message += fmt::format(" (did you mean \"{}\"?)", *closest);
+    }
+    warnings.push_back({file.string(), field, message});
+  }
+  return warnings;
 }
 
 bool ParseModuleDefinition(const json& document, const std::filesystem::path& file,

@@ -20,6 +20,12 @@ enum class ParseStatus { kTest, kNotATest, kInvalid };
 ParseStatus ParseTestDefinition(const nlohmann::json& document, const std::filesystem::path& file,
                                 TestDefinition* test, std::vector<Diagnostic>* diagnostics);
 
+// Top-level fields a test of this kind does not use (typos such as
+// "golden_time" would otherwise be ignored silently), as warnings that
+// suggest the closest known field.
+std::vector<Diagnostic> UnknownTestFields(const nlohmann::json& document, TestKind kind,
+                                          const std::filesystem::path& file);
+
 // Validates one module document.
 bool ParseModuleDefinition(const nlohmann::json& document, const std::filesystem::path& file,
                            ModuleDefinition* module, std::vector<Diagnostic>* diagnostics);

@@ -151,6 +151,8 @@ LoadedSuite LoadSuite(const SuiteLocation& location) {
       ++suite.invalid_test_files;
       continue;
     }
+    std::vector<Diagnostic> unknown = UnknownTestFields(*document, test.kind, file);
+    suite.warnings.insert(suite.warnings.end(), unknown.begin(), unknown.end());
     test.id = file.lexically_relative(location.test_directory).generic_string();
     suite.tests.push_back(std::move(test));
   }

@@ -23,6 +23,7 @@ struct LoadedSuite {
   std::vector<TestDefinition> tests;  // valid tests, sorted like pytest's sorted(glob("**/*.json"))
   std::map<std::string, ModuleDefinition> modules;  // every module a valid test names
   std::vector<Diagnostic> errors;                   // collection errors, in discovery order
+  std::vector<Diagnostic> warnings;                 // e.g. unknown fields; the test still runs
   size_t invalid_test_files = 0;
 };
 

@@ -59,3 +59,12 @@ def test_file_without_type_is_not_a_test(example_suite):
     result = example_suite.run("--collect-only")
     assert result.returncode == 0, result.output
     assert "notes.json" not in result.stdout
+
+
+def test_unknown_field_is_a_warning_and_the_test_still_runs(example_suite):
+    example_suite.edit("mlp/mlp_compstat_cpu.json", golden_dispatch=3)
+    result = example_suite.run("-k", "mlp_compstat_cpu")
+    assert result.returncode == 0, result.output
+    assert re.search(r"^WARNING \S+/mlp_compstat_cpu\.json: golden_dispatch: unknown field for a "
+                     r'compstat test, ignored \(did you mean "golden_dispatch_count"\?\)$',
+                     result.stdout, re.M), result.stdout
