@@ -311,7 +311,8 @@ std::vector<Diagnostic> UnknownTestFields(const json& document, TestKind kind,
     auto closest = std::min_element(known.begin(), known.end(), [&](const auto& a, const auto& b) {
       return EditDistance(field, a) < EditDistance(field, b);
     });
-    if (EditDistance(field, *closest) <= std::max<size_t>(2, field.size() / 3)) {
+    bool truncated = closest->rfind(field, 0) == 0 || field.rfind(*closest, 0) == 0;
+    if (truncated || EditDistance(field, *closest) <= std::max<size_t>(2, field.size() / 3)) {
       message += fmt::format(" (did you mean \"{}\"?)", *closest);
     }
     warnings.push_back({file.string(), field, message});
