@@ -1,0 +1,49 @@
+// Where downloads live: <artifacts>/downloads/<sha256(url)[:16]>/<file name>,
+// the original file name kept so tools and humans recognise it, and beside it
+// meta.json describing what was fetched. A data file without a valid
+// meta.json of the same size is not trusted.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace iree_suite {
+
+struct DownloadMeta {
+  std::string url;           // the original URL: the cache key
+  std::string fetched_from;  // the URL actually contacted (differs with a mirror)
+  uint64_t size = 0;
+  std::string etag;
+  std::string last_modified;
+  std::string content_md5;  // as the server sent it (base64), may be empty
+  std::string md5;          // computed while downloading (hex)
+  std::string fetched_at;   // UTC, ISO 8601
+};
+
+inline constexpr const char* kDownloadMetaName = "meta.json";
+inline constexpr const char* kDownloadLockName = ".lock";
+
+// The last segment of the URL's path, made safe as a file name.
+std::string DownloadFileName(const std::string& url);
+// The entry directory of `url`.
+std::filesystem::path DownloadEntryDirectory(const std::filesystem::path& artifact_directory,
+                                             const std::string& url);
+// Rewrites the first matching prefix; `url` unchanged when none matches.
+std::string ApplyUrlMirrors(const std::string& url,
+                            const std::vector<std::pair<std::string, std::string>>& mirrors);
+
+// The entry's meta when it describes `url` and the data file has its size;
+// nullopt otherwise (missing, corrupt, or a file from an interrupted publish).
+std::optional<DownloadMeta> ReadTrustedMeta(const std::filesystem::path& entry_directory,
+                                            const std::string& file_name, const std::string& url);
+// Written atomically. Returns an error message, empty on success.
+std::string WriteDownloadMeta(const std::filesystem::path& path, const DownloadMeta& meta);
+
+// The current time as "2024-05-01T12:34:56Z".
+std::string UtcTimestamp();
+
+}  // namespace iree_suite

@@ -1,0 +1,179 @@
+#include "artifacts/fetch/fetcher.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "artifacts/fetch/download_cache.h"
+#include "artifacts/fetch/file_lock.h"
+#include "artifacts/fetch/resumable_download.h"
+#include "artifacts/local_source.h"
+
+namespace iree_suite {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Leftover "<name>.partial.<pid>" files of earlier runs in an entry.
+std::vector<fs::path> PartialFiles(const fs::path& entry, const std::string& name) {
+  std::vector<fs::path> partials;
+  std::error_code ec;
+  for (const auto& item : fs::directory_iterator(entry, ec)) {
+    if (item.path().filename().string().rfind(name + ".partial.", 0) == 0) {
+      partials.push_back(item.path());
+    }
+  }
+  return partials;
+}
+
+// Keeps the largest leftover as `ours` (the one most worth resuming) and
+// removes the rest. Safe: the entry lock is held, so no one writes them.
+void AdoptPartial(const fs::path& entry, const std::string& name, const fs::path& ours,
+                  bool keep_any) {
+  std::error_code ec;
+  fs::path best;
+  uintmax_t best_size = 0;
+  for (const fs::path& partial : PartialFiles(entry, name)) {
+    uintmax_t size = fs::file_size(partial, ec);
+    if (!ec && keep_any && (best.empty() || size > best_size)) {
+      if (!best.empty()) fs::remove(best, ec);
+      best = partial;
+      best_size = size;
+    } else {
+      fs::remove(partial, ec);
+    }
+  }
+  if (!best.empty() && best != ours) fs::rename(best, ours, ec);
+}
+
+}  // namespace
+
+Fetcher::Fetcher(fs::path artifact_directory, fs::path external_file_directory,
+                 FetchOptions options, FetchProgress* progress)
+    : artifact_directory_(std::move(artifact_directory)),
+      external_file_directory_(std::move(external_file_directory)),
+      options_(std::move(options)),
+      progress_(progress) {
+  if (!progress_ && !options_.quiet) {
+    console_progress_ = std::make_unique<ConsoleFetchProgress>(stderr);
+    progress_ = console_progress_.get();
+  }
+  if (options_.quiet) progress_ = nullptr;
+}
+
+Fetcher::Stats Fetcher::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+std::optional<fs::path> Fetcher::Fetch(const std::string& url, std::string* error) {
+  if (!IsRemoteUrl(url)) return ResolveLocalSource(url, external_file_directory_, error);
+  std::shared_ptr<Memo> memo;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_ptr<Memo>& slot = memo_[url];
+    if (!slot) slot = std::make_shared<Memo>();
+    memo = slot;
+  }
+  // Other threads asking for the same URL wait here for the first one.
+  std::lock_guard<std::mutex> lock(memo->mutex);
+  if (!memo->done) {
+    memo->path = FetchRemote(url, &memo->error);
+    memo->done = true;
+  }
+  if (!memo->path) *error = memo->error;
+  return memo->path;
+}
+
+std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string* error) {
+  const std::string source = ApplyUrlMirrors(url, options_.url_mirrors);
+  if (!IsRemoteUrl(source)) {
+    // A local mirror is used in place: copying multi-GB files gains nothing.
+    std::optional<fs::path> path = ResolveLocalSource(source, external_file_directory_, error);
+    if (!path) *error = fmt::format("{} (mirror of {})", *error, url);
+    return path;
+  }
+  const fs::path entry = DownloadEntryDirectory(artifact_directory_, url);
+  const std::string name = DownloadFileName(url);
+  const fs::path data = entry / name;
+  std::error_code ec;
+  fs::create_directories(entry, ec);
+  if (ec) {
+    *error =
+        fmt::format("cannot fetch {}: cannot create {}: {}", url, entry.string(), ec.message());
+    return std::nullopt;
+  }
+  FileLock entry_lock;
+  bool waited = false;
+  if (std::string lock_error = entry_lock.Acquire(entry / kDownloadLockName, &waited);
+      !lock_error.empty()) {
+    *error = fmt::format("cannot fetch {}: {}", url, lock_error);
+    return std::nullopt;
+  }
+  std::optional<DownloadMeta> cached = ReadTrustedMeta(entry, name, url);
+  // Offline, or another process fetched it while we waited for the lock.
+  if (cached && (options_.offline || waited)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.cache_hits;
+    return data;
+  }
+  if (options_.offline) {
+    *error = fmt::format("{}: not in the cache and --offline was given (looked in {})", url,
+                         entry.string());
+    return std::nullopt;
+  }
+
+  // Resume a previous run's partial only for a first download: beside a
+  // cached copy, a partial belongs to some other version of the file.
+  const fs::path partial = entry / fmt::format("{}.partial.{}", name, ::getpid());
+  AdoptPartial(entry, name, partial, /*keep_any=*/!cached);
+  DownloadRequest request;
+  request.url = source;
+  request.partial = partial;
+  if (cached) {
+    request.if_none_match = cached->etag;
+    request.if_modified_since = cached->last_modified;
+  }
+  DownloadOutcome outcome = DownloadWithRetries(request, options_, progress_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.bytes_transferred += outcome.bytes_transferred;
+    if (outcome.kind == DownloadOutcome::Kind::kNotModified) ++stats_.revalidated_not_modified;
+  }
+  switch (outcome.kind) {
+    case DownloadOutcome::Kind::kNotModified:
+      fs::remove(partial, ec);
+      return data;
+    case DownloadOutcome::Kind::kFailed:
+      *error = source == url ? outcome.error : fmt::format("{} (mirror of {})", outcome.error, url);
+      return std::nullopt;
+    case DownloadOutcome::Kind::kDownloaded:
+      break;
+  }
+  // Untrust the old entry first, so a crash between the two renames leaves a
+  // data file without meta (refetched), never new data under old meta.
+  fs::remove(entry / kDownloadMetaName, ec);
+  fs::rename(partial, data, ec);
+  if (ec) {
+    *error =
+        fmt::format("cannot fetch {}: cannot publish {}: {}", url, data.string(), ec.message());
+    return std::nullopt;
+  }
+  DownloadMeta meta{url,
+                    source,
+                    outcome.size,
+                    outcome.etag,
+                    outcome.last_modified,
+                    outcome.content_md5,
+                    outcome.md5_hex,
+                    UtcTimestamp()};
+  if (std::string meta_error = WriteDownloadMeta(entry / kDownloadMetaName, meta);
+      !meta_error.empty()) {
+    *error = fmt::format("cannot fetch {}: {}", url, meta_error);
+    return std::nullopt;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.downloads;
+  return data;
+}
+
+}  // namespace iree_suite

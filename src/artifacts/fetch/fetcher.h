@@ -1,0 +1,57 @@
+// Turns the "url" of an MLIR file, weight or argspec into a local file:
+// plain paths and file:// URLs are used where they are; http(s) URLs are
+// downloaded once into <artifacts>/downloads (see download_cache.h) and
+// revalidated with a conditional request on later runs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "artifacts/fetch/fetch_options.h"
+#include "artifacts/fetch/fetch_progress.h"
+
+namespace iree_suite {
+
+class Fetcher {
+ public:
+  // `progress` may be null: then the console reports, unless options.quiet.
+  Fetcher(std::filesystem::path artifact_directory, std::filesystem::path external_file_directory,
+          FetchOptions options, FetchProgress* progress = nullptr);
+
+  // The local file for `url`, or nullopt with *error. Thread-safe; each URL is
+  // fetched at most once per Fetcher, its result (or error) remembered.
+  std::optional<std::filesystem::path> Fetch(const std::string& url, std::string* error);
+
+  struct Stats {
+    size_t downloads = 0;                 // bodies downloaded and published
+    size_t revalidated_not_modified = 0;  // 304: cached copy confirmed
+    size_t cache_hits = 0;                // used without contacting the server
+    uint64_t bytes_transferred = 0;       // body bytes received
+  };
+  Stats stats() const;
+
+ private:
+  struct Memo {
+    std::mutex mutex;  // held while the URL is being fetched
+    bool done = false;
+    std::optional<std::filesystem::path> path;
+    std::string error;
+  };
+  std::optional<std::filesystem::path> FetchRemote(const std::string& url, std::string* error);
+
+  std::filesystem::path artifact_directory_;
+  std::filesystem::path external_file_directory_;
+  FetchOptions options_;
+  std::unique_ptr<FetchProgress> console_progress_;
+  FetchProgress* progress_;
+  mutable std::mutex mutex_;  // guards memo_ and stats_
+  std::map<std::string, std::shared_ptr<Memo>> memo_;
+  Stats stats_;
+};
+
+}  // namespace iree_suite

@@ -1,0 +1,38 @@
+#include "artifacts/fetch/file_lock.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace iree_suite {
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+std::string FileLock::Acquire(const std::filesystem::path& path, bool* waited) {
+  *waited = false;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return fmt::format("{}: cannot open lock file: {}", path.string(), std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    *waited = true;
+    int rc;
+    do {
+      rc = ::flock(fd, LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      std::string message = fmt::format("{}: cannot lock: {}", path.string(), std::strerror(errno));
+      ::close(fd);
+      return message;
+    }
+  }
+  fd_ = fd;
+  return {};
+}
+
+}  // namespace iree_suite
