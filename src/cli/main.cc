@@ -66,6 +66,16 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
     described->push_back({name, path->string(), ToolVersion(*path)});
   };
   find("iree-compile", &tools.compiler.iree_compile);
+  // Optional, for MLIR bytecode behind "random"/"splat" weights: the one
+  // beside iree-compile first, so that both come from the same release.
+  std::error_code ec;
+  const fs::path sibling = tools.compiler.iree_compile.parent_path() / "iree-opt";
+  std::string no_iree_opt;
+  if (!tools.compiler.iree_compile.empty() && fs::is_regular_file(sibling, ec)) {
+    tools.iree_opt = sibling;
+  } else if (std::optional<fs::path> iree_opt = FindTool("iree-opt", search, &no_iree_opt)) {
+    tools.iree_opt = *iree_opt;
+  }
   if (need_run) find("iree-run-module", &tools.run_module);
   if (need_benchmark) find("iree-benchmark-module", &tools.benchmark_module);
   if (!ok) return std::nullopt;

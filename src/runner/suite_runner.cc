@@ -20,15 +20,23 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
       tools_(std::move(tools)),
       config_(std::move(config)),
       compiler_(config_.artifact_directory, config_.external_file_directory, tools_.compiler,
-                config_.force_recompile) {}
+                config_.force_recompile),
+      parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, stderr,
+                   [] { return InterruptSignal() != 0; }}) {}
 
 std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
                                          TestObserver* observer) {
   std::vector<TestResult> results;
   size_t failures = 0;
   for (const TestDefinition* test : tests) {
+    if (InterruptSignal() != 0) break;  // stop launching; report what finished
     if (observer) observer->OnTestStarted(*test);
     results.push_back(RunOne(*test));
+    if (InterruptSignal() != 0) {
+      // The test was cut short: it neither passed nor failed on its merits.
+      results.back().outcome = Outcome::kError;
+      results.back().reason = fmt::format("interrupted by signal {}", InterruptSignal());
+    }
     if (observer) observer->OnTestFinished(results.back());
     Outcome outcome = results.back().outcome;
     if (outcome == Outcome::kFailed || outcome == Outcome::kError) ++failures;
@@ -101,6 +109,22 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
   result->reason = verdict.reason;
 }
 
+std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
+                                                      std::string* error) {
+  auto module = modules_.find(weight.module);
+  if (module == modules_.end()) {
+    *error = fmt::format("module \"{}\" is not defined", weight.module);
+    return std::nullopt;
+  }
+  std::optional<fs::path> mlir =
+      ResolveLocalSource(module->second.mlir, config_.external_file_directory, error);
+  if (!mlir) {
+    *error = fmt::format("module \"{}\": mlir: {}", weight.module, *error);
+    return std::nullopt;
+  }
+  return parameters_.Get(weight, weight.module, *mlir, error);
+}
+
 void SuiteRunner::RunModules(const TestDefinition& test,
                              const std::vector<const CompiledModule*>& modules,
                              std::optional<double> timeout_s, TestResult* result) {
@@ -115,8 +139,7 @@ void SuiteRunner::RunModules(const TestDefinition& test,
     if (weight.kind == WeightSpec::Kind::kUrl) {
       path = resolve(weight.url, &error);
     } else {
-      error = fmt::format("\"{}\" weights are not supported by this build yet",
-                          weight.kind == WeightSpec::Kind::kRandom ? "random" : "splat");
+      path = GeneratedWeights(weight, &error);
     }
     if (!path) {
       result->outcome = Outcome::kError;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "artifacts/module_compiler.h"
+#include "artifacts/parameters/parameter_store.h"
 #include "checks/test_result.h"
 #include "suite/test_definition.h"
 
@@ -18,6 +19,8 @@ struct ToolSet {
   CompilerInfo compiler;
   std::filesystem::path run_module;
   std::filesystem::path benchmark_module;
+  // Optional: prints MLIR bytecode as text for "random"/"splat" weights.
+  std::filesystem::path iree_opt;
 };
 
 struct RunnerConfig {
@@ -51,11 +54,15 @@ class SuiteRunner {
   void RunModules(const TestDefinition& test, const std::vector<const CompiledModule*>& modules,
                   std::optional<double> timeout_s, TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
+  // The archive of a "random" or "splat" weight, generated or from the cache.
+  std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
+                                                        std::string* error);
 
   const std::map<std::string, ModuleDefinition>& modules_;
   ToolSet tools_;
   RunnerConfig config_;
   ModuleCompiler compiler_;
+  ParameterStore parameters_;
 };
 
 }  // namespace iree_suite

@@ -1,0 +1,156 @@
+#include "artifacts/parameters/parameter_store.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <chrono>
+#include <set>
+
+#include "artifacts/hasher.h"
+#include "artifacts/module_compiler.h"
+#include "artifacts/parameters/irpa_reader.h"
+#include "artifacts/parameters/mlir_scanner.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* KindName(const WeightSpec& weight) {
+  return weight.kind == WeightSpec::Kind::kSplat ? "splat" : "random";
+}
+
+// What distinguishes two weights of the same module, for this run's memo.
+std::string WeightIdentity(const WeightSpec& weight, const std::string& module_name) {
+  const uint64_t value = weight.kind == WeightSpec::Kind::kSplat
+                             ? std::bit_cast<uint64_t>(weight.value)
+                             : static_cast<uint64_t>(weight.seed);
+  return fmt::format("{}\n{}\n{:016x}\n{}", module_name, KindName(weight), value, weight.scope);
+}
+
+std::string DescribeType(const ParameterGlobal& global) {
+  std::string type = "tensor<";
+  for (int64_t dim : global.shape) type += fmt::format("{}x", dim);
+  return type + std::string(ElementTypeName(global.type)) + ">";
+}
+
+}  // namespace
+
+std::optional<std::vector<ArchiveParameter>> SelectParameters(
+    const std::vector<ParameterGlobal>& globals, const std::string& scope,
+    const std::string& module_name, std::string* error) {
+  std::vector<ArchiveParameter> selected;
+  std::map<std::string, const ParameterGlobal*> by_name;
+  std::set<std::string> other_scopes;
+  for (const ParameterGlobal& global : globals) {
+    if (global.scope && *global.scope != scope) {
+      other_scopes.insert(*global.scope);
+      continue;
+    }
+    auto [it, inserted] = by_name.emplace(global.name, &global);
+    if (inserted) {
+      selected.push_back({global.name, global.type, global.byte_length});
+      continue;
+    }
+    const ParameterGlobal& first = *it->second;
+    if (first.type != global.type || first.byte_length != global.byte_length) {
+      *error = fmt::format(
+          "module \"{}\": parameter \"{}\" is declared as {} by global @{} and as {} by global @{}",
+          module_name, global.name, DescribeType(first), first.global, DescribeType(global),
+          global.global);
+      return std::nullopt;
+    }
+  }
+  if (selected.empty()) {
+    if (other_scopes.empty()) {
+      *error = fmt::format("module \"{}\" declares no named parameters", module_name);
+    } else {
+      *error = fmt::format("module \"{}\" declares no named parameters in scope \"{}\" (it has {})",
+                           module_name, scope, fmt::join(other_scopes, ", "));
+    }
+    return std::nullopt;
+  }
+  return selected;
+}
+
+std::string ProgressLine(const std::string& module_name, uint64_t done, uint64_t total) {
+  constexpr double kMiB = 1 << 20;
+  return fmt::format("generating random parameters for {}: {:.0f} of {:.0f} MiB", module_name,
+                     static_cast<double>(done) / kMiB, static_cast<double>(total) / kMiB);
+}
+
+ParameterStore::ParameterStore(Options options) : options_(std::move(options)) {}
+
+std::optional<fs::path> ParameterStore::ArchivePath(const WeightSpec& weight,
+                                                    const std::string& module_name,
+                                                    const fs::path& mlir,
+                                                    std::string* error) const {
+  Hasher hasher;
+  hasher.Add("format", kParameterGeneratorVersion);
+  if (std::string hash_error = hasher.AddFile("mlir", mlir); !hash_error.empty()) {
+    *error = hash_error;
+    return std::nullopt;
+  }
+  hasher.Add("kind", KindName(weight));
+  if (weight.kind == WeightSpec::Kind::kSplat) {
+    hasher.Add("value", fmt::format("{:016x}", std::bit_cast<uint64_t>(weight.value)));
+  } else {
+    hasher.Add("seed", fmt::format("{}", weight.seed));
+  }
+  hasher.Add("scope", weight.scope);
+  return options_.artifact_directory / "parameters" / SafeFileName(module_name) /
+         fmt::format("{}-{}.irpa", hasher.HexDigest().substr(0, 16), KindName(weight));
+}
+
+std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
+                                            const std::string& module_name, const fs::path& mlir,
+                                            std::string* error) {
+  const std::string identity = WeightIdentity(weight, module_name);
+  if (auto it = ready_.find(identity); it != ready_.end()) return it->second;
+
+  std::optional<fs::path> path = ArchivePath(weight, module_name, mlir, error);
+  if (!path) return std::nullopt;
+  std::error_code ec;
+  if (fs::is_regular_file(*path, ec)) {
+    std::string damage;
+    if (ReadIrpaIndex(*path, &damage)) return ready_[identity] = *path;
+    fs::remove(*path, ec);  // cut short by a crash or a full disk: make it anew
+  }
+
+  std::optional<std::vector<ParameterGlobal>> globals =
+      ReadMlirParameters(mlir, options_.iree_opt, path->parent_path(), error);
+  if (!globals) {
+    *error = fmt::format("module \"{}\": {}", module_name, *error);
+    return std::nullopt;
+  }
+  ArchiveContents contents;
+  contents.kind = weight.kind == WeightSpec::Kind::kSplat ? ArchiveContents::Kind::kSplat
+                                                          : ArchiveContents::Kind::kRandom;
+  contents.seed = static_cast<uint64_t>(weight.seed);
+  contents.splat_value = weight.value;
+  std::optional<std::vector<ArchiveParameter>> parameters =
+      SelectParameters(*globals, weight.scope, module_name, error);
+  if (!parameters) return std::nullopt;
+  contents.parameters = std::move(*parameters);
+
+  ArchiveWriteOptions write;
+  write.threads = options_.threads;
+  write.replace_existing = false;
+  write.cancelled = options_.cancelled;
+  const uint64_t total = ArchiveDataBytes(contents);
+  if (options_.progress != nullptr && total > kProgressThresholdBytes) {
+    write.progress = [this, &module_name](uint64_t done, uint64_t all) {
+      fmt::print(options_.progress, "{}\n", ProgressLine(module_name, done, all));
+      std::fflush(options_.progress);
+    };
+  }
+  if (std::string write_error = WriteParameterArchive(contents, *path, write);
+      !write_error.empty()) {
+    *error = fmt::format("module \"{}\": cannot write its {} parameters: {}", module_name,
+                         KindName(weight), write_error);
+    return std::nullopt;
+  }
+  return ready_[identity] = *path;
+}
+
+}  // namespace iree_suite

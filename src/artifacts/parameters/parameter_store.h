@@ -1,0 +1,73 @@
+// The parameter archives that "random" and "splat" weights stand for,
+// generated from the module's MLIR on first use and cached by content:
+//
+//   <artifacts>/parameters/<module>/<key16>-<random|splat>.irpa
+//
+// key = SHA-256 over the generator's version label, the MLIR bytes, the kind,
+// the seed (or the splat value's bit pattern) and the scope. A changed MLIR
+// gets a new archive; concurrent runners each publish atomically and reuse
+// whatever appeared first.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "artifacts/parameters/archive_writer.h"
+#include "artifacts/parameters/parameter_global.h"
+#include "suite/test_definition.h"
+
+namespace iree_suite {
+
+// Bump when generated contents or the archive layout change.
+inline constexpr const char* kParameterGeneratorVersion =
+    "iree-suite-parameters-v1 splitmix64+ziggurat256 normal(0,0.01) irpa-v0";
+
+// Archives above this size report their progress.
+inline constexpr uint64_t kProgressThresholdBytes = uint64_t{64} << 20;
+
+// The archive entries a weight of `scope` gets: the globals of that scope
+// plus the unscoped ones, each parameter once. Errors name the module: none
+// selected, or one parameter declared with two different types.
+std::optional<std::vector<ArchiveParameter>> SelectParameters(
+    const std::vector<ParameterGlobal>& globals, const std::string& scope,
+    const std::string& module_name, std::string* error);
+
+// One progress line: "generating random parameters for <module>: X of Y MiB".
+std::string ProgressLine(const std::string& module_name, uint64_t done, uint64_t total);
+
+class ParameterStore {
+ public:
+  struct Options {
+    std::filesystem::path artifact_directory;
+    std::filesystem::path iree_opt;  // empty: bytecode MLIR cannot be read
+    unsigned threads = 0;            // 0: one per hardware thread
+    FILE* progress = stderr;         // nullptr: silent
+    std::function<bool()> cancelled;
+  };
+
+  explicit ParameterStore(Options options);
+
+  // The archive for a "random" or "splat" `weight` of the module `module_name`
+  // whose MLIR is the local file `mlir`: from this run, the cache, or new.
+  // Returns nullopt with *error.
+  std::optional<std::filesystem::path> Get(const WeightSpec& weight, const std::string& module_name,
+                                           const std::filesystem::path& mlir, std::string* error);
+
+  // Where that archive lives; nullopt with *error when the MLIR cannot be read.
+  std::optional<std::filesystem::path> ArchivePath(const WeightSpec& weight,
+                                                   const std::string& module_name,
+                                                   const std::filesystem::path& mlir,
+                                                   std::string* error) const;
+
+ private:
+  Options options_;
+  std::map<std::string, std::filesystem::path> ready_;  // by weight and module, this run
+};
+
+}  // namespace iree_suite

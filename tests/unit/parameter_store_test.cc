@@ -1,0 +1,186 @@
+#include "artifacts/parameters/parameter_store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+
+#include "artifacts/parameters/irpa_reader.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+ParameterGlobal Global(std::string global, std::optional<std::string> scope, std::string name,
+                       ElementType type, uint64_t bytes) {
+  ParameterGlobal g;
+  g.global = std::move(global);
+  g.scope = std::move(scope);
+  g.name = std::move(name);
+  g.type = type;
+  g.byte_length = bytes;
+  g.shape = {static_cast<int64_t>(bytes / ElementByteSize(type))};
+  return g;
+}
+
+TEST(ParameterSelectTest, TheScopeSelectsAndUnscopedBelongToEveryScope) {
+  const std::vector<ParameterGlobal> globals = {
+      Global("a", "model", "a", ElementType::kF16, 8),
+      Global("b", "other", "b", ElementType::kF16, 8),
+      Global("c", std::nullopt, "c", ElementType::kI8, 3),
+      Global("a_again", "model", "a", ElementType::kF16, 8),  // same parameter twice
+  };
+  std::string error;
+  auto selected = SelectParameters(globals, "model", "m", &error);
+  ASSERT_TRUE(selected) << error;
+  ASSERT_EQ(selected->size(), 2u);
+  EXPECT_EQ((*selected)[0].name, "a");
+  EXPECT_EQ((*selected)[1].name, "c");
+
+  auto other = SelectParameters(globals, "other", "m", &error);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->size(), 2u);
+}
+
+TEST(ParameterSelectTest, ErrorsNameTheModule) {
+  std::string error;
+  EXPECT_FALSE(SelectParameters({}, "model", "llama/modules/x", &error));
+  EXPECT_EQ(error, "module \"llama/modules/x\" declares no named parameters");
+
+  EXPECT_FALSE(
+      SelectParameters({Global("a", "weights", "a", ElementType::kF32, 4)}, "model", "m", &error));
+  EXPECT_EQ(error, "module \"m\" declares no named parameters in scope \"model\" (it has weights)");
+
+  EXPECT_FALSE(SelectParameters(
+      {Global("a", "s", "p", ElementType::kF32, 4), Global("b", "s", "p", ElementType::kF16, 4)},
+      "s", "m", &error));
+  EXPECT_EQ(error,
+            "module \"m\": parameter \"p\" is declared as tensor<1xf32> by global @a and as "
+            "tensor<2xf16> by global @b");
+}
+
+TEST(ParameterSelectTest, ProgressLine) {
+  EXPECT_EQ(ProgressLine("sdxl/modules/unet", uint64_t{3} << 20, uint64_t{4096} << 20),
+            "generating random parameters for sdxl/modules/unet: 3 of 4096 MiB");
+}
+
+class ParameterStoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(testing::TempDir()) /
+           ("parameter_store_" +
+            std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    mlir_ = dir_ / "model.mlir";
+    WriteMlir("f16", "\"model\"::");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void WriteMlir(const std::string& type, const std::string& scope) {
+    std::ofstream(mlir_) << "module {\n  util.global private @w = #stream.parameter.named<" << scope
+                         << "\"w\"> : tensor<64x" << type << ">\n"
+                         << "  util.global private @b = #stream.parameter.named<" << scope
+                         << "\"b\"> : tensor<8xi32>\n}\n";
+  }
+
+  ParameterStore Store() {
+    ParameterStore::Options options;
+    options.artifact_directory = dir_ / "artifacts";
+    options.progress = nullptr;
+    return ParameterStore(options);
+  }
+
+  static WeightSpec Random(int64_t seed) {
+    WeightSpec weight;
+    weight.kind = WeightSpec::Kind::kRandom;
+    weight.scope = "model";
+    weight.module = "group/modules/model_cpu";
+    weight.seed = seed;
+    return weight;
+  }
+
+  fs::path dir_;
+  fs::path mlir_;
+};
+
+TEST_F(ParameterStoreTest, GeneratesIntoTheCacheLayout) {
+  std::string error;
+  auto path = Store().Get(Random(1), "group/modules/model_cpu", mlir_, &error);
+  ASSERT_TRUE(path) << error;
+  EXPECT_EQ(path->parent_path(), dir_ / "artifacts/parameters/group_modules_model_cpu");
+  EXPECT_TRUE(std::regex_match(path->filename().string(), std::regex("[0-9a-f]{16}-random\\.irpa")))
+      << *path;
+  auto entries = ReadIrpaIndex(*path, &error);
+  ASSERT_TRUE(entries) << error;
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].name, "w");
+  EXPECT_EQ((*entries)[0].length, 128u);
+  EXPECT_EQ((*entries)[1].length, 32u);
+}
+
+TEST_F(ParameterStoreTest, ReusesUntilTheMlirOrTheWeightChanges) {
+  std::string error;
+  const fs::path first = *Store().Get(Random(1), "m", mlir_, &error);
+  const auto stamp = fs::last_write_time(first);
+  EXPECT_EQ(*Store().Get(Random(1), "m", mlir_, &error), first);
+  EXPECT_EQ(fs::last_write_time(first), stamp);
+
+  EXPECT_NE(*Store().Get(Random(2), "m", mlir_, &error), first);
+  WeightSpec other_scope = Random(1);
+  other_scope.scope = "other";
+  WriteMlir("f16", "");  // unscoped: belongs to any scope
+  const fs::path changed = *Store().Get(Random(1), "m", mlir_, &error);
+  EXPECT_NE(changed, first);
+  EXPECT_NE(*Store().Get(other_scope, "m", mlir_, &error), changed);
+  EXPECT_EQ(std::distance(fs::directory_iterator(first.parent_path()), fs::directory_iterator()),
+            4);
+}
+
+TEST_F(ParameterStoreTest, SplatArchives) {
+  WeightSpec splat = Random(0);
+  splat.kind = WeightSpec::Kind::kSplat;
+  splat.value = 2.0;
+  std::string error;
+  auto path = Store().Get(splat, "m", mlir_, &error);
+  ASSERT_TRUE(path) << error;
+  EXPECT_TRUE(path->string().ends_with("-splat.irpa"));
+  auto entries = ReadIrpaIndex(*path, &error);
+  ASSERT_TRUE(entries) << error;
+  EXPECT_EQ((*entries)[0].splat_pattern, (std::vector<uint8_t>{0x00, 0x40}));  // f16 2.0
+  EXPECT_EQ((*entries)[1].splat_pattern, (std::vector<uint8_t>{2, 0, 0, 0}));
+  splat.value = -0.0;  // a different bit pattern: a different archive
+  EXPECT_NE(*Store().Get(splat, "m", mlir_, &error), *path);
+}
+
+TEST_F(ParameterStoreTest, ADamagedArchiveIsMadeAnew) {
+  std::string error;
+  const fs::path path = *Store().Get(Random(3), "m", mlir_, &error);
+  const uintmax_t size = fs::file_size(path);
+  fs::resize_file(path, 10);
+  EXPECT_EQ(*Store().Get(Random(3), "m", mlir_, &error), path);
+  EXPECT_EQ(fs::file_size(path), size);
+}
+
+TEST_F(ParameterStoreTest, ErrorsNameTheModuleAndTheGlobal) {
+  std::string error;
+  std::ofstream(mlir_) << "module {\n  func.func @f() { return }\n}\n";
+  EXPECT_FALSE(Store().Get(Random(1), "empty/modules/e", mlir_, &error));
+  EXPECT_EQ(error, "module \"empty/modules/e\" declares no named parameters");
+
+  WriteMlir("f4E2M1FN", "\"model\"::");
+  EXPECT_FALSE(Store().Get(Random(1), "m", mlir_, &error));
+  EXPECT_EQ(error, "module \"m\": " + mlir_.string() +
+                       ": line 2: global @w: unsupported element type \"f4E2M1FN\"");
+
+  std::ofstream(mlir_) << "util.global private @x = #stream.parameter.named<model::x> : "
+                          "tensor<4xf32>\n";
+  EXPECT_FALSE(Store().Get(Random(1), "m", mlir_, &error));
+  EXPECT_NE(error.find("module \"m\": "), std::string::npos) << error;
+  EXPECT_NE(error.find("line 1: global @x: expected a quoted string"), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(dir_ / "artifacts/parameters/m"));  // nothing written
+}
+
+}  // namespace
+}  // namespace iree_suite
