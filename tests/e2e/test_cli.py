@@ -13,7 +13,7 @@ def test_iree_ci_invocation_is_accepted(example_suite, tmp_path):
         "-rpFe", "--log-cli-level=info", "-o", "log_cli=True", "--durations=0",
         "--timeout=1200", "--capture=no", "-m", "cpu and quality")
     assert result.returncode == 0, result.output
-    assert re.search(r"=+ 2 passed, 5 deselected in", result.stdout)
+    assert re.search(r"=+ 3 passed, 5 deselected in", result.stdout)
     md = (example_suite.summary_dir / "job_summary.md").read_text()
     assert md.startswith("# Job Summary For Markers: cpu and quality\n")
 

@@ -10,7 +10,7 @@ def test_examples_pass_and_reports_match_reference(example_suite):
     junit = example_suite.tmp / "junit.xml"
     result = example_suite.run(f"--junitxml={junit}", "--durations=3")
     assert result.returncode == 0, result.output
-    assert re.search(r"=+ 7 passed in [\d.]+s =+", result.stdout), result.stdout
+    assert re.search(r"=+ 8 passed in [\d.]+s =+", result.stdout), result.stdout
     # Header names the version and each IREE tool with its path and version.
     assert "iree-suite 0.1.0 session starts" in result.stdout
     assert re.search(r"iree-compile: /\S+/iree-compile \(3\.13\.0", result.stdout)
@@ -41,7 +41,7 @@ def test_examples_pass_and_reports_match_reference(example_suite):
     assert compstat[1] == 4 and isinstance(compstat[2], int) and isinstance(compstat[4], int)
 
     suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite.get("tests") == "7" and suite.get("failures") == "0"
+    assert suite.get("tests") == "8" and suite.get("failures") == "0"
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert "mlp/mlp_quality_cpu.json" in cases
     markers = {p.get("value") for p in cases["mlp/mlp_quality_cpu.json"].iter("property")}
@@ -89,7 +89,8 @@ def test_marker_and_keyword_selection(example_suite):
     quick = example_suite.run("-m", "quick", "--collect-only")
     assert quick.returncode == 0, quick.output
     ids = [line.split()[0] for line in quick.stdout.splitlines() if line.endswith("]")]
-    assert ids == ["mlp/mlp_compstat_cpu.json", "mlp/mlp_quality_cpu.json"]
+    assert ids == ["mlp/mlp_compstat_cpu.json", "mlp/mlp_quality_cpu.json",
+                   "params/splat_quality_cpu.json"]
 
     keyword = example_suite.run("-k", "multi_module and not benchmark", "--collect-only")
     ids = [line.split()[0] for line in keyword.stdout.splitlines() if line.endswith("]")]

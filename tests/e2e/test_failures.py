@@ -24,7 +24,7 @@ def test_quality_wrong_expected_output_shows_mismatch(example_suite):
     assert "--- logs ---" in result.stdout
     log = re.search(r"^(\S+/run\.log)$", result.stdout, re.M).group(1)
     assert "[FAILED]" in open(log).read()
-    assert re.search(r"=+ 1 failed, 6 deselected in", result.stdout)
+    assert re.search(r"=+ 1 failed, 7 deselected in", result.stdout)
     summary = json.loads((example_suite.summary_dir / "job_summary.json").read_text())
     assert summary["quality"]["rows"] == [["multi_module/multi_module_quality_cpu.json", "FAILED"]]
 
