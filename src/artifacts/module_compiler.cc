@@ -4,7 +4,6 @@
 
 #include "artifacts/atomic_file.h"
 #include "artifacts/hasher.h"
-#include "artifacts/local_source.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {
@@ -50,11 +49,12 @@ std::string SafeFileName(const std::string& name) {
 }
 
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
-                               CompilerInfo compiler, bool force_recompile)
+                               CompilerInfo compiler, bool force_recompile, Fetcher* fetcher)
     : artifact_directory_(std::move(artifact_directory)),
       external_file_directory_(std::move(external_file_directory)),
       compiler_(std::move(compiler)),
-      force_recompile_(force_recompile) {}
+      force_recompile_(force_recompile),
+      fetcher_(fetcher) {}
 
 std::vector<std::string> ModuleCompiler::CompileArgv(const fs::path& iree_compile,
                                                      const fs::path& mlir, const fs::path& out_dir,
@@ -79,7 +79,7 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
                                                std::optional<double> timeout_s) {
   CompiledModule result;
   std::string error;
-  std::optional<fs::path> mlir = ResolveLocalSource(module.mlir, external_file_directory_, &error);
+  std::optional<fs::path> mlir = fetcher_->Fetch(module.mlir, &error);
   if (!mlir) {
     result.error =
         fmt::format("module \"{}\" ({}): mlir: {}", module.name, module.json_path.string(), error);

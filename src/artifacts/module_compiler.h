@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "artifacts/fetch/fetcher.h"
 #include "checks/test_result.h"
 #include "suite/test_definition.h"
 
@@ -34,9 +35,11 @@ struct CompiledModule {
 
 class ModuleCompiler {
  public:
+  // `fetcher` resolves each module's "mlir" (path, file:// or http(s) URL);
+  // it must outlive the compiler.
   ModuleCompiler(std::filesystem::path artifact_directory,
                  std::filesystem::path external_file_directory, CompilerInfo compiler,
-                 bool force_recompile);
+                 bool force_recompile, Fetcher* fetcher);
 
   // Compiles `module` or reuses the cached result; each module is compiled at
   // most once per run, however many tests name it.
@@ -55,6 +58,7 @@ class ModuleCompiler {
   std::filesystem::path external_file_directory_;
   CompilerInfo compiler_;
   bool force_recompile_;
+  Fetcher* fetcher_;
   std::map<std::string, CompiledModule> compiled_;  // by module name
 };
 

@@ -147,9 +147,16 @@ int Main(int argc, char** argv) {
   std::vector<TestResult> results;
   InstallInterruptHandlers();
   if (tools) {
-    RunnerConfig config{fs::absolute(options.external_file_directory),
-                        fs::absolute(options.artifact_directory), options.force_recompile,
-                        options.timeout_s, options.max_failures};
+    RunnerConfig config;
+    config.external_file_directory = fs::absolute(options.external_file_directory);
+    config.artifact_directory = fs::absolute(options.artifact_directory);
+    config.force_recompile = options.force_recompile;
+    config.timeout_s = options.timeout_s;
+    config.max_failures = options.max_failures;
+    config.fetch.offline = options.offline;
+    config.fetch.url_mirrors = options.url_mirrors;
+    config.fetch.max_attempts = options.fetch_retries + 1;
+    config.fetch.quiet = options.verbosity < 0;
     SuiteRunner runner(suite.modules, *tools, config);
     results = runner.Run(selected, &console);
   }

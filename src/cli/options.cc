@@ -53,6 +53,35 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
                      kToolsDirEnv + ", else PATH, else the project's .venv/bin)")
       ->group(suite);
 
+  const char* fetching = "Downloads";
+  app.add_flag("--offline", options->offline,
+               "Never contact a server: use downloads already in the artifact directory")
+      ->group(fetching);
+  app.add_option_function<std::vector<std::string>>(
+         "--url-mirror",
+         [options](const std::vector<std::string>& values) {
+           for (const std::string& value : values) {
+             size_t equals = value.find('=');
+             options->url_mirrors.emplace_back(value.substr(0, equals), value.substr(equals + 1));
+           }
+         },
+         "Fetch URLs starting with PREFIX from REPLACEMENT (http(s):// or file://) instead; "
+         "repeatable, the first match wins; the cache keeps the original URL")
+      ->check([](const std::string& value) -> std::string {
+        size_t equals = value.find('=');
+        if (equals == 0 || equals == std::string::npos || equals + 1 == value.size()) {
+          return "expected PREFIX=REPLACEMENT, got \"" + value + "\"";
+        }
+        return {};
+      })
+      ->type_name("PREFIX=REPLACEMENT")
+      ->group(fetching);
+  app.add_option("--fetch-retries", options->fetch_retries,
+                 "Retries of a failed download (connection errors, HTTP 5xx/408/429)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100))
+      ->group(fetching);
+
   const char* selection = "Selection and output (as pytest)";
   app.add_option("paths", options->paths,
                  "Test JSON files or directories: collect only these (default: all)")

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace iree_suite {
@@ -37,7 +38,10 @@ struct CliOptions {
   std::optional<int> durations;
   std::optional<double> timeout_s;
   std::optional<std::filesystem::path> iree_tools_dir;
-  std::vector<std::filesystem::path> paths;  // positional: restrict collection
+  bool offline = false;
+  std::vector<std::pair<std::string, std::string>> url_mirrors;  // (prefix, replacement)
+  int fetch_retries = 4;                                         // retries after the first attempt
+  std::vector<std::filesystem::path> paths;                      // positional: restrict collection
 };
 
 // Parses argv. On --help/--version prints and returns kExitOk in *exit_code;

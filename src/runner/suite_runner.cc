@@ -5,7 +5,6 @@
 #include <chrono>
 
 #include "artifacts/atomic_file.h"
-#include "artifacts/local_source.h"
 #include "checks/benchmark_json.h"
 #include "checks/judgement.h"
 #include "exec/subprocess.h"
@@ -19,8 +18,9 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
     : modules_(modules),
       tools_(std::move(tools)),
       config_(std::move(config)),
+      fetcher_(config_.artifact_directory, config_.external_file_directory, config_.fetch),
       compiler_(config_.artifact_directory, config_.external_file_directory, tools_.compiler,
-                config_.force_recompile),
+                config_.force_recompile, &fetcher_),
       parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, stderr,
                    [] { return InterruptSignal() != 0; }}) {}
 
@@ -116,8 +116,7 @@ std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
     *error = fmt::format("module \"{}\" is not defined", weight.module);
     return std::nullopt;
   }
-  std::optional<fs::path> mlir =
-      ResolveLocalSource(module->second.mlir, config_.external_file_directory, error);
+  std::optional<fs::path> mlir = fetcher_.Fetch(module->second.mlir, error);
   if (!mlir) {
     *error = fmt::format("module \"{}\": mlir: {}", weight.module, *error);
     return std::nullopt;
@@ -129,7 +128,7 @@ void SuiteRunner::RunModules(const TestDefinition& test,
                              const std::vector<const CompiledModule*>& modules,
                              std::optional<double> timeout_s, TestResult* result) {
   SourceResolver resolve = [&](const std::string& url, std::string* error) {
-    return ResolveLocalSource(url, config_.external_file_directory, error);
+    return fetcher_.Fetch(url, error);
   };
   std::vector<ScopedParameters> weights;
   for (size_t i = 0; i < test.weights.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "artifacts/fetch/fetcher.h"
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
 #include "checks/test_result.h"
@@ -29,6 +30,7 @@ struct RunnerConfig {
   bool force_recompile = false;
   std::optional<double> timeout_s;  // per test, over all of its tool processes
   size_t max_failures = 0;          // stop after this many failed tests; 0 = never
+  FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
 };
 
 class TestObserver {
@@ -61,6 +63,7 @@ class SuiteRunner {
   const std::map<std::string, ModuleDefinition>& modules_;
   ToolSet tools_;
   RunnerConfig config_;
+  Fetcher fetcher_;  // before compiler_, which uses it
   ModuleCompiler compiler_;
   ParameterStore parameters_;
 };

@@ -1,0 +1,97 @@
+"""A suite whose MLIR, weights, inputs and expected outputs are all served over
+HTTP by a real loopback server passes; a rerun is served from the cache with
+no body transferred; --offline and --url-mirror work."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+SERVER = REPO / "tests" / "fetch_server" / "http_server.py"
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    root = tmp_path / "served"
+    log = tmp_path / "server.log"
+    process = subprocess.Popen(
+        [sys.executable, str(SERVER), f"--root={root}", f"--log={log}", "--idle-timeout=60"],
+        stdout=subprocess.PIPE, text=True)
+    port = int(process.stdout.readline().strip())
+    yield root, f"http://127.0.0.1:{port}", log
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def requests(log: Path):
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def serve_mlp_suite(example_suite, root: Path, base: str, url_base: str):
+    """Moves the MLP's files to the server and points the suite at `url_base`."""
+    root.mkdir(parents=True, exist_ok=True)
+    for relative in ["mlp/mlp.mlir", "mlp/data/mlp_weights.irpa", "mlp/data/mlp_input.bin",
+                     "mlp/data/mlp_expected_output.bin"]:
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(example_suite.root / relative, target)
+    module = example_suite.root / "mlp/modules/mlp_cpu.json"
+    data = json.loads(module.read_text())
+    data["mlir"] = f"{url_base}/mlp/mlp.mlir"
+    module.write_text(json.dumps(data))
+    test = example_suite.root / "mlp/mlp_quality_cpu.json"
+    data = json.loads(test.read_text())
+    data["weights"][0]["url"] = f"{url_base}/mlp/data/mlp_weights.irpa"
+    data["inputs"][0]["url"] = f"{url_base}/mlp/data/mlp_input.bin"
+    data["expected_outputs"][0]["url"] = f"{url_base}/mlp/data/mlp_expected_output.bin"
+    test.write_text(json.dumps(data))
+
+
+def test_suite_served_over_http_then_from_cache(example_suite, http_server):
+    root, base, log = http_server
+    serve_mlp_suite(example_suite, root, base, base)
+
+    first = example_suite.run("-k", "mlp_quality")
+    assert first.returncode == 0, first.output
+    fetched = [r for r in requests(log) if r["method"] == "GET" and r["status"] == 200]
+    assert sorted(r["path"] for r in fetched) == [
+        "/mlp/data/mlp_expected_output.bin", "/mlp/data/mlp_input.bin",
+        "/mlp/data/mlp_weights.irpa", "/mlp/mlp.mlir"]
+
+    log.unlink()
+    second = example_suite.run("-k", "mlp_quality")
+    assert second.returncode == 0, second.output
+    again = requests(log)
+    assert again, "the rerun revalidates with the server"
+    assert all(r["status"] == 304 and r["body_bytes"] == 0 for r in again), again
+
+    # Offline: no request at all, still passes from the cache.
+    log.unlink()
+    offline = example_suite.run("-k", "mlp_quality", "--offline")
+    assert offline.returncode == 0, offline.output
+    assert requests(log) == []
+
+
+def test_offline_without_cache_is_an_error(example_suite, http_server):
+    root, base, log = http_server
+    serve_mlp_suite(example_suite, root, base, base)
+    result = example_suite.run("-k", "mlp_quality", "--offline")
+    assert result.returncode == 1, result.output
+    assert "--offline" in result.stdout
+    assert requests(log) == []
+
+
+def test_url_mirror_rewrites_unreachable_urls(example_suite, http_server):
+    root, base, log = http_server
+    blob = "https://sharkpublic.blob.core.windows.net/sharkpublic"
+    serve_mlp_suite(example_suite, root, base, blob)
+    result = example_suite.run("-k", "mlp_quality", f"--url-mirror={blob}={base}")
+    assert result.returncode == 0, result.output
+    assert len([r for r in requests(log) if r["status"] == 200]) == 4
