@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "artifacts/atomic_file.h"
+#include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
 #include "exec/subprocess.h"
 
@@ -109,7 +110,24 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     return result;
   }
 
+  // Runners sharing the artifact directory take turns: the second waits for
+  // the first's compile and reuses it (even under --force-recompile, since it
+  // was just made by this compiler).
   std::error_code ec;
+  fs::create_directories(entry.parent_path(), ec);
+  FileLock lock;
+  bool waited = false;
+  if (std::string lock_error = lock.Acquire(entry.string() + ".lock", &waited);
+      !lock_error.empty()) {
+    result.error = lock_error;
+    return result;
+  }
+  if ((!force_recompile_ || waited) && IsComplete(entry)) {
+    result.ok = true;
+    result.from_cache = true;
+    return result;
+  }
+
   const fs::path staging = TempPathFor(entry);
   fs::create_directories(staging, ec);
   if (ec) {

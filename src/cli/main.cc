@@ -79,7 +79,8 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   if (need_run) find("iree-run-module", &tools.run_module);
   if (need_benchmark) find("iree-benchmark-module", &tools.benchmark_module);
   if (!ok) return std::nullopt;
-  tools.compiler.version = described->front().version + " " + described->front().path;
+  tools.compiler.version =
+      CompilerIdentity(tools.compiler.iree_compile, described->front().version);
   return tools;
 }
 

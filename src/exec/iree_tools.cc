@@ -112,4 +112,37 @@ std::string ToolVersion(const fs::path& tool) {
   return "unknown";
 }
 
+std::optional<fs::path> FindCompilerLibrary(const fs::path& iree_compile) {
+  constexpr const char* kLibrary = "libIREECompiler.so";
+  std::error_code ec;
+  fs::path real = fs::canonical(iree_compile, ec);
+  if (ec) real = iree_compile;
+  std::vector<fs::path> candidates = {real.parent_path() / kLibrary,
+                                      real.parent_path() / ".." / "lib" / kLibrary};
+  // A pip-installed iree-compile is a wrapper in <venv>/bin; the library is in
+  // <venv>/lib/python*/site-packages/iree/compiler/_mlir_libs/.
+  fs::path lib = real.parent_path().parent_path() / "lib";
+  if (fs::is_directory(lib, ec)) {
+    for (const auto& python : fs::directory_iterator(lib, ec)) {
+      candidates.push_back(python.path() / "site-packages" / "iree" / "compiler" / "_mlir_libs" /
+                           kLibrary);
+    }
+  }
+  for (const fs::path& candidate : candidates) {
+    if (fs::is_regular_file(candidate, ec)) return fs::canonical(candidate, ec);
+  }
+  return std::nullopt;
+}
+
+std::string CompilerIdentity(const fs::path& iree_compile, const std::string& version) {
+  std::string identity = fmt::format("{} {}", version, iree_compile.string());
+  if (std::optional<fs::path> library = FindCompilerLibrary(iree_compile)) {
+    std::error_code ec;
+    auto size = fs::file_size(*library, ec);
+    auto mtime = fs::last_write_time(*library, ec).time_since_epoch().count();
+    identity += fmt::format(" {} {} {}", library->string(), size, mtime);
+  }
+  return identity;
+}
+
 }  // namespace iree_suite

@@ -32,4 +32,12 @@ std::vector<std::filesystem::path> DefaultFallbackDirs(const std::filesystem::pa
 // of the Python package that ships them when found, else "unknown".
 std::string ToolVersion(const std::filesystem::path& tool);
 
+// What identifies a compiler for the module cache: its version line, its
+// path, and the compiler library it loads (path, size, modification time),
+// so a rebuilt or reinstalled compiler invalidates cached modules.
+std::string CompilerIdentity(const std::filesystem::path& iree_compile, const std::string& version);
+
+// libIREECompiler.so as an installed or built iree-compile loads it, if found.
+std::optional<std::filesystem::path> FindCompilerLibrary(const std::filesystem::path& iree_compile);
+
 }  // namespace iree_suite

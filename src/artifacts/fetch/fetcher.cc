@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "artifacts/fetch/download_cache.h"
-#include "artifacts/fetch/file_lock.h"
+#include "artifacts/file_lock.h"
 #include "artifacts/fetch/resumable_download.h"
 #include "artifacts/local_source.h"
 

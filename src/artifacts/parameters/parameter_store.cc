@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/irpa_reader.h"
@@ -111,11 +112,25 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
   std::optional<fs::path> path = ArchivePath(weight, module_name, mlir, error);
   if (!path) return std::nullopt;
   std::error_code ec;
-  if (fs::is_regular_file(*path, ec)) {
+  auto reusable = [&] {
+    if (!fs::is_regular_file(*path, ec)) return false;
     std::string damage;
-    if (ReadIrpaIndex(*path, &damage)) return ready_[identity] = *path;
-    fs::remove(*path, ec);  // cut short by a crash or a full disk: make it anew
+    if (ReadIrpaIndex(*path, &damage)) return true;
+    fs::remove(*path, ec);  // damaged on disk: make it anew
+    return false;
+  };
+  if (reusable()) return ready_[identity] = *path;
+  // Runners sharing the artifact directory take turns: the second waits for
+  // the first's archive and reuses it instead of generating it again.
+  fs::create_directories(path->parent_path(), ec);
+  FileLock lock;
+  bool waited = false;
+  if (std::string lock_error = lock.Acquire(path->string() + ".lock", &waited);
+      !lock_error.empty()) {
+    *error = lock_error;
+    return std::nullopt;
   }
+  if (reusable()) return ready_[identity] = *path;
 
   std::optional<std::vector<ParameterGlobal>> globals =
       ReadMlirParameters(mlir, options_.iree_opt, path->parent_path(), error);

@@ -1,4 +1,4 @@
-#include "artifacts/fetch/file_lock.h"
+#include "artifacts/file_lock.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -1,0 +1,65 @@
+#include "exec/iree_tools.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+class IreeToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ =
+        fs::temp_directory_path() /
+        ("iree_tools_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "bin");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  void Write(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+  }
+  fs::path root_;
+};
+
+TEST_F(IreeToolsTest, PipLayoutFindsTheCompilerLibrary) {
+  Write(root_ / "bin" / "iree-compile", "#!/usr/bin/python\n");
+  fs::path library = root_ / "lib" / "python3.11" / "site-packages" / "iree" / "compiler" /
+                     "_mlir_libs" / "libIREECompiler.so";
+  Write(library, "v1");
+  ASSERT_TRUE(FindCompilerLibrary(root_ / "bin" / "iree-compile").has_value());
+  EXPECT_EQ(*FindCompilerLibrary(root_ / "bin" / "iree-compile"), fs::canonical(library));
+}
+
+TEST_F(IreeToolsTest, IdentityChangesWhenTheLibraryChanges) {
+  Write(root_ / "bin" / "iree-compile", "#!/bin/true\n");
+  Write(root_ / "lib" / "libIREECompiler.so", "v1");
+  std::string before = CompilerIdentity(root_ / "bin" / "iree-compile", "3.13.0");
+  EXPECT_NE(before.find("3.13.0"), std::string::npos);
+  EXPECT_NE(before.find("libIREECompiler.so"), std::string::npos);
+  Write(root_ / "lib" / "libIREECompiler.so", "v2, rebuilt");
+  EXPECT_NE(CompilerIdentity(root_ / "bin" / "iree-compile", "3.13.0"), before);
+}
+
+TEST_F(IreeToolsTest, FindToolSearchesToolsDirOnlyWhenGiven) {
+  Write(root_ / "bin" / "iree-run-module", "#!/bin/true\n");
+  fs::permissions(root_ / "bin" / "iree-run-module", fs::perms::owner_all);
+  std::string error;
+  ToolSearch search{root_ / "bin", "/usr/bin", {}};
+  EXPECT_EQ(FindTool("iree-run-module", search, &error), root_ / "bin" / "iree-run-module");
+  ToolSearch elsewhere{root_ / "nothing", (root_ / "bin").string(), {}};
+  EXPECT_FALSE(FindTool("iree-run-module", elsewhere, &error).has_value());
+  EXPECT_NE(error.find("not in " + (root_ / "nothing").string()), std::string::npos);
+  ToolSearch path_then_fallback{std::nullopt, "/nonexistent", {root_ / "bin"}};
+  EXPECT_EQ(FindTool("iree-run-module", path_then_fallback, &error),
+            root_ / "bin" / "iree-run-module");
+}
+
+}  // namespace
+}  // namespace iree_suite
