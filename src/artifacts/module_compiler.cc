@@ -71,9 +71,7 @@ std::vector<std::string> ModuleCompiler::CompileArgv(const fs::path& iree_compil
 
 const CompiledModule& ModuleCompiler::Compile(const ModuleDefinition& module,
                                               std::optional<double> timeout_s) {
-  auto it = compiled_.find(module.name);
-  if (it != compiled_.end()) return it->second;
-  return compiled_[module.name] = CompileUncached(module, timeout_s);
+  return compiled_.Get(module.name, [&] { return CompileUncached(module, timeout_s); });
 }
 
 CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,

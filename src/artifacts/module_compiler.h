@@ -11,6 +11,7 @@
 
 #include "artifacts/fetch/fetcher.h"
 #include "checks/test_result.h"
+#include "exec/single_flight.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -42,7 +43,7 @@ class ModuleCompiler {
                  bool force_recompile, Fetcher* fetcher);
 
   // Compiles `module` or reuses the cached result; each module is compiled at
-  // most once per run, however many tests name it.
+  // most once per run, however many tests (on however many threads) name it.
   const CompiledModule& Compile(const ModuleDefinition& module, std::optional<double> timeout_s);
 
   // The argv iree-compile gets: <mlir> -o <vmfb> <flags...> <statistics flags>.
@@ -59,7 +60,7 @@ class ModuleCompiler {
   CompilerInfo compiler_;
   bool force_recompile_;
   Fetcher* fetcher_;
-  std::map<std::string, CompiledModule> compiled_;  // by module name
+  SingleFlight<std::string, CompiledModule> compiled_;  // by module name
 };
 
 // Turns a module or test name into one safe path component.

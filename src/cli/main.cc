@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 #include <optional>
+#include <thread>
 
 #include "cli/options.h"
 #include "exec/iree_tools.h"
@@ -154,6 +155,8 @@ int Main(int argc, char** argv) {
     config.force_recompile = options.force_recompile;
     config.timeout_s = options.timeout_s;
     config.max_failures = options.max_failures;
+    config.jobs =
+        options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     config.fetch.offline = options.offline;
     config.fetch.url_mirrors = options.url_mirrors;
     config.fetch.max_attempts = options.fetch_retries + 1;

@@ -109,6 +109,11 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
          "Stop after the first failed test")
       ->group(selection);
   app.add_option("--maxfail", options->max_failures, "Stop after N failed tests")->group(selection);
+  app.add_option("-j,--jobs", options->jobs,
+                 "Tests in flight at once (default: one per core); a benchmark always runs "
+                 "alone, and tests on one GPU device take turns")
+      ->check(CLI::Range(size_t{1}, size_t{1024}))
+      ->group(selection);
   app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
       ->group(selection);
   app.add_option("--durations", options->durations, "Show the N slowest tests (0: all)")

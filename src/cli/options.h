@@ -34,6 +34,7 @@ struct CliOptions {
   bool collect_only = false;
   int verbosity = 0;  // -v adds one, -q takes one away
   size_t max_failures = 0;
+  size_t jobs = 0;  // 0: one per core
   std::optional<std::filesystem::path> junit_xml;
   std::optional<int> durations;
   std::optional<double> timeout_s;

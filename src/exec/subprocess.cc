@@ -47,6 +47,10 @@ std::string ProcessResult::Describe() const {
 
 ProcessResult RunProcess(const ProcessSpec& spec) {
   ProcessResult result;
+  if (g_interrupt_signal != 0) {  // a job that waited for its turn must not start now
+    result.interrupted = true;
+    return result;
+  }
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "artifacts/atomic_file.h"
 #include "checks/benchmark_json.h"
@@ -26,21 +28,44 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
 
 std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
                                          TestObserver* observer) {
-  std::vector<TestResult> results;
-  size_t failures = 0;
-  for (const TestDefinition* test : tests) {
-    if (InterruptSignal() != 0) break;  // stop launching; report what finished
-    if (observer) observer->OnTestStarted(*test);
-    results.push_back(RunOne(*test));
-    if (InterruptSignal() != 0) {
-      // The test was cut short: it neither passed nor failed on its merits.
-      results.back().outcome = Outcome::kError;
-      results.back().reason = fmt::format("interrupted by signal {}", InterruptSignal());
+  std::vector<std::optional<TestResult>> slots(tests.size());
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> failures{0};
+  std::mutex observer_mutex;
+  auto stop = [&] {
+    return InterruptSignal() != 0 ||
+           (config_.max_failures != 0 && failures.load() >= config_.max_failures);
+  };
+  auto worker = [&] {
+    while (!stop()) {
+      size_t index = next.fetch_add(1);
+      if (index >= tests.size()) return;
+      const TestDefinition& test = *tests[index];
+      if (observer) {
+        std::lock_guard<std::mutex> lock(observer_mutex);
+        observer->OnTestStarted(test);
+      }
+      TestResult result = RunOne(test);
+      if (InterruptSignal() != 0) {
+        // The test was cut short: it neither passed nor failed on its merits.
+        result.outcome = Outcome::kError;
+        result.reason = fmt::format("interrupted by signal {}", InterruptSignal());
+      }
+      if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) ++failures;
+      std::lock_guard<std::mutex> lock(observer_mutex);
+      slots[index] = std::move(result);
+      if (observer) observer->OnTestFinished(*slots[index]);
     }
-    if (observer) observer->OnTestFinished(results.back());
-    Outcome outcome = results.back().outcome;
-    if (outcome == Outcome::kFailed || outcome == Outcome::kError) ++failures;
-    if (config_.max_failures != 0 && failures >= config_.max_failures) break;
+  };
+  const size_t threads = std::max<size_t>(1, std::min(config_.jobs, tests.size()));
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+
+  std::vector<TestResult> results;
+  for (std::optional<TestResult>& slot : slots) {
+    if (slot) results.push_back(std::move(*slot));
   }
   return results;
 }
@@ -53,15 +78,11 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
   TestResult result;
   result.test = &test;
   auto start = std::chrono::steady_clock::now();
-  auto remaining = [&]() -> std::optional<double> {
-    if (!config_.timeout_s) return std::nullopt;
-    double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return std::max(0.001, *config_.timeout_s - spent);
-  };
 
   std::vector<const CompiledModule*> compiled;
   for (const std::string& name : test.modules) {
-    const CompiledModule& module = compiler_.Compile(modules_.at(name), remaining());
+    auto turn = gate_.Shared();
+    const CompiledModule& module = compiler_.Compile(modules_.at(name), config_.timeout_s);
     if (!module.ok) {
       result.outcome = Outcome::kFailed;
       result.reason = module.error;
@@ -76,7 +97,7 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
     if (test.kind == TestKind::kCompstat) {
       RunCompstat(test, *compiled.front(), &result);
     } else {
-      RunModules(test, compiled, remaining(), &result);
+      RunModules(test, compiled, config_.timeout_s, &result);
     }
   }
   result.duration_s =
@@ -121,6 +142,8 @@ std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
     *error = fmt::format("module \"{}\": mlir: {}", weight.module, *error);
     return std::nullopt;
   }
+  std::lock_guard<std::mutex> one_at_a_time(parameters_mutex_);
+  auto turn = gate_.Shared();
   return parameters_.Get(weight, weight.module, *mlir, error);
 }
 
@@ -172,7 +195,15 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   result->logs.push_back(spec.stdout_path);
   if (benchmark) result->logs.push_back(spec.stderr_path);
 
-  ProcessResult process = RunProcess(spec);
+  ProcessResult process;
+  if (benchmark) {
+    auto alone = gate_.Exclusive();  // nothing else runs while a benchmark measures
+    process = RunProcess(spec);
+  } else {
+    auto device = gate_.Device(GpuDeviceOf(test.run_args));
+    auto turn = gate_.Shared();
+    process = RunProcess(spec);
+  }
   const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
   if (!process.Succeeded()) {
     result->outcome = Outcome::kFailed;

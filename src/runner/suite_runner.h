@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
 #include "checks/test_result.h"
+#include "exec/tool_gate.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -28,8 +30,9 @@ struct RunnerConfig {
   std::filesystem::path external_file_directory;
   std::filesystem::path artifact_directory;
   bool force_recompile = false;
-  std::optional<double> timeout_s;  // per test, over all of its tool processes
+  std::optional<double> timeout_s;  // per tool process of a test (waiting for a turn excluded)
   size_t max_failures = 0;          // stop after this many failed tests; 0 = never
+  size_t jobs = 1;                  // tests in flight at once
   FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
 };
 
@@ -45,8 +48,9 @@ class SuiteRunner {
   SuiteRunner(const std::map<std::string, ModuleDefinition>& modules, ToolSet tools,
               RunnerConfig config);
 
-  // Runs tests in order; returns one result per test that ran (fewer when
-  // max_failures stopped the run early).
+  // Runs tests on `jobs` worker threads; returns one result per test that
+  // ran, in the order of `tests` (fewer when max_failures or an interrupt
+  // stopped the run early). The observer is called from the worker threads.
   std::vector<TestResult> Run(const std::vector<const TestDefinition*>& tests,
                               TestObserver* observer);
 
@@ -66,6 +70,8 @@ class SuiteRunner {
   Fetcher fetcher_;  // before compiler_, which uses it
   ModuleCompiler compiler_;
   ParameterStore parameters_;
+  std::mutex parameters_mutex_;  // generation uses every core already: one at a time
+  ToolGate gate_;
 };
 
 }  // namespace iree_suite

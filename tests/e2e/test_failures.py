@@ -92,7 +92,7 @@ def test_missing_input_file_is_an_error_naming_the_field(example_suite):
 
 def test_exitfirst_stops_after_first_failure(example_suite):
     example_suite.edit("mlp/mlp_benchmark_cpu.json", golden_time_ms=0.000001)
-    result = example_suite.run("-x", "-m", "cpu")
+    result = example_suite.run("-x", "-j", "1", "-m", "cpu")  # in order: no test in flight
     assert result.returncode == 1, result.output
     assert "mlp/mlp_benchmark_cpu.json FAILED" in result.stdout
     assert "mlp/mlp_quality_cpu.json" not in result.stdout.split("FAILURES")[0]
