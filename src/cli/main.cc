@@ -15,6 +15,7 @@
 #include "report/console.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
+#include "runner/sharding.h"
 #include "runner/suite_runner.h"
 #include "suite/marker_expression.h"
 #include "suite/suite_loader.h"
@@ -122,6 +123,23 @@ int Main(int argc, char** argv) {
     if (markers->MatchesMarkers(test.markers) && keywords->MatchesKeywords(test.id, test.markers)) {
       selected.push_back(&test);
     }
+  }
+  std::string shard_error;
+  std::optional<ShardSpec> shard = ResolveShard(
+      options.shard_index, options.shard_count, [](const char* name) { return std::getenv(name); },
+      &shard_error);
+  if (!shard) {
+    fmt::print(stderr, "iree-suite: error: {}\n", shard_error);
+    return kExitUsageError;
+  }
+  if (shard->count > 1) {
+    std::vector<std::string> ids;
+    for (const TestDefinition* test : selected) ids.push_back(test->id);
+    std::vector<const TestDefinition*> mine;
+    for (size_t position : ShardPositions(ids, *shard)) mine.push_back(selected[position]);
+    console.Line(fmt::format("shard {} of {} ({}): {} of {} selected tests", shard->index,
+                             shard->count, shard->source, mine.size(), selected.size()));
+    selected = std::move(mine);
   }
   const size_t deselected = suite.tests.size() - selected.size();
 

@@ -114,6 +114,12 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
                  "alone, and tests on one GPU device take turns")
       ->check(CLI::Range(size_t{1}, size_t{1024}))
       ->group(selection);
+  app.add_option("--shard-index", options->shard_index,
+                 "Run shard I (0-based) of --shard-count; also from CI variables, see README")
+      ->group(selection);
+  app.add_option("--shard-count", options->shard_count,
+                 "Split the selected tests into N deterministic, disjoint shards")
+      ->group(selection);
   app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
       ->group(selection);
   app.add_option("--durations", options->durations, "Show the N slowest tests (0: all)")

@@ -35,6 +35,8 @@ struct CliOptions {
   int verbosity = 0;  // -v adds one, -q takes one away
   size_t max_failures = 0;
   size_t jobs = 0;  // 0: one per core
+  std::optional<size_t> shard_index;
+  std::optional<size_t> shard_count;
   std::optional<std::filesystem::path> junit_xml;
   std::optional<int> durations;
   std::optional<double> timeout_s;

@@ -1,0 +1,105 @@
+#include "runner/sharding.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace iree_suite {
+namespace {
+
+GetEnv Env(std::map<std::string, std::string> values) {
+  auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(values));
+  return [shared](const char* name) -> const char* {
+    auto it = shared->find(name);
+    return it == shared->end() ? nullptr : it->second.c_str();
+  };
+}
+
+std::vector<std::string> Ids(size_t n) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < n; ++i) ids.push_back(fmt::format("model{}/test_{}.json", i % 5, i));
+  return ids;
+}
+
+TEST(ShardingTest, ShardsPartitionTheSelectionEvenly) {
+  const std::vector<std::string> ids = Ids(31);
+  for (size_t count : {1u, 2u, 3u, 7u, 40u}) {
+    std::multiset<std::string> seen;
+    size_t smallest = ids.size(), largest = 0;
+    for (size_t index = 0; index < count; ++index) {
+      std::vector<size_t> positions = ShardPositions(ids, {index, count, ""});
+      EXPECT_TRUE(std::is_sorted(positions.begin(), positions.end()));
+      for (size_t position : positions) seen.insert(ids[position]);
+      smallest = std::min(smallest, positions.size());
+      largest = std::max(largest, positions.size());
+    }
+    EXPECT_EQ(seen, std::multiset<std::string>(ids.begin(), ids.end()))
+        << count;  // union, disjoint
+    EXPECT_LE(largest - smallest, 1u) << count;
+  }
+}
+
+TEST(ShardingTest, SplitDoesNotDependOnDiscoveryOrder) {
+  std::vector<std::string> ids = Ids(12);
+  std::vector<std::string> reversed(ids.rbegin(), ids.rend());
+  for (size_t index = 0; index < 3; ++index) {
+    std::set<std::string> a, b;
+    for (size_t p : ShardPositions(ids, {index, 3, ""})) a.insert(ids[p]);
+    for (size_t p : ShardPositions(reversed, {index, 3, ""})) b.insert(reversed[p]);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(ShardPositions(ids, {index, 3, ""}), ShardPositions(ids, {index, 3, ""}));
+  }
+}
+
+TEST(ShardingTest, FlagsWinOverEnvironment) {
+  std::string error;
+  auto shard = ResolveShard(1, 4, Env({{"CI_NODE_INDEX", "1"}, {"CI_NODE_TOTAL", "2"}}), &error);
+  ASSERT_TRUE(shard) << error;
+  EXPECT_EQ(shard->index, 1u);
+  EXPECT_EQ(shard->count, 4u);
+}
+
+TEST(ShardingTest, CiConventions) {
+  std::string error;
+  auto gitlab = ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "3"}, {"CI_NODE_TOTAL", "3"}}), &error);
+  ASSERT_TRUE(gitlab) << error;
+  EXPECT_EQ(gitlab->index, 2u);  // GitLab counts from 1
+  EXPECT_EQ(gitlab->source, "$CI_NODE_INDEX/$CI_NODE_TOTAL");
+  auto k8s = ResolveShard(
+      {}, {}, Env({{"JOB_COMPLETION_INDEX", "0"}, {"IREE_SUITE_SHARD_COUNT", "5"}}), &error);
+  ASSERT_TRUE(k8s) << error;
+  EXPECT_EQ(k8s->index, 0u);
+  EXPECT_EQ(k8s->count, 5u);
+  auto circle =
+      ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "1"}, {"CIRCLE_NODE_TOTAL", "2"}}), &error);
+  ASSERT_TRUE(circle);
+  EXPECT_EQ(circle->index, 1u);
+  auto buildkite = ResolveShard(
+      {}, {}, Env({{"BUILDKITE_PARALLEL_JOB", "2"}, {"BUILDKITE_PARALLEL_JOB_COUNT", "4"}}),
+      &error);
+  ASSERT_TRUE(buildkite);
+  EXPECT_EQ(buildkite->index, 2u);
+  auto none = ResolveShard({}, {}, Env({}), &error);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->count, 1u);
+}
+
+TEST(ShardingTest, Errors) {
+  std::string error;
+  EXPECT_FALSE(ResolveShard(1, {}, Env({}), &error));
+  EXPECT_EQ(error, "--shard-index and --shard-count go together");
+  EXPECT_FALSE(ResolveShard(4, 4, Env({}), &error));
+  EXPECT_EQ(error, "--shard-index/--shard-count: shard index 4 is not below the shard count 4");
+  EXPECT_FALSE(ResolveShard({}, {}, Env({{"JOB_COMPLETION_INDEX", "2"}}), &error));
+  EXPECT_NE(error.find("$JOB_COMPLETION_INDEX/$IREE_SUITE_SHARD_COUNT"), std::string::npos);
+  EXPECT_NE(error.find("(unset)"), std::string::npos);
+  EXPECT_FALSE(ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "2"}}), &error));
+  EXPECT_FALSE(
+      ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "x"}, {"CIRCLE_NODE_TOTAL", "2"}}), &error));
+}
+
+}  // namespace
+}  // namespace iree_suite
