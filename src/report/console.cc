@@ -1,6 +1,7 @@
 #include "report/console.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -83,10 +84,28 @@ std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselec
 }
 
 ConsoleReporter::ConsoleReporter(FILE* out, int verbosity, bool log_commands)
-    : out_(out), verbosity_(verbosity), log_commands_(log_commands) {}
+    : out_(out),
+      verbosity_(verbosity),
+      log_commands_(log_commands),
+      status_line_(isatty(fileno(out)) != 0 && verbosity >= 0) {}
 
 void ConsoleReporter::Line(const std::string& text) {
+  // Lines scroll above the live status line: clear it, print, redraw it.
+  if (status_shown_) fmt::print(out_, "\r\033[K");
   fmt::print(out_, "{}\n", text);
+  status_shown_ = false;
+  DrawStatus();
+  fflush(out_);
+}
+
+void ConsoleReporter::DrawStatus() {
+  if (!status_line_ || total_ == 0 || finished_ == total_) return;
+  std::string status =
+      fmt::format("[{}/{} done, {} running, {} queued] {}", finished_, total_, running_.size(),
+                  total_ - finished_ - running_.size(), running_.empty() ? "" : running_.back());
+  if (status.size() > kWidth) status = status.substr(0, kWidth - 3) + "...";
+  fmt::print(out_, "\r\033[K{}", status);
+  status_shown_ = true;
   fflush(out_);
 }
 
@@ -134,11 +153,17 @@ void ConsoleReporter::CollectOnly(const std::vector<const TestDefinition*>& test
 }
 
 void ConsoleReporter::OnTestStarted(const TestDefinition& test) {
-  if (log_commands_) Line(fmt::format("starting {}", test.id));
+  running_.push_back(test.id);
+  if (log_commands_) {
+    Line(fmt::format("starting {}", test.id));
+  } else {
+    DrawStatus();
+  }
 }
 
 void ConsoleReporter::OnTestFinished(const TestResult& result) {
   ++finished_;
+  running_.erase(std::remove(running_.begin(), running_.end(), result.test->id), running_.end());
   if (log_commands_) {
     for (const Repro& repro : result.repros) Line("  $ " + repro.ToShellLine());
   }

@@ -41,12 +41,17 @@ class ConsoleReporter : public TestObserver {
 
  private:
   void Rule(const std::string& title, char fill);
+  // On a terminal, one rewritten line: finished/running/queued and a running test.
+  void DrawStatus();
 
   FILE* out_;
   int verbosity_;
   bool log_commands_;
   size_t total_ = 0;
   size_t finished_ = 0;
+  std::vector<std::string> running_;
+  bool status_line_;  // a terminal, not a CI log
+  bool status_shown_ = false;
 };
 
 // "1 failed, 5 passed, 2 deselected, 1 error" (pytest's order and wording).

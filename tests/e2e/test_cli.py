@@ -104,3 +104,36 @@ def test_sigint_kills_the_running_tool_and_writes_reports(example_suite):
                                capture_output=True, text=True)
     assert survivors.stdout == "", survivors.stdout
     assert (example_suite.summary_dir / "job_summary.json").exists()
+
+
+def test_status_line_on_a_terminal_only(example_suite):
+    import pty
+    import subprocess
+
+    from conftest import _binary, _tools_dir
+
+    argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
+            f"--module-directory={example_suite.root}",
+            f"--external-file-directory={example_suite.root}",
+            f"--artifact-directory={example_suite.artifacts}",
+            f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
+            "-m", "compstat", "-j", "2"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(argv, stdout=follower, stderr=follower, stdin=subprocess.DEVNULL)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=60)
+    text = output.decode(errors="replace")
+    assert process.returncode == 0, text
+    assert re.search(r"\[\d/3 done, \d running, \d queued\]", text), text
+    assert "\x1b[K" in text
+    plain = example_suite.run("-m", "compstat")
+    assert "\x1b[K" not in plain.stdout and "queued]" not in plain.stdout
