@@ -210,8 +210,10 @@ void SuiteRunner::RunModules(const TestDefinition& test,
     result->output_tail = TailOfFile(diagnostics_log);
     std::string tool = fs::path(argv[0]).filename().string();
     result->reason = fmt::format("{} {}", tool, process.Describe());
+    // The tool's own verdict ("[FAILED] result[0]: element at index ...") goes
+    // first, so the one-line summaries show what did not match.
     std::string mismatch = ExtractMismatchLines(TailOfFile(diagnostics_log, 200, 65536));
-    if (!mismatch.empty()) result->reason += "\n" + mismatch;
+    if (!mismatch.empty()) result->reason = mismatch + "\n(" + result->reason + ")";
     return;
   }
   if (!benchmark) {

@@ -12,6 +12,9 @@ def test_quality_wrong_expected_output_shows_mismatch(example_suite):
     result = example_suite.run("-k", "multi_module_quality")
     assert result.returncode == 1, result.output
     assert "FAILED [100%]" in result.stdout
+    # The short summary line says what did not match.
+    assert re.search(r"^FAILED multi_module/multi_module_quality_cpu\.json - \[FAILED\] result\[0\]",
+                     result.stdout, re.M), result.stdout
     # The tool's own mismatch line is in the reason.
     assert re.search(r"\[FAILED\] result\[0\]: element at index 0 \(.*\) does not match the "
                      r"expected \(9\)", result.stdout), result.stdout
