@@ -104,6 +104,8 @@ def test_sigint_kills_the_running_tool_and_writes_reports(example_suite):
                                capture_output=True, text=True)
     assert survivors.stdout == "", survivors.stdout
     assert (example_suite.summary_dir / "job_summary.json").exists()
+    # Nothing half-made is left where a later run could take it for complete.
+    assert not list(example_suite.artifacts.rglob("*.tmp.*"))
 
 
 def test_status_line_on_a_terminal_only(example_suite):
@@ -137,3 +139,30 @@ def test_status_line_on_a_terminal_only(example_suite):
     assert "\x1b[K" in text
     plain = example_suite.run("-m", "compstat")
     assert "\x1b[K" not in plain.stdout and "queued]" not in plain.stdout
+
+
+def test_sigint_during_compile_leaves_no_partial_module(example_suite):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import _binary, _tools_dir
+
+    argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
+            f"--module-directory={example_suite.root}",
+            f"--external-file-directory={example_suite.root}",
+            f"--artifact-directory={example_suite.artifacts}",
+            f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
+            "-k", "gfx942"]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(example_suite.artifacts.rglob("*.tmp.*")):
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 2, stdout + stderr
+    assert not list(example_suite.artifacts.glob("modules/*/*/module.vmfb")), "no complete entry"
+    assert not list(example_suite.artifacts.rglob("*.tmp.*"))
+    # The next run compiles it properly.
+    again = example_suite.run("-k", "gfx942")
+    assert again.returncode == 0, again.output

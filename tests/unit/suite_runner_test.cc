@@ -1,0 +1,127 @@
+// The runner's handling of misbehaving tools. The IREE tools are replaced by
+// tiny shell scripts that fail in controlled ways: this tests iree-suite's
+// reactions, not IREE (the end-to-end tests use the real tools).
+#include "runner/suite_runner.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SuiteRunnerTest : public testing::Test {
+ protected:
+  SuiteRunnerTest() {
+    std::string pattern = (fs::temp_directory_path() / "suite_runner_test_XXXXXX").string();
+    dir_ = mkdtemp(pattern.data());
+    std::ofstream(dir_ / "model.mlir") << "module {}\n";
+    // A stand-in compiler that writes what iree-compile writes: a .vmfb after
+    // -o and the statistics file named by the flag.
+    Script("iree-compile",
+           "out=''; stats=''; prev=''\n"
+           "for a in \"$@\"; do\n"
+           "  [ \"$prev\" = -o ] && out=$a\n"
+           "  case $a in --iree-scheduling-dump-statistics-file=*) stats=${a#*=};; esac\n"
+           "  prev=$a\n"
+           "done\n"
+           "printf 'vmfb' > \"$out\"\n"
+           "printf '{\"stream-aggregate\":{\"execution\":{\"dispatch-count\":3}}}' > \"$stats\"\n");
+    modules_["m"] = {"m", dir_ / "m.json", "model.mlir", {"--flag"}};
+  }
+  ~SuiteRunnerTest() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  fs::path Script(const std::string& name, const std::string& body) {
+    fs::path path = dir_ / "tools" / name;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << "#!/bin/sh\n" << body;
+    fs::permissions(path, fs::perms::owner_all);
+    return path;
+  }
+
+  std::vector<TestResult> Run(const std::vector<TestDefinition>& tests, size_t jobs = 1,
+                              std::optional<double> timeout_s = std::nullopt) {
+    ToolSet tools;
+    tools.compiler = {dir_ / "tools" / "iree-compile", "stand-in 1.0"};
+    tools.run_module = dir_ / "tools" / "iree-run-module";
+    tools.benchmark_module = dir_ / "tools" / "iree-benchmark-module";
+    RunnerConfig config;
+    config.external_file_directory = dir_;
+    config.artifact_directory = dir_ / "artifacts";
+    config.jobs = jobs;
+    config.timeout_s = timeout_s;
+    config.fetch.quiet = true;
+    SuiteRunner runner(modules_, tools, config);
+    std::vector<const TestDefinition*> pointers;
+    for (const TestDefinition& test : tests) pointers.push_back(&test);
+    return runner.Run(pointers, nullptr);
+  }
+
+  static TestDefinition Quality(std::string id) {
+    TestDefinition test;
+    test.id = std::move(id);
+    test.kind = TestKind::kQuality;
+    test.modules = {"m"};
+    test.run_args = {"--function=main"};
+    return test;
+  }
+
+  fs::path dir_;
+  std::map<std::string, ModuleDefinition> modules_;
+};
+
+TEST_F(SuiteRunnerTest, ToolKilledBySignalIsATestFailureNamingTheSignal) {
+  Script("iree-run-module", "kill -SEGV $$\n");
+  std::vector<TestResult> results = Run({Quality("crash.json")});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kFailed);
+  EXPECT_NE(results[0].reason.find("iree-run-module killed by signal 11"), std::string::npos)
+      << results[0].reason;
+}
+
+TEST_F(SuiteRunnerTest, HangingToolTimesOut) {
+  Script("iree-run-module", "sleep 30\n");
+  auto start = std::chrono::steady_clock::now();
+  std::vector<TestResult> results = Run({Quality("hang.json")}, 1, 0.5);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kFailed);
+  EXPECT_NE(results[0].reason.find("timed out after 0."), std::string::npos) << results[0].reason;
+  EXPECT_LT(seconds, 10);
+}
+
+TEST_F(SuiteRunnerTest, SharedModuleIsCompiledOnceAcrossWorkers) {
+  Script("iree-run-module", "exit 0\n");
+  // Count compiles: the stand-in appends a line per invocation.
+  fs::path count = dir_ / "compiles.txt";
+  fs::path compiler = dir_ / "tools" / "iree-compile";
+  std::string body;
+  {
+    std::ifstream in(compiler);
+    body.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  Script("iree-compile", body.substr(body.find('\n') + 1) + "echo x >> " + count.string() + "\n");
+  std::vector<TestDefinition> tests;
+  for (int i = 0; i < 12; ++i) tests.push_back(Quality("t" + std::to_string(i) + ".json"));
+  std::vector<TestResult> results = Run(tests, 4);
+  ASSERT_EQ(results.size(), 12u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].outcome, Outcome::kPassed) << results[i].reason;
+    EXPECT_EQ(results[i].test, &tests[i]);  // reported in selection order
+  }
+  std::ifstream in(count);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, 1);
+}
+
+}  // namespace
+}  // namespace iree_suite
