@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "artifacts/atomic_file.h"
@@ -36,9 +37,25 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
     return InterruptSignal() != 0 ||
            (config_.max_failures != 0 && failures.load() >= config_.max_failures);
   };
+  // The queue holds every distinct module's compile first, then the tests: a
+  // test whose module is still compiling waits for it, while the other
+  // workers compile the next modules instead of queueing behind the same one.
+  std::vector<const ModuleDefinition*> compiles;
+  std::set<std::string> seen;
+  for (const TestDefinition* test : tests) {
+    for (const std::string& name : test->modules) {
+      if (seen.insert(name).second) compiles.push_back(&modules_.at(name));
+    }
+  }
   auto worker = [&] {
     while (!stop()) {
-      size_t index = next.fetch_add(1);
+      size_t job = next.fetch_add(1);
+      if (job < compiles.size()) {
+        auto turn = gate_.Shared();
+        compiler_.Compile(*compiles[job], config_.timeout_s);
+        continue;
+      }
+      size_t index = job - compiles.size();
       if (index >= tests.size()) return;
       const TestDefinition& test = *tests[index];
       if (observer) {
