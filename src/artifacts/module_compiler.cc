@@ -50,12 +50,14 @@ std::string SafeFileName(const std::string& name) {
 }
 
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
-                               CompilerInfo compiler, bool force_recompile, Fetcher* fetcher)
+                               CompilerInfo compiler, bool force_recompile,
+                               MlirResolver resolve_mlir, TraceWriter* trace)
     : artifact_directory_(std::move(artifact_directory)),
       external_file_directory_(std::move(external_file_directory)),
       compiler_(std::move(compiler)),
       force_recompile_(force_recompile),
-      fetcher_(fetcher) {}
+      resolve_mlir_(std::move(resolve_mlir)),
+      trace_(trace) {}
 
 std::vector<std::string> ModuleCompiler::CompileArgv(const fs::path& iree_compile,
                                                      const fs::path& mlir, const fs::path& out_dir,
@@ -78,7 +80,7 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
                                                std::optional<double> timeout_s) {
   CompiledModule result;
   std::string error;
-  std::optional<fs::path> mlir = fetcher_->Fetch(module.mlir, &error);
+  std::optional<fs::path> mlir = resolve_mlir_(module.mlir, &error);
   if (!mlir) {
     result.error =
         fmt::format("module \"{}\" ({}): mlir: {}", module.name, module.json_path.string(), error);
@@ -137,7 +139,11 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
                    staging / kLogName,
                    {},
                    timeout_s};
-  ProcessResult process = RunProcess(spec);
+  ProcessResult process;
+  {
+    TraceSpan span(trace_, "compile", module.name, "", module.name);
+    process = RunProcess(spec);
+  }
   result.seconds = process.elapsed_s;
   if (!process.Succeeded() || !IsComplete(staging)) {
     // Keep the log where the user can read it, under a name no run takes for a module.

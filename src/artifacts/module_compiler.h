@@ -5,13 +5,14 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
-#include "artifacts/fetch/fetcher.h"
 #include "checks/test_result.h"
 #include "exec/single_flight.h"
+#include "report/trace_writer.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -36,11 +37,14 @@ struct CompiledModule {
 
 class ModuleCompiler {
  public:
-  // `fetcher` resolves each module's "mlir" (path, file:// or http(s) URL);
-  // it must outlive the compiler.
+  // Maps a module's "mlir" (path, file:// or http(s) URL) to a local file.
+  using MlirResolver =
+      std::function<std::optional<std::filesystem::path>(const std::string&, std::string*)>;
+
+  // `trace` (may be nullptr) gets a span for every real compile.
   ModuleCompiler(std::filesystem::path artifact_directory,
                  std::filesystem::path external_file_directory, CompilerInfo compiler,
-                 bool force_recompile, Fetcher* fetcher);
+                 bool force_recompile, MlirResolver resolve_mlir, TraceWriter* trace);
 
   // Compiles `module` or reuses the cached result; each module is compiled at
   // most once per run, however many tests (on however many threads) name it.
@@ -59,7 +63,8 @@ class ModuleCompiler {
   std::filesystem::path external_file_directory_;
   CompilerInfo compiler_;
   bool force_recompile_;
-  Fetcher* fetcher_;
+  MlirResolver resolve_mlir_;
+  TraceWriter* trace_;
   SingleFlight<std::string, CompiledModule> compiled_;  // by module name
 };
 

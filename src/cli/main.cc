@@ -6,15 +6,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
 
+#include "cli/cache_command.h"
+#include "cli/merge_reports_command.h"
 #include "cli/options.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 #include "report/console.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
+#include "report/trace_writer.h"
 #include "runner/sharding.h"
 #include "runner/suite_runner.h"
 #include "suite/marker_expression.h"
@@ -165,6 +170,8 @@ int Main(int argc, char** argv) {
   console.CollectionErrors(suite.errors);
 
   std::vector<TestResult> results;
+  std::unique_ptr<TraceWriter> trace;
+  if (options.trace) trace = std::make_unique<TraceWriter>();
   InstallInterruptHandlers();
   if (tools) {
     RunnerConfig config;
@@ -173,6 +180,7 @@ int Main(int argc, char** argv) {
     config.force_recompile = options.force_recompile;
     config.timeout_s = options.timeout_s;
     config.max_failures = options.max_failures;
+    config.trace = trace.get();
     config.jobs =
         options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     config.fetch.offline = options.offline;
@@ -189,6 +197,13 @@ int Main(int argc, char** argv) {
       !error.empty()) {
     fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
     exit_code = kExitInternalError;
+  }
+  if (trace) {
+    if (std::string error = trace->Write(*options.trace); !error.empty()) {
+      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.trace->string(),
+                 error);
+      exit_code = kExitInternalError;
+    }
   }
   if (options.junit_xml) {
     if (std::string error = WriteJUnitXml(*options.junit_xml, results, seconds); !error.empty()) {
@@ -219,6 +234,13 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
+    // Maintenance subcommands; everything else is a run (pytest-style flags).
+    if (argc > 1 && std::string_view(argv[1]) == "cache") {
+      return iree_suite::RunCacheCommand(argc - 1, argv + 1);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "merge-reports") {
+      return iree_suite::RunMergeReportsCommand(argc - 1, argv + 1);
+    }
     return iree_suite::Main(argc, argv);
   } catch (const std::exception& e) {
     fmt::print(stderr, "iree-suite: internal error: {}\n", e.what());

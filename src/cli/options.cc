@@ -13,7 +13,9 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       "iree-suite: runs IREE model test suites (quality, benchmark, compstat) from JSON test "
       "definitions, as the pytest-iree plugin does.\n"
       "Exit codes (pytest's): 0 all passed, 1 tests failed, 2 interrupted or collection errors, "
-      "3 internal error, 4 usage error, 5 no tests collected.",
+      "3 internal error, 4 usage error, 5 no tests collected.\n"
+      "Subcommands: `iree-suite cache info|verify|prune --help`, "
+      "`iree-suite merge-reports --help`.",
       "iree-suite"};
   app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
   app.get_formatter()->column_width(40);
@@ -119,6 +121,10 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       ->group(selection);
   app.add_option("--shard-count", options->shard_count,
                  "Split the selected tests into N deterministic, disjoint shards")
+      ->group(selection);
+  app.add_option("--trace", options->trace,
+                 "Write a Chrome/Perfetto trace-event JSON of every job (open it in "
+                 "ui.perfetto.dev or chrome://tracing)")
       ->group(selection);
   app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
       ->group(selection);

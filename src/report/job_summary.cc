@@ -338,7 +338,12 @@ nlohmann::ordered_json RenderJobSummaryJson(
 
 std::string WriteJobSummary(const std::filesystem::path& dir, const std::string& marker_expression,
                             const std::vector<TestResult>& results) {
-  auto tables = BuildSummaryTables(results);
+  return WriteJobSummaryTables(dir, marker_expression, BuildSummaryTables(results));
+}
+
+std::string WriteJobSummaryTables(const std::filesystem::path& dir,
+                                  const std::string& marker_expression,
+                                  const std::vector<std::pair<std::string, SummaryTable>>& tables) {
   std::string error = WriteFileAtomically(dir / "job_summary.md",
                                           RenderJobSummaryMarkdown(marker_expression, tables));
   if (!error.empty()) return error;

@@ -43,5 +43,9 @@ nlohmann::ordered_json RenderJobSummaryJson(
 // empty on success.
 std::string WriteJobSummary(const std::filesystem::path& dir, const std::string& marker_expression,
                             const std::vector<TestResult>& results);
+// The same files from tables already built (e.g. merged from shards).
+std::string WriteJobSummaryTables(const std::filesystem::path& dir,
+                                  const std::string& marker_expression,
+                                  const std::vector<std::pair<std::string, SummaryTable>>& tables);
 
 }  // namespace iree_suite

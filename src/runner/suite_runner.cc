@@ -22,8 +22,14 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
       tools_(std::move(tools)),
       config_(std::move(config)),
       fetcher_(config_.artifact_directory, config_.external_file_directory, config_.fetch),
-      compiler_(config_.artifact_directory, config_.external_file_directory, tools_.compiler,
-                config_.force_recompile, &fetcher_),
+      compiler_(
+          config_.artifact_directory, config_.external_file_directory, tools_.compiler,
+          config_.force_recompile,
+          // Compiles hold their turn already.
+          [this](const std::string& url, std::string* error) {
+            return Fetch(url, "", error, /*take_turn=*/false);
+          },
+          config_.trace),
       parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, stderr,
                    [] { return InterruptSignal() != 0; }}) {}
 
@@ -47,7 +53,9 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
       if (seen.insert(name).second) compiles.push_back(&modules_.at(name));
     }
   }
+  std::atomic<int> lanes{0};
   auto worker = [&] {
+    SetTraceLane(lanes.fetch_add(1));
     while (!stop()) {
       size_t job = next.fetch_add(1);
       if (job < compiles.size()) {
@@ -147,20 +155,30 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
   result->reason = verdict.reason;
 }
 
+std::optional<fs::path> SuiteRunner::Fetch(const std::string& url, const std::string& test_id,
+                                           std::string* error, bool take_turn) {
+  std::shared_lock<std::shared_mutex> turn;
+  if (take_turn) turn = gate_.Shared();  // a download would disturb a benchmark too
+  TraceSpan span(config_.trace, "fetch", url, test_id, url);
+  return fetcher_.Fetch(url, error);
+}
+
 std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
+                                                      const std::string& test_id,
                                                       std::string* error) {
   auto module = modules_.find(weight.module);
   if (module == modules_.end()) {
     *error = fmt::format("module \"{}\" is not defined", weight.module);
     return std::nullopt;
   }
-  std::optional<fs::path> mlir = fetcher_.Fetch(module->second.mlir, error);
+  std::optional<fs::path> mlir = Fetch(module->second.mlir, test_id, error);
   if (!mlir) {
     *error = fmt::format("module \"{}\": mlir: {}", weight.module, *error);
     return std::nullopt;
   }
   std::lock_guard<std::mutex> one_at_a_time(parameters_mutex_);
   auto turn = gate_.Shared();
+  TraceSpan span(config_.trace, "generate-parameters", weight.module, test_id, weight.module);
   return parameters_.Get(weight, weight.module, *mlir, error);
 }
 
@@ -168,7 +186,7 @@ void SuiteRunner::RunModules(const TestDefinition& test,
                              const std::vector<const CompiledModule*>& modules,
                              std::optional<double> timeout_s, TestResult* result) {
   SourceResolver resolve = [&](const std::string& url, std::string* error) {
-    return fetcher_.Fetch(url, error);
+    return Fetch(url, test.id, error);
   };
   std::vector<ScopedParameters> weights;
   for (size_t i = 0; i < test.weights.size(); ++i) {
@@ -178,7 +196,7 @@ void SuiteRunner::RunModules(const TestDefinition& test,
     if (weight.kind == WeightSpec::Kind::kUrl) {
       path = resolve(weight.url, &error);
     } else {
-      path = GeneratedWeights(weight, &error);
+      path = GeneratedWeights(weight, test.id, &error);
     }
     if (!path) {
       result->outcome = Outcome::kError;
@@ -215,10 +233,12 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   ProcessResult process;
   if (benchmark) {
     auto alone = gate_.Exclusive();  // nothing else runs while a benchmark measures
+    TraceSpan span(config_.trace, "benchmark", test.id, test.id, "");
     process = RunProcess(spec);
   } else {
     auto device = gate_.Device(GpuDeviceOf(test.run_args));
     auto turn = gate_.Shared();
+    TraceSpan span(config_.trace, "run", test.id, test.id, "");
     process = RunProcess(spec);
   }
   const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;

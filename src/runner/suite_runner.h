@@ -14,6 +14,7 @@
 #include "artifacts/parameters/parameter_store.h"
 #include "checks/test_result.h"
 #include "exec/tool_gate.h"
+#include "report/trace_writer.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -33,6 +34,7 @@ struct RunnerConfig {
   std::optional<double> timeout_s;  // per tool process of a test (waiting for a turn excluded)
   size_t max_failures = 0;          // stop after this many failed tests; 0 = never
   size_t jobs = 1;                  // tests in flight at once
+  TraceWriter* trace = nullptr;     // --trace: every job's span, or nullptr
   FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
 };
 
@@ -62,7 +64,11 @@ class SuiteRunner {
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
   // The archive of a "random" or "splat" weight, generated or from the cache.
   std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
+                                                        const std::string& test_id,
                                                         std::string* error);
+  // Fetches a URL (or resolves a local path) for `test_id`, traced.
+  std::optional<std::filesystem::path> Fetch(const std::string& url, const std::string& test_id,
+                                             std::string* error, bool take_turn = true);
 
   const std::map<std::string, ModuleDefinition>& modules_;
   ToolSet tools_;

@@ -95,3 +95,32 @@ def test_url_mirror_rewrites_unreachable_urls(example_suite, http_server):
     result = example_suite.run("-k", "mlp_quality", f"--url-mirror={blob}={base}")
     assert result.returncode == 0, result.output
     assert len([r for r in requests(log) if r["status"] == 200]) == 4
+
+
+def test_cache_verify_finds_altered_downloads_and_fix_makes_the_next_run_refetch(
+        example_suite, http_server):
+    from conftest import run_binary, _binary
+    root, base, log = http_server
+    serve_mlp_suite(example_suite, root, base, base)
+    assert example_suite.run("-k", "mlp_quality").returncode == 0
+    downloads = {p.name: p for p in example_suite.artifacts.glob("downloads/*/*")
+                 if p.name != "meta.json" and p.name != ".lock"}
+    altered = downloads["mlp_input.bin"]
+    data = bytearray(altered.read_bytes())
+    data[0] ^= 0xFF  # same size, different bytes: only an MD5 check sees it
+    altered.write_bytes(bytes(data))
+    truncated = downloads["mlp_weights.irpa"]
+    truncated.write_bytes(truncated.read_bytes()[:100])
+
+    verify = run_binary([_binary(), "cache", "verify", f"--artifact-directory={example_suite.artifacts}"])
+    assert verify.returncode == 1, verify.output
+    assert "mlp_input.bin" in verify.stdout and "mlp_weights.irpa" in verify.stdout
+
+    fixed = run_binary([_binary(), "cache", "verify", "--fix",
+                        f"--artifact-directory={example_suite.artifacts}"])
+    assert "[removed]" in fixed.stdout, fixed.output
+    log.unlink()
+    again = example_suite.run("-k", "mlp_quality")
+    assert again.returncode == 0, again.output
+    refetched = sorted(r["path"] for r in requests(log) if r["status"] == 200)
+    assert refetched == ["/mlp/data/mlp_input.bin", "/mlp/data/mlp_weights.irpa"]

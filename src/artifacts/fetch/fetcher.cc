@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "artifacts/fetch/download_cache.h"
-#include "artifacts/file_lock.h"
 #include "artifacts/fetch/resumable_download.h"
+#include "artifacts/file_lock.h"
 #include "artifacts/local_source.h"
 
 namespace iree_suite {
