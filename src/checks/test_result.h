@@ -33,7 +33,8 @@ struct TestResult {
   double duration_s = 0;
 
   // benchmark
-  std::optional<double> current_time_ms;
+  std::vector<double> benchmark_samples_ms;  // real_time of every non-aggregate repetition
+  std::optional<double> current_time_ms;       // their minimum: what is judged
   std::optional<double> threshold_ms;  // golden_time_ms * tolerance_factor
   // compstat
   std::optional<int64_t> dispatch_count;

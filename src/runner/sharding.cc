@@ -69,6 +69,13 @@ std::optional<ShardSpec> ResolveShard(std::optional<size_t> flag_index,
     }
     return Checked(*index - convention.first_index, *count, source, error);
   }
+  // A count without an index would silently make every machine run everything.
+  if (getenv_fn("IREE_SUITE_SHARD_COUNT") != nullptr) {
+    *error =
+        "$IREE_SUITE_SHARD_COUNT is set but neither $IREE_SUITE_SHARD_INDEX nor "
+        "$JOB_COMPLETION_INDEX is";
+    return std::nullopt;
+  }
   return ShardSpec{0, 1, ""};
 }
 
@@ -77,6 +84,7 @@ std::vector<size_t> ShardPositions(const std::vector<std::string>& ids, const Sh
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a] < ids[b]; });
   std::vector<size_t> kept;
+  if (shard.count == 0) return kept;
   for (size_t rank = shard.index; rank < order.size(); rank += shard.count) {
     kept.push_back(order[rank]);
   }

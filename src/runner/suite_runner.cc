@@ -269,6 +269,9 @@ void SuiteRunner::RunModules(const TestDefinition& test,
     result->output_tail = TailOfFile(spec.stderr_path);
     return;
   }
+  for (const BenchmarkSample& sample : run->samples) {
+    result->benchmark_samples_ms.push_back(sample.real_time_ms);
+  }
   result->current_time_ms = MinRealTimeMs(*run);
   result->threshold_ms = BenchmarkThresholdMs(test);
   Verdict verdict = JudgeBenchmark(test, *result->current_time_ms);

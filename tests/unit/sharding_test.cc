@@ -64,6 +64,15 @@ TEST(ShardingTest, FlagsWinOverEnvironment) {
 
 TEST(ShardingTest, CiConventions) {
   std::string error;
+  auto generic = ResolveShard({}, {},
+                              Env({{"IREE_SUITE_SHARD_INDEX", "1"},
+                                   {"IREE_SUITE_SHARD_COUNT", "3"},
+                                   {"CI_NODE_INDEX", "1"},
+                                   {"CI_NODE_TOTAL", "2"}}),
+                              &error);
+  ASSERT_TRUE(generic) << error;  // the project's own variables come first
+  EXPECT_EQ(generic->index, 1u);
+  EXPECT_EQ(generic->count, 3u);
   auto gitlab = ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "3"}, {"CI_NODE_TOTAL", "3"}}), &error);
   ASSERT_TRUE(gitlab) << error;
   EXPECT_EQ(gitlab->index, 2u);  // GitLab counts from 1
@@ -96,6 +105,8 @@ TEST(ShardingTest, Errors) {
   EXPECT_FALSE(ResolveShard({}, {}, Env({{"JOB_COMPLETION_INDEX", "2"}}), &error));
   EXPECT_NE(error.find("$JOB_COMPLETION_INDEX/$IREE_SUITE_SHARD_COUNT"), std::string::npos);
   EXPECT_NE(error.find("(unset)"), std::string::npos);
+  EXPECT_FALSE(ResolveShard({}, {}, Env({{"IREE_SUITE_SHARD_COUNT", "4"}}), &error));
+  EXPECT_NE(error.find("neither $IREE_SUITE_SHARD_INDEX"), std::string::npos);
   EXPECT_FALSE(ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "2"}}), &error));
   EXPECT_FALSE(
       ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "x"}, {"CIRCLE_NODE_TOTAL", "2"}}), &error));
