@@ -8,6 +8,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "report/console.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
+#include "report/last_failed.h"
 #include "report/trace_writer.h"
 #include "runner/sharding.h"
 #include "runner/suite_runner.h"
@@ -129,6 +131,21 @@ int Main(int argc, char** argv) {
       selected.push_back(&test);
     }
   }
+  if (options.last_failed) {
+    // pytest's --lf: only what failed last time, or everything when nothing did.
+    std::set<std::string> failed = ReadLastFailed(fs::absolute(options.artifact_directory));
+    std::vector<const TestDefinition*> rerun;
+    for (const TestDefinition* test : selected) {
+      if (failed.count(test->id)) rerun.push_back(test);
+    }
+    if (rerun.empty()) {
+      console.Line("run-last-failure: no previously failed tests, running all selected tests");
+    } else {
+      console.Line(fmt::format("run-last-failure: rerun previous {} failure{}", rerun.size(),
+                               rerun.size() == 1 ? "" : "s"));
+      selected = std::move(rerun);
+    }
+  }
   std::string shard_error;
   std::optional<ShardSpec> shard = ResolveShard(
       options.shard_index, options.shard_count, [](const char* name) { return std::getenv(name); },
@@ -181,6 +198,7 @@ int Main(int argc, char** argv) {
     config.timeout_s = options.timeout_s;
     config.max_failures = options.max_failures;
     config.trace = trace.get();
+    config.benchmark_retries = options.benchmark_retries;
     config.jobs =
         options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     config.fetch.offline = options.offline;
@@ -197,6 +215,12 @@ int Main(int argc, char** argv) {
       !error.empty()) {
     fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
     exit_code = kExitInternalError;
+  }
+  if (!results.empty()) {
+    if (std::string error = UpdateLastFailed(fs::absolute(options.artifact_directory), results);
+        !error.empty()) {
+      fmt::print(stderr, "iree-suite: warning: cannot record failed tests for --lf: {}\n", error);
+    }
   }
   if (trace) {
     if (std::string error = trace->Write(*options.trace); !error.empty()) {

@@ -122,6 +122,15 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   app.add_option("--shard-count", options->shard_count,
                  "Split the selected tests into N deterministic, disjoint shards")
       ->group(selection);
+  app.add_option("--benchmark-retries", options->benchmark_retries,
+                 "Measure a benchmark over its threshold again, up to N times; it passes if any "
+                 "measurement is within the threshold, and the report shows every attempt")
+      ->capture_default_str()
+      ->group(selection);
+  app.add_flag("--lf,--last-failed", options->last_failed,
+               "Rerun only the tests that failed in the previous run with this artifact "
+               "directory (all of them when none failed)")
+      ->group(selection);
   app.add_option("--trace", options->trace,
                  "Write a Chrome/Perfetto trace-event JSON of every job (open it in "
                  "ui.perfetto.dev or chrome://tracing)")

@@ -35,6 +35,8 @@ struct CliOptions {
   int verbosity = 0;  // -v adds one, -q takes one away
   size_t max_failures = 0;
   size_t jobs = 0;  // 0: one per core
+  size_t benchmark_retries = 0;
+  bool last_failed = false;
   std::optional<size_t> shard_index;
   std::optional<size_t> shard_count;
   std::optional<std::filesystem::path> junit_xml;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 #include "report/job_summary.h"
 
@@ -46,9 +48,31 @@ std::string Plural(size_t count, const char* word, const char* plural) {
 
 std::string Measurements(const TestResult& result) {
   if (result.current_time_ms) {
-    return result.threshold_ms ? fmt::format(" {:.3f} ms (threshold {:.3f} ms)",
-                                             *result.current_time_ms, *result.threshold_ms)
-                               : fmt::format(" {:.3f} ms (no golden)", *result.current_time_ms);
+    std::string text = result.threshold_ms
+                           ? fmt::format(" {:.3f} ms (threshold {:.3f} ms)",
+                                         *result.current_time_ms, *result.threshold_ms)
+                           : fmt::format(" {:.3f} ms (no golden)", *result.current_time_ms);
+    // Noise made visible: the median and coefficient of variation of the repetitions.
+    const std::vector<double>& samples = result.benchmark_samples_ms;
+    if (samples.size() > 1) {
+      std::vector<double> sorted = samples;
+      std::sort(sorted.begin(), sorted.end());
+      size_t n = sorted.size();
+      double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      double mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / n;
+      double squares = 0;
+      for (double x : sorted) squares += (x - mean) * (x - mean);
+      double cv = mean > 0 ? std::sqrt(squares / (n - 1)) / mean : 0;
+      text += fmt::format(" median {:.3f} ms, cv {:.1f}% over {} repetitions", median, 100 * cv, n);
+    }
+    if (result.benchmark_attempts_ms.size() > 1) {
+      std::string attempts;
+      for (double ms : result.benchmark_attempts_ms) {
+        attempts += fmt::format("{}{:.3f}", attempts.empty() ? "" : ", ", ms);
+      }
+      text += fmt::format("; retried: attempts {} ms", attempts);
+    }
+    return text;
   }
   if (result.binary_size) {
     return fmt::format(" {} dispatches, {} bytes",

@@ -230,53 +230,69 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   result->logs.push_back(spec.stdout_path);
   if (benchmark) result->logs.push_back(spec.stderr_path);
 
-  ProcessResult process;
-  if (benchmark) {
-    auto alone = gate_.Exclusive();  // nothing else runs while a benchmark measures
-    TraceSpan span(config_.trace, "benchmark", test.id, test.id, "");
-    process = RunProcess(spec);
-  } else {
-    auto device = gate_.Device(GpuDeviceOf(test.run_args));
-    auto turn = gate_.Shared();
-    TraceSpan span(config_.trace, "run", test.id, test.id, "");
-    process = RunProcess(spec);
+  // A benchmark over its threshold is measured again, up to
+  // --benchmark-retries times; it passes if any measurement is within it.
+  const size_t attempts = benchmark ? 1 + config_.benchmark_retries : 1;
+  Verdict verdict;
+  for (size_t attempt = 0; attempt < attempts; ++attempt) {
+    ProcessResult process;
+    if (benchmark) {
+      auto alone = gate_.Exclusive();  // nothing else runs while a benchmark measures
+      TraceSpan span(config_.trace, "benchmark", test.id, test.id, "");
+      process = RunProcess(spec);
+    } else {
+      auto device = gate_.Device(GpuDeviceOf(test.run_args));
+      auto turn = gate_.Shared();
+      TraceSpan span(config_.trace, "run", test.id, test.id, "");
+      process = RunProcess(spec);
+    }
+    const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
+    if (!process.Succeeded()) {
+      result->outcome = Outcome::kFailed;
+      result->output_tail = TailOfFile(diagnostics_log);
+      std::string tool = fs::path(argv[0]).filename().string();
+      result->reason = fmt::format("{} {}", tool, process.Describe());
+      // The tool's own verdict ("[FAILED] result[0]: element at index ...") goes
+      // first, so the one-line summaries show what did not match.
+      std::string mismatch = ExtractMismatchLines(TailOfFile(diagnostics_log, 200, 65536));
+      if (!mismatch.empty()) result->reason = mismatch + "\n(" + result->reason + ")";
+      return;
+    }
+    if (!benchmark) {
+      result->outcome = Outcome::kPassed;
+      return;
+    }
+    std::string json_text;
+    std::string read_error;
+    std::optional<BenchmarkRun> run;
+    if (ReadSmallFile(spec.stdout_path, &json_text, &read_error)) {
+      run = ParseBenchmarkJson(json_text, &read_error);
+    }
+    if (!run) {
+      result->outcome = Outcome::kFailed;
+      result->reason = fmt::format("cannot read the benchmark results: {}", read_error);
+      result->output_tail = TailOfFile(spec.stderr_path);
+      return;
+    }
+    const double measured = MinRealTimeMs(*run);
+    result->benchmark_attempts_ms.push_back(measured);
+    if (!result->current_time_ms || measured < *result->current_time_ms) {
+      // Report the best attempt, with its repetitions.
+      result->current_time_ms = measured;
+      result->benchmark_samples_ms.clear();
+      for (const BenchmarkSample& sample : run->samples) {
+        result->benchmark_samples_ms.push_back(sample.real_time_ms);
+      }
+    }
+    result->threshold_ms = BenchmarkThresholdMs(test);
+    verdict = JudgeBenchmark(test, measured);
+    if (verdict.passed) break;
   }
-  const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
-  if (!process.Succeeded()) {
-    result->outcome = Outcome::kFailed;
-    result->output_tail = TailOfFile(diagnostics_log);
-    std::string tool = fs::path(argv[0]).filename().string();
-    result->reason = fmt::format("{} {}", tool, process.Describe());
-    // The tool's own verdict ("[FAILED] result[0]: element at index ...") goes
-    // first, so the one-line summaries show what did not match.
-    std::string mismatch = ExtractMismatchLines(TailOfFile(diagnostics_log, 200, 65536));
-    if (!mismatch.empty()) result->reason = mismatch + "\n(" + result->reason + ")";
-    return;
-  }
-  if (!benchmark) {
-    result->outcome = Outcome::kPassed;
-    return;
-  }
-  std::string json_text;
-  std::string read_error;
-  std::optional<BenchmarkRun> run;
-  if (ReadSmallFile(spec.stdout_path, &json_text, &read_error)) {
-    run = ParseBenchmarkJson(json_text, &read_error);
-  }
-  if (!run) {
-    result->outcome = Outcome::kFailed;
-    result->reason = fmt::format("cannot read the benchmark results: {}", read_error);
-    result->output_tail = TailOfFile(spec.stderr_path);
-    return;
-  }
-  for (const BenchmarkSample& sample : run->samples) {
-    result->benchmark_samples_ms.push_back(sample.real_time_ms);
-  }
-  result->current_time_ms = MinRealTimeMs(*run);
-  result->threshold_ms = BenchmarkThresholdMs(test);
-  Verdict verdict = JudgeBenchmark(test, *result->current_time_ms);
   result->outcome = verdict.passed ? Outcome::kPassed : Outcome::kFailed;
   result->reason = verdict.reason;
+  if (!verdict.passed && result->benchmark_attempts_ms.size() > 1) {
+    result->reason += fmt::format(" (best of {} attempts)", result->benchmark_attempts_ms.size());
+  }
 }
 
 }  // namespace iree_suite

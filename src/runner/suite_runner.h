@@ -34,6 +34,7 @@ struct RunnerConfig {
   std::optional<double> timeout_s;  // per tool process of a test (waiting for a turn excluded)
   size_t max_failures = 0;          // stop after this many failed tests; 0 = never
   size_t jobs = 1;                  // tests in flight at once
+  size_t benchmark_retries = 0;     // extra measurements of a benchmark over its threshold
   TraceWriter* trace = nullptr;     // --trace: every job's span, or nullptr
   FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
 };

@@ -1,0 +1,42 @@
+#include "report/last_failed.h"
+
+#include <nlohmann/json.hpp>
+
+#include "artifacts/atomic_file.h"
+
+namespace iree_suite {
+
+std::filesystem::path LastFailedPath(const std::filesystem::path& artifact_directory) {
+  return artifact_directory / "lastfailed.json";
+}
+
+std::set<std::string> ReadLastFailed(const std::filesystem::path& artifact_directory) {
+  std::string text;
+  std::string error;
+  std::set<std::string> ids;
+  if (!ReadSmallFile(LastFailedPath(artifact_directory), &text, &error)) return ids;
+  nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!document.is_object() || !document["failed"].is_array()) return ids;
+  for (const auto& id : document["failed"]) {
+    if (id.is_string()) ids.insert(id.get<std::string>());
+  }
+  return ids;
+}
+
+std::string UpdateLastFailed(const std::filesystem::path& artifact_directory,
+                             const std::vector<TestResult>& results) {
+  std::set<std::string> ids = ReadLastFailed(artifact_directory);
+  for (const TestResult& result : results) {
+    if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) {
+      ids.insert(result.test->id);
+    } else if (result.outcome == Outcome::kPassed) {
+      ids.erase(result.test->id);
+    }
+  }
+  nlohmann::json document = {{"failed", ids}};
+  return WriteFileAtomically(
+      LastFailedPath(artifact_directory),
+      document.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace iree_suite
