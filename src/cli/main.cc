@@ -13,14 +13,17 @@
 #include <thread>
 
 #include "cli/cache_command.h"
+#include "cli/compare_command.h"
 #include "cli/merge_reports_command.h"
 #include "cli/options.h"
+#include "cli/update_goldens_command.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 #include "report/console.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
 #include "report/last_failed.h"
+#include "report/results_json.h"
 #include "report/trace_writer.h"
 #include "runner/sharding.h"
 #include "runner/suite_runner.h"
@@ -95,6 +98,7 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
 
 int Main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
+  const auto start_wall_clock = std::chrono::system_clock::now();
   CliOptions options;
   int exit_code = kExitOk;
   if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
@@ -216,6 +220,22 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
     exit_code = kExitInternalError;
   }
+  if (options.results_json) {
+    std::vector<ToolInfo> tool_infos;
+    for (const ToolDescription& tool : tools_described) {
+      tool_infos.push_back({tool.name, tool.path, tool.version});
+    }
+    std::vector<ModuleDefinition> modules;
+    for (const auto& [name, module] : suite.modules) modules.push_back(module);
+    RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
+                                           std::move(tool_infos), modules, start_wall_clock);
+    if (std::string error = WriteResultsJson(*options.results_json, results, context);
+        !error.empty()) {
+      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.results_json->string(),
+                 error);
+      exit_code = kExitInternalError;
+    }
+  }
   if (!results.empty()) {
     if (std::string error = UpdateLastFailed(fs::absolute(options.artifact_directory), results);
         !error.empty()) {
@@ -264,6 +284,12 @@ int main(int argc, char** argv) {
     }
     if (argc > 1 && std::string_view(argv[1]) == "merge-reports") {
       return iree_suite::RunMergeReportsCommand(argc - 1, argv + 1);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "update-goldens") {
+      return iree_suite::RunUpdateGoldensCommand(argc - 1, argv + 1);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "compare") {
+      return iree_suite::RunCompareCommand(argc - 1, argv + 1);
     }
     return iree_suite::Main(argc, argv);
   } catch (const std::exception& e) {

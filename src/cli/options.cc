@@ -15,7 +15,8 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       "Exit codes (pytest's): 0 all passed, 1 tests failed, 2 interrupted or collection errors, "
       "3 internal error, 4 usage error, 5 no tests collected.\n"
       "Subcommands: `iree-suite cache info|verify|prune --help`, "
-      "`iree-suite merge-reports --help`.",
+      "`iree-suite merge-reports --help`, `iree-suite compare --help`, "
+      "`iree-suite update-goldens --help`.",
       "iree-suite"};
   app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
   app.get_formatter()->column_width(40);
@@ -130,6 +131,10 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   app.add_flag("--lf,--last-failed", options->last_failed,
                "Rerun only the tests that failed in the previous run with this artifact "
                "directory (all of them when none failed)")
+      ->group(selection);
+  app.add_option("--results-json", options->results_json,
+                 "Write every verdict and measurement (all benchmark repetitions with min, "
+                 "median, mean, stddev, CV) and the run's context, for compare/update-goldens")
       ->group(selection);
   app.add_option("--trace", options->trace,
                  "Write a Chrome/Perfetto trace-event JSON of every job (open it in "

@@ -28,3 +28,46 @@ def test_last_failed_reruns_only_failures(example_suite):
     again = example_suite.run("-m", "compstat", "--lf")
     assert "no previously failed tests, running all selected tests" in again.stdout
     assert re.search(r"=+ 3 passed, 5 deselected in", again.stdout), again.stdout
+
+
+def test_results_json_compare_and_update_goldens(example_suite):
+    import json
+
+    from conftest import run_binary, _binary
+
+    base = example_suite.tmp / "base.json"
+    result = example_suite.run("-m", "benchmark or compstat", f"--results-json={base}")
+    assert result.returncode == 0, result.output
+    data = json.loads(base.read_text())
+    assert data["schema"] == "iree-suite-results" and data["version"] == 1
+    assert data["context"]["core_count"] >= 1 and data["context"]["host_name"]
+    tests = {t["id"]: t for t in data["tests"]}
+    bench = tests["mlp/mlp_benchmark_cpu.json"]["benchmark"]
+    assert len(bench["samples"]) == 3 and bench["min"] == min(bench["samples"])
+    assert bench["unit"] == "ms" and bench["threshold_ms"] == 1500.0
+
+    # A made-up slower run: compare flags the regression and fails when asked.
+    slower = json.loads(base.read_text())
+    for test in slower["tests"]:
+        if test["id"] == "mlp/mlp_compstat_cpu.json":
+            test["compstat"]["binary_size"] *= 2
+    new = example_suite.tmp / "new.json"
+    new.write_text(json.dumps(slower))
+    compared = run_binary([_binary(), "compare", base, new, "--fail-on-regression"])
+    assert compared.returncode == 1, compared.output
+    assert "1 regression" in compared.stdout
+
+    # update-goldens rewrites only the numbers' text.
+    path = example_suite.root / "mlp/mlp_compstat_cpu.json"
+    before = path.read_text()
+    dry = run_binary([_binary(), "update-goldens", base,
+                      f"--test-file-directory={example_suite.root}"])
+    assert dry.returncode == 0, dry.output
+    assert path.read_text() == before
+    written = run_binary([_binary(), "update-goldens", base, "--write",
+                          f"--test-file-directory={example_suite.root}"])
+    assert written.returncode == 0, written.output
+    after = path.read_text()
+    size = tests["mlp/mlp_compstat_cpu.json"]["compstat"]["binary_size"]
+    assert after == before.replace('"golden_dispatch_count": 4', '"golden_dispatch_count": 2') \
+        .replace('"golden_binary_size": 30000', f'"golden_binary_size": {size}')

@@ -1,0 +1,286 @@
+#include "checks/golden_update.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "artifacts/atomic_file.h"
+
+namespace iree_suite {
+namespace {
+
+// Just enough of a JSON tokenizer to walk the top-level object's members and
+// skip over values: strings (with escapes), nested containers and scalars.
+class TopLevelScanner {
+ public:
+  explicit TopLevelScanner(std::string_view text) : text_(text) {}
+
+  // Calls `visit(key_raw, value_span)` for each top-level member. Returns an
+  // error message, empty on success.
+  template <typename Visit>
+  std::string ForEachMember(Visit visit) {
+    // A UTF-8 byte order mark is not part of the JSON.
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    SkipWhitespace();
+    if (!Consume('{')) return Error("expected '{' at the start");
+    SkipWhitespace();
+    if (Consume('}')) return "";
+    while (true) {
+      SkipWhitespace();
+      size_t key_begin = pos_;
+      if (!SkipString()) return Error("expected a quoted key");
+      std::string_view key = text_.substr(key_begin + 1, pos_ - key_begin - 2);
+      SkipWhitespace();
+      if (!Consume(':')) return Error("expected ':'");
+      SkipWhitespace();
+      size_t value_begin = pos_;
+      if (!SkipValue()) return Error("expected a value");
+      visit(key, TextSpan{value_begin, pos_ - value_begin});
+      SkipWhitespace();
+      if (Consume(',')) continue;
+      if (Consume('}')) return "";
+      return Error("expected ',' or '}'");
+    }
+  }
+
+ private:
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  bool Consume(char c) {
+    if (AtEnd() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  void SkipWhitespace() {
+    while (!AtEnd() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
+                        text_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+  bool SkipString() {
+    if (!Consume('"')) return false;
+    while (!AtEnd()) {
+      char c = text_[pos_++];
+      if (c == '\\') {
+        ++pos_;  // the escaped character, e.g. \" which must not end the string
+      } else if (c == '"') {
+        return true;
+      }
+    }
+    return false;
+  }
+  bool SkipValue() {
+    if (AtEnd()) return false;
+    char c = text_[pos_];
+    if (c == '"') return SkipString();
+    if (c == '{' || c == '[') return SkipContainer();
+    size_t begin = pos_;
+    while (!AtEnd() && std::string_view(",}] \t\r\n").find(text_[pos_]) == std::string_view::npos) {
+      ++pos_;
+    }
+    return pos_ > begin;
+  }
+  bool SkipContainer() {
+    int depth = 0;
+    while (!AtEnd()) {
+      char c = text_[pos_];
+      if (c == '"') {
+        if (!SkipString()) return false;
+        continue;
+      }
+      ++pos_;
+      if (c == '{' || c == '[') ++depth;
+      if ((c == '}' || c == ']') && --depth == 0) return true;
+    }
+    return false;
+  }
+  std::string Error(const std::string& what) const {
+    return fmt::format("{} at byte {}", what, pos_);
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+bool IsNumberText(std::string_view text) {
+  return !text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'));
+}
+
+double ParseNumberText(const std::string& text) {
+  return nlohmann::json::parse(text).get<double>();
+}
+
+bool PolicyAllows(GoldenPolicy::Direction direction, double old_value, double new_value) {
+  switch (direction) {
+    case GoldenPolicy::Direction::kOnlyTighten:
+      return new_value < old_value;
+    case GoldenPolicy::Direction::kOnlyLoosen:
+      return new_value > old_value;
+    case GoldenPolicy::Direction::kBoth:
+      return true;
+  }
+  return true;
+}
+
+}  // namespace
+
+double NewGoldenTimeMs(double min_ms, double time_factor) {
+  return std::round(min_ms * time_factor * 1000.0) / 1000.0;
+}
+
+int64_t NewGoldenDispatchCount(int64_t dispatch_count, int64_t slack) {
+  return dispatch_count + slack;
+}
+
+int64_t NewGoldenBinarySize(int64_t binary_size, int64_t size_round) {
+  if (size_round <= 1) return binary_size;
+  return (binary_size + size_round - 1) / size_round * size_round;
+}
+
+std::string FormatGoldenNumber(double value) { return fmt::format("{}", value); }
+
+std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
+                                           std::string* error) {
+  std::optional<TextSpan> found;
+  std::string problem =
+      TopLevelScanner(json_text).ForEachMember([&](std::string_view member, TextSpan span) {
+        if (member != key) return;
+        if (IsNumberText(json_text.substr(span.offset, span.length))) {
+          found = span;
+        } else {
+          found.reset();
+        }
+      });
+  if (!problem.empty()) {
+    if (error) *error = problem;
+    return std::nullopt;
+  }
+  return found;
+}
+
+std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
+                                                  const std::vector<FieldUpdate>& updates,
+                                                  std::string* error) {
+  // Replace from the back so earlier offsets stay valid.
+  std::map<size_t, std::pair<TextSpan, std::string>, std::greater<>> replacements;
+  for (const FieldUpdate& update : updates) {
+    std::string problem;
+    std::optional<TextSpan> span = FindTopLevelNumber(json_text, update.field, &problem);
+    if (!problem.empty()) {
+      *error = problem;
+      return std::nullopt;
+    }
+    if (!span) {
+      *error = fmt::format("no top-level number \"{}\"", update.field);
+      return std::nullopt;
+    }
+    replacements[span->offset] = {*span, update.new_text};
+  }
+  std::string text(json_text);
+  for (const auto& [offset, replacement] : replacements) {
+    text.replace(offset, replacement.first.length, replacement.second);
+  }
+  return text;
+}
+
+GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
+                                   const std::filesystem::path& test_file_directory,
+                                   const GoldenPolicy& policy) {
+  GoldenUpdatePlan plan;
+  for (const ResultEntry& entry : results.tests) {
+    if (entry.outcome == "skipped") continue;
+    // (field, proposed text) for every measured value of this test.
+    std::vector<FieldUpdate> proposals;
+    if (entry.type == "benchmark") {
+      if (std::optional<double> min_ms = entry.MinMs()) {
+        proposals.push_back(
+            {"golden_time_ms", FormatGoldenNumber(NewGoldenTimeMs(*min_ms, policy.time_factor))});
+      }
+    } else if (entry.type == "compstat") {
+      if (entry.dispatch_count) {
+        proposals.push_back(
+            {"golden_dispatch_count",
+             std::to_string(NewGoldenDispatchCount(*entry.dispatch_count, policy.dispatch_slack))});
+      }
+      if (entry.binary_size) {
+        proposals.push_back({"golden_binary_size", std::to_string(NewGoldenBinarySize(
+                                                       *entry.binary_size, policy.size_round))});
+      }
+    }
+    if (proposals.empty()) continue;
+
+    std::filesystem::path json_path = test_file_directory / entry.id;
+    std::string text;
+    std::string error;
+    if (!ReadSmallFile(json_path, &text, &error)) {
+      plan.errors.push_back(fmt::format("{}: {}", entry.id, error));
+      continue;
+    }
+    std::vector<FieldUpdate> applied;
+    for (const FieldUpdate& proposal : proposals) {
+      std::string problem;
+      std::optional<TextSpan> span = FindTopLevelNumber(text, proposal.field, &problem);
+      if (!problem.empty()) {
+        plan.errors.push_back(fmt::format("{}: {}", json_path.string(), problem));
+        break;
+      }
+      if (!span) {
+        plan.missing.push_back({entry.id, proposal.field, proposal.new_text});
+        continue;
+      }
+      std::string old_text = text.substr(span->offset, span->length);
+      double old_value = 0;
+      try {
+        old_value = ParseNumberText(old_text);
+      } catch (const nlohmann::json::exception&) {
+        plan.errors.push_back(
+            fmt::format("{}: {}: not a number: {}", json_path.string(), proposal.field, old_text));
+        continue;
+      }
+      double new_value = ParseNumberText(proposal.new_text);
+      if (new_value == old_value) continue;
+      GoldenChange change{entry.id,          json_path,
+                          proposal.field,    old_text,
+                          proposal.new_text, !PolicyAllows(policy.direction, old_value, new_value)};
+      if (!change.held_back) applied.push_back(proposal);
+      plan.changes.push_back(std::move(change));
+    }
+    if (applied.empty()) continue;
+    std::optional<std::string> rewritten = RewriteTopLevelNumbers(text, applied, &error);
+    if (!rewritten) {
+      plan.errors.push_back(fmt::format("{}: {}", json_path.string(), error));
+      continue;
+    }
+    plan.edits.push_back({json_path, std::move(*rewritten)});
+  }
+  return plan;
+}
+
+std::string RenderGoldenPlan(const GoldenUpdatePlan& plan) {
+  std::string out;
+  if (plan.changes.empty()) out += "no golden changes\n";
+  for (const GoldenChange& change : plan.changes) {
+    out += fmt::format("{} | {} | {} -> {}{}\n", change.test_id, change.field, change.old_text,
+                       change.new_text, change.held_back ? " (kept by policy)" : "");
+  }
+  if (!plan.missing.empty()) {
+    out += "\ntests without a golden (add the field to start tracking):\n";
+    for (const MissingGolden& missing : plan.missing) {
+      out +=
+          fmt::format("{} | \"{}\": {}\n", missing.test_id, missing.field, missing.suggested_text);
+    }
+  }
+  return out;
+}
+
+std::string ApplyGoldenPlan(const GoldenUpdatePlan& plan) {
+  for (const GoldenFileEdit& edit : plan.edits) {
+    if (std::string error = WriteFileAtomically(edit.path, edit.contents); !error.empty()) {
+      return error;
+    }
+  }
+  return "";
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,102 @@
+// `update-goldens`: new golden values from a results.json, written back into
+// the test JSONs by replacing only the number's text, so reviewers see a
+// one-token diff and every other byte (formatting, comments-free layout,
+// field order) stays as its author wrote it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/results_json.h"
+
+namespace iree_suite {
+
+struct GoldenPolicy {
+  enum class Direction { kBoth, kOnlyTighten, kOnlyLoosen };
+  double time_factor = 1.1;  // golden_time_ms = round(min_ms * time_factor, 3 decimals)
+  Direction direction = Direction::kBoth;
+  int64_t size_round = 1;      // golden_binary_size rounded up to a multiple of this
+  int64_t dispatch_slack = 0;  // golden_dispatch_count = dispatch_count + slack
+};
+
+double NewGoldenTimeMs(double min_ms, double time_factor);
+int64_t NewGoldenDispatchCount(int64_t dispatch_count, int64_t slack);
+int64_t NewGoldenBinarySize(int64_t binary_size, int64_t size_round);
+// The shortest text that reads back as `value` ("12.346", "10").
+std::string FormatGoldenNumber(double value);
+
+// Where a value's text lies in a JSON document.
+struct TextSpan {
+  size_t offset = 0;
+  size_t length = 0;
+};
+
+// The span of the value of `key` in the top-level object of `json_text`, when
+// that value is a number. Keys of nested objects and key-like text inside
+// strings are never matched; with duplicate keys the last wins (as parsers
+// do). Returns nullopt when absent or not a number; sets *error (when given)
+// only for malformed text.
+std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
+                                           std::string* error = nullptr);
+
+// One field whose golden would change.
+struct GoldenChange {
+  std::string test_id;
+  std::filesystem::path json_path;
+  std::string field;  // "golden_time_ms", "golden_dispatch_count", "golden_binary_size"
+  std::string old_text;
+  std::string new_text;
+  bool held_back = false;  // the policy (only tighten/loosen) keeps the old value
+};
+
+// A measured test whose JSON has no golden field: the value it could get.
+struct MissingGolden {
+  std::string test_id;
+  std::string field;
+  std::string suggested_text;
+};
+
+// A test JSON with its goldens rewritten.
+struct GoldenFileEdit {
+  std::filesystem::path path;
+  std::string contents;
+};
+
+struct GoldenUpdatePlan {
+  std::vector<GoldenChange> changes;
+  std::vector<MissingGolden> missing;
+  std::vector<std::string> errors;    // unreadable or unparsable test JSONs
+  std::vector<GoldenFileEdit> edits;  // only files with an applied change
+};
+
+// Rewrites the numbers of `fields` in one test JSON's text; pure, for tests.
+// Returns the new text, or nullopt with *error when the text is malformed.
+struct FieldUpdate {
+  std::string field;
+  std::string new_text;
+};
+std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
+                                                  const std::vector<FieldUpdate>& updates,
+                                                  std::string* error);
+
+// Plans the updates for every measured benchmark and compstat test of
+// `results` (test id = JSON path relative to `test_file_directory`). Only
+// fields the test JSON already has are rewritten; tests without them go to
+// `missing` with a suggestion. Tests without measurements are ignored.
+GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
+                                   const std::filesystem::path& test_file_directory,
+                                   const GoldenPolicy& policy);
+
+// "test | field | old -> new" lines, held-back changes marked, then the tests
+// without goldens.
+std::string RenderGoldenPlan(const GoldenUpdatePlan& plan);
+
+// Writes every edit atomically. Returns an error message, empty on success.
+std::string ApplyGoldenPlan(const GoldenUpdatePlan& plan);
+
+}  // namespace iree_suite

@@ -1,0 +1,78 @@
+#include "cli/update_goldens_command.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "checks/golden_update.h"
+#include "cli/options.h"
+#include "report/results_json.h"
+
+namespace iree_suite {
+
+int RunUpdateGoldensCommand(int argc, char** argv) {
+  namespace fs = std::filesystem;
+  CLI::App app{
+      "Sets the goldens of benchmark and compstat test JSONs from a results.json: "
+      "golden_time_ms = min x FACTOR (3 decimals), golden_dispatch_count = count + SLACK, "
+      "golden_binary_size = size rounded up to a multiple of N. Only fields a test already has "
+      "are rewritten, and only their number's text. Prints the changes; --write applies them.",
+      "iree-suite update-goldens"};
+  fs::path results_path;
+  fs::path test_dir;
+  GoldenPolicy policy;
+  bool only_tighten = false;
+  bool only_loosen = false;
+  bool write = false;
+  app.add_option("RESULTS", results_path, "results.json of a run")->required();
+  app.add_option("--test-file-directory", test_dir, "Where the run's test JSONs are")->required();
+  app.add_option("--time-factor", policy.time_factor, "golden_time_ms = min_ms x this")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  auto* tighten = app.add_flag("--only-tighten", only_tighten, "Only lower goldens");
+  app.add_flag("--only-loosen", only_loosen, "Only raise goldens")->excludes(tighten);
+  app.add_option("--size-round", policy.size_round,
+                 "Round golden_binary_size up to a multiple of this")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--dispatch-slack", policy.dispatch_slack, "Added to the measured dispatch count")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--write", write, "Write the changes (default: only print them)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
+  }
+  if (only_tighten) policy.direction = GoldenPolicy::Direction::kOnlyTighten;
+  if (only_loosen) policy.direction = GoldenPolicy::Direction::kOnlyLoosen;
+
+  std::string error;
+  std::optional<ResultsFile> results = ReadResultsJson(results_path, &error);
+  if (!results) {
+    fmt::print(stderr, "iree-suite update-goldens: error: {}\n", error);
+    return kExitUsageError;
+  }
+  GoldenUpdatePlan plan = PlanGoldenUpdates(*results, test_dir, policy);
+  fmt::print("{}", RenderGoldenPlan(plan));
+  for (const std::string& problem : plan.errors) {
+    fmt::print(stderr, "iree-suite update-goldens: error: {}\n", problem);
+  }
+  if (!write) {
+    if (!plan.edits.empty()) {
+      fmt::print("\ndry run: {} files would change; pass --write to apply\n", plan.edits.size());
+    }
+  } else {
+    if (std::string write_error = ApplyGoldenPlan(plan); !write_error.empty()) {
+      fmt::print(stderr, "iree-suite update-goldens: error: {}\n", write_error);
+      return kExitInternalError;
+    }
+    fmt::print("\nwrote {} files\n", plan.edits.size());
+  }
+  return plan.errors.empty() ? kExitOk : kExitInternalError;
+}
+
+}  // namespace iree_suite
