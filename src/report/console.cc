@@ -13,6 +13,9 @@ namespace iree_suite {
 namespace {
 
 constexpr size_t kWidth = 80;
+// A benchmark measuring under this fraction of its golden has a golden too
+// loose to catch a regression: the console suggests a tighter one.
+constexpr double kHeadroomRatio = 0.5;
 
 const char* Verb(Outcome outcome) {
   switch (outcome) {
@@ -64,6 +67,12 @@ std::string Measurements(const TestResult& result) {
       for (double x : sorted) squares += (x - mean) * (x - mean);
       double cv = mean > 0 ? std::sqrt(squares / (n - 1)) / mean : 0;
       text += fmt::format(" median {:.3f} ms, cv {:.1f}% over {} repetitions", median, 100 * cv, n);
+    }
+    // Goldens under the update-goldens policy (min x 1.1): offered when there
+    // is none, or when the measurement uses less than half of the golden.
+    const std::optional<double>& golden = result.test->golden_time_ms;
+    if (!golden || *result.current_time_ms < kHeadroomRatio * *golden) {
+      text += fmt::format("; suggested golden_time_ms {:.3f}", *result.current_time_ms * 1.1);
     }
     if (result.benchmark_attempts_ms.size() > 1) {
       std::string attempts;

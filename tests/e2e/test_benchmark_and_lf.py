@@ -12,6 +12,14 @@ def test_benchmark_retries_show_every_attempt(example_suite):
     assert re.search(r"median \d+\.\d{3} ms, cv \d+\.\d% over 3 repetitions", line), line
     assert re.search(r"retried: attempts \d+\.\d{3}, \d+\.\d{3}, \d+\.\d{3} ms", line), line
     assert "(best of 3 attempts)" in result.stdout
+    assert "suggested golden_time_ms" not in line  # measured above the golden
+
+
+def test_suggested_golden_when_missing_or_far_too_loose(example_suite):
+    result = example_suite.run("-m", "benchmark")
+    assert result.returncode == 0, result.output
+    # No golden: a suggestion. Golden of 1000 ms for a ~0.03 ms run: a suggestion too.
+    assert len(re.findall(r"; suggested golden_time_ms \d+\.\d{3}", result.stdout)) == 2
 
 
 def test_last_failed_reruns_only_failures(example_suite):
