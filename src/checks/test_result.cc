@@ -14,8 +14,16 @@ const char* OutcomeName(Outcome outcome) {
       return "error";
     case Outcome::kSkipped:
       return "skipped";
+    case Outcome::kXFailed:
+      return "xfailed";
+    case Outcome::kXPassed:
+      return "xpassed";
   }
   return "?";
+}
+
+bool IsFailure(Outcome outcome) {
+  return outcome == Outcome::kFailed || outcome == Outcome::kError || outcome == Outcome::kXPassed;
 }
 
 namespace {

@@ -11,10 +11,15 @@
 
 namespace iree_suite {
 
-enum class Outcome { kPassed, kFailed, kError, kSkipped };
+// kXFailed: failed as its suite config expects; kXPassed: passed although
+// listed as an expected failure (pytest's strict xfail: counts as a failure).
+enum class Outcome { kPassed, kFailed, kError, kSkipped, kXFailed, kXPassed };
 
-// "passed", "failed", "error", "skipped".
+// "passed", "failed", "error", "skipped", "xfailed", "xpassed".
 const char* OutcomeName(Outcome outcome);
+
+// Whether the outcome fails the run: failed, error, xpassed.
+bool IsFailure(Outcome outcome);
 
 // One tool invocation a user can paste to rerun by hand.
 struct Repro {

@@ -266,7 +266,7 @@ int Main(int argc, char** argv) {
   }
   if (!suite.errors.empty()) return kExitInterrupted;
   for (const TestResult& result : results) {
-    if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) {
+    if (IsFailure(result.outcome)) {
       return kExitTestsFailed;
     }
   }

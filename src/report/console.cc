@@ -27,6 +27,10 @@ const char* Verb(Outcome outcome) {
       return "ERROR";
     case Outcome::kSkipped:
       return "SKIPPED";
+    case Outcome::kXFailed:
+      return "XFAIL";
+    case Outcome::kXPassed:
+      return "XPASS";
   }
   return "?";
 }
@@ -41,6 +45,10 @@ const char* Mark(Outcome outcome) {
       return "E";
     case Outcome::kSkipped:
       return "s";
+    case Outcome::kXFailed:
+      return "x";
+    case Outcome::kXPassed:
+      return "X";
   }
   return "?";
 }
@@ -95,7 +103,7 @@ std::string Measurements(const TestResult& result) {
 
 std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselected,
                           size_t collection_errors) {
-  size_t counts[4] = {0, 0, 0, 0};
+  size_t counts[6] = {0, 0, 0, 0, 0, 0};
   for (const TestResult& result : results) ++counts[static_cast<int>(result.outcome)];
   std::vector<std::string> parts;
   if (counts[static_cast<int>(Outcome::kFailed)]) {
@@ -108,6 +116,12 @@ std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselec
     parts.push_back(fmt::format("{} skipped", counts[static_cast<int>(Outcome::kSkipped)]));
   }
   if (deselected) parts.push_back(fmt::format("{} deselected", deselected));
+  if (counts[static_cast<int>(Outcome::kXFailed)]) {
+    parts.push_back(fmt::format("{} xfailed", counts[static_cast<int>(Outcome::kXFailed)]));
+  }
+  if (counts[static_cast<int>(Outcome::kXPassed)]) {
+    parts.push_back(fmt::format("{} xpassed", counts[static_cast<int>(Outcome::kXPassed)]));
+  }
   size_t errors = counts[static_cast<int>(Outcome::kError)] + collection_errors;
   if (errors) parts.push_back(Plural(errors, "error", "errors"));
   if (parts.empty()) return "no tests ran";
@@ -215,12 +229,11 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
                              const std::string& marker_expression, size_t deselected,
                              size_t collection_errors, double seconds,
                              std::optional<int> durations) {
-  bool any_failed = std::any_of(results.begin(), results.end(), [](const TestResult& r) {
-    return r.outcome == Outcome::kFailed || r.outcome == Outcome::kError;
-  });
+  bool any_failed = std::any_of(results.begin(), results.end(),
+                                [](const TestResult& r) { return IsFailure(r.outcome); });
   if (any_failed) Rule("FAILURES", '=');
   for (const TestResult& result : results) {
-    if (result.outcome != Outcome::kFailed && result.outcome != Outcome::kError) continue;
+    if (!IsFailure(result.outcome)) continue;
     Rule(result.test->id, '_');
     Line(result.reason);
     if (!result.output_tail.empty()) {
@@ -259,7 +272,7 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
   if (any_failed || collection_errors) {
     Rule("short test summary info", '=');
     for (const TestResult& result : results) {
-      if (result.outcome != Outcome::kFailed && result.outcome != Outcome::kError) continue;
+      if (!IsFailure(result.outcome)) continue;
       std::string first = result.reason.substr(0, result.reason.find('\n'));
       Line(fmt::format("{} {} - {}", Verb(result.outcome), result.test->id, first));
     }

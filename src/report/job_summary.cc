@@ -34,6 +34,10 @@ const char* StatusCell(Outcome outcome) {
       return "FAILED";
     case Outcome::kSkipped:
       return "SKIPPED";
+    case Outcome::kXFailed:
+      return "XFAILED";
+    case Outcome::kXPassed:
+      return "XPASSED";
   }
   return "FAILED";
 }

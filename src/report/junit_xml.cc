@@ -185,9 +185,10 @@ std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_
                            const std::string& timestamp_iso8601, const std::string& hostname) {
   int failures = 0, errors = 0, skipped = 0;
   for (const TestResult& result : results) {
-    failures += result.outcome == Outcome::kFailed;
+    failures += result.outcome == Outcome::kFailed || result.outcome == Outcome::kXPassed;
     errors += result.outcome == Outcome::kError;
-    skipped += result.outcome == Outcome::kSkipped;
+    // As pytest writes them: an expected failure is a skip, an unexpected pass a failure.
+    skipped += result.outcome == Outcome::kSkipped || result.outcome == Outcome::kXFailed;
   }
 
   std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites>\n";
@@ -211,14 +212,19 @@ std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_
       case Outcome::kPassed:
         break;
       case Outcome::kFailed:
+      case Outcome::kXPassed:
       case Outcome::kError: {
-        const char* element = result.outcome == Outcome::kFailed ? "failure" : "error";
+        const char* element = result.outcome == Outcome::kError ? "error" : "failure";
         xml += fmt::format("      <{} message=\"{}\">{}</{}>\n", element,
                            Attr(FirstLine(result.reason)), Text(FailureBody(result)), element);
         break;
       }
       case Outcome::kSkipped:
         xml += "      <skipped message=\"" + Attr(result.reason) + "\"/>\n";
+        break;
+      case Outcome::kXFailed:
+        xml += "      <skipped type=\"pytest.xfail\" message=\"" + Attr(FirstLine(result.reason)) +
+               "\"/>\n";
         break;
     }
     if (!result.output_tail.empty()) {

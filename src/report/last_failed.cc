@@ -27,9 +27,9 @@ std::string UpdateLastFailed(const std::filesystem::path& artifact_directory,
                              const std::vector<TestResult>& results) {
   std::set<std::string> ids = ReadLastFailed(artifact_directory);
   for (const TestResult& result : results) {
-    if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) {
+    if (IsFailure(result.outcome)) {
       ids.insert(result.test->id);
-    } else if (result.outcome == Outcome::kPassed) {
+    } else if (result.outcome == Outcome::kPassed || result.outcome == Outcome::kXFailed) {
       ids.erase(result.test->id);
     }
   }

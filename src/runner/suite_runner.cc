@@ -76,7 +76,7 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
         result.outcome = Outcome::kError;
         result.reason = fmt::format("interrupted by signal {}", InterruptSignal());
       }
-      if (result.outcome == Outcome::kFailed || result.outcome == Outcome::kError) ++failures;
+      if (IsFailure(result.outcome)) ++failures;
       std::lock_guard<std::mutex> lock(observer_mutex);
       slots[index] = std::move(result);
       if (observer) observer->OnTestFinished(*slots[index]);
@@ -118,16 +118,42 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
     }
     compiled.push_back(&module);
   }
-  if (compiled.size() == test.modules.size()) {
+  const bool compiled_all = compiled.size() == test.modules.size();
+  using Expectation = TestDefinition::Expectation;
+  if (compiled_all && test.expectation == Expectation::kCompileFailure) {
+    result.outcome = Outcome::kXPassed;
+    result.reason = fmt::format(
+        "compiled although listed in expected_compile_failures of {}: remove it from that list",
+        test.expectation_source);
+  } else if (compiled_all && test.compile_only) {
+    result.outcome = Outcome::kPassed;
+  } else if (compiled_all) {
     if (test.kind == TestKind::kCompstat) {
       RunCompstat(test, *compiled.front(), &result);
     } else {
       RunModules(test, compiled, config_.timeout_s, &result);
     }
   }
+  ApplyExpectation(test, compiled_all, &result);
   result.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+void SuiteRunner::ApplyExpectation(const TestDefinition& test, bool compiled, TestResult* result) {
+  using Expectation = TestDefinition::Expectation;
+  const bool expected_here = (test.expectation == Expectation::kCompileFailure && !compiled) ||
+                             (test.expectation == Expectation::kRunFailure && compiled);
+  if (!expected_here) return;
+  if (result->outcome == Outcome::kFailed) {
+    result->outcome = Outcome::kXFailed;
+    result->reason = "expected failure: " + result->reason;
+  } else if (result->outcome == Outcome::kPassed) {
+    result->outcome = Outcome::kXPassed;
+    result->reason = fmt::format(
+        "passed although listed in expected_run_failures of {}: remove it from that list",
+        test.expectation_source);
+  }
 }
 
 void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& module,
@@ -223,9 +249,11 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   const fs::path log_dir = LogDirectory(test);
   std::error_code ec;
   fs::create_directories(log_dir, ec);
-  ProcessSpec spec{argv, config_.external_file_directory,
-                   log_dir / (benchmark ? "benchmark.json" : "run.log"),
-                   benchmark ? log_dir / "benchmark.log" : fs::path(), timeout_s};
+  ProcessSpec spec{
+      argv,
+      test.working_directory.empty() ? config_.external_file_directory : test.working_directory,
+      log_dir / (benchmark ? "benchmark.json" : "run.log"),
+      benchmark ? log_dir / "benchmark.log" : fs::path(), timeout_s};
   result->repros.push_back({spec.cwd, argv});
   result->logs.push_back(spec.stdout_path);
   if (benchmark) result->logs.push_back(spec.stderr_path);

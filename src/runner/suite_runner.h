@@ -59,6 +59,9 @@ class SuiteRunner {
 
  private:
   TestResult RunOne(const TestDefinition& test);
+  // Expected failures (operator suites): a failure where the config expects
+  // one is XFAIL; a pass there is XPASS, a failure of the run.
+  void ApplyExpectation(const TestDefinition& test, bool compiled, TestResult* result);
   void RunCompstat(const TestDefinition& test, const CompiledModule& module, TestResult* result);
   void RunModules(const TestDefinition& test, const std::vector<const CompiledModule*>& modules,
                   std::optional<double> timeout_s, TestResult* result);

@@ -53,6 +53,13 @@ struct TestDefinition {
   double tolerance_factor = 1.1;
   std::optional<int64_t> golden_dispatch_count;
   std::optional<int64_t> golden_binary_size;
+
+  // Compile-and-run (operator) suites, see suite/op_suite_loader.h.
+  enum class Expectation { kPass, kCompileFailure, kRunFailure };
+  Expectation expectation = Expectation::kPass;
+  bool compile_only = false;                // skip_run_tests, --skip-all-runs
+  std::filesystem::path working_directory;  // of the run; empty: external file directory
+  std::string expectation_source;           // config file, for XPASS messages
 };
 
 // A problem with an input file: "<file>: <field>: <message>".
