@@ -4,10 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
-#include <numeric>
 
 #include "report/job_summary.h"
+#include "report/results_json.h"
 
 namespace iree_suite {
 namespace {
@@ -64,17 +63,10 @@ std::string Measurements(const TestResult& result) {
                                          *result.current_time_ms, *result.threshold_ms)
                            : fmt::format(" {:.3f} ms (no golden)", *result.current_time_ms);
     // Noise made visible: the median and coefficient of variation of the repetitions.
-    const std::vector<double>& samples = result.benchmark_samples_ms;
-    if (samples.size() > 1) {
-      std::vector<double> sorted = samples;
-      std::sort(sorted.begin(), sorted.end());
-      size_t n = sorted.size();
-      double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-      double mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / n;
-      double squares = 0;
-      for (double x : sorted) squares += (x - mean) * (x - mean);
-      double cv = mean > 0 ? std::sqrt(squares / (n - 1)) / mean : 0;
-      text += fmt::format(" median {:.3f} ms, cv {:.1f}% over {} repetitions", median, 100 * cv, n);
+    if (result.benchmark_samples_ms.size() > 1) {
+      BenchmarkStats stats = ComputeStats(result.benchmark_samples_ms);
+      text += fmt::format(" median {:.3f} ms, cv {:.1f}% over {} repetitions", stats.median,
+                          100 * stats.cv, stats.count);
     }
     // Goldens under the update-goldens policy (min x 1.1): offered when there
     // is none, or when the measurement uses less than half of the golden.
