@@ -47,7 +47,8 @@ class SuiteRunnerTest : public testing::Test {
   }
 
   std::vector<TestResult> Run(const std::vector<TestDefinition>& tests, size_t jobs = 1,
-                              std::optional<double> timeout_s = std::nullopt) {
+                              std::optional<double> timeout_s = std::nullopt,
+                              size_t benchmark_retries = 0) {
     ToolSet tools;
     tools.compiler = {dir_ / "tools" / "iree-compile", "stand-in 1.0"};
     tools.run_module = dir_ / "tools" / "iree-run-module";
@@ -58,6 +59,7 @@ class SuiteRunnerTest : public testing::Test {
     config.jobs = jobs;
     config.timeout_s = timeout_s;
     config.fetch.quiet = true;
+    config.benchmark_retries = benchmark_retries;
     SuiteRunner runner(modules_, tools, config);
     std::vector<const TestDefinition*> pointers;
     for (const TestDefinition& test : tests) pointers.push_back(&test);
@@ -121,6 +123,45 @@ TEST_F(SuiteRunnerTest, SharedModuleIsCompiledOnceAcrossWorkers) {
   int lines = 0;
   while (std::getline(in, line)) ++lines;
   EXPECT_EQ(lines, 1);
+}
+
+// A controllable workload: the stand-in benchmark reports 5 ms on its first
+// measurement and 1 ms afterwards; the golden (2 ms x 1.1) lies in between.
+TEST_F(SuiteRunnerTest, BenchmarkThatPassesOnRetryIsPassedWithEveryAttempt) {
+  fs::path count = dir_ / "attempts.txt";
+  Script("iree-benchmark-module",
+         "echo x >> " + count.string() + "\n" + "if [ $(wc -l < " + count.string() +
+             ") -eq 1 ]; then t=5.0; else t=1.0; fi\n"
+             "echo '{\"benchmarks\": [{\"name\": \"BM_main\", \"run_type\": \"iteration\", "
+             "\"real_time\": '$t', \"cpu_time\": '$t', \"time_unit\": \"ms\"}]}'\n");
+  TestDefinition test = Quality("bench.json");
+  test.kind = TestKind::kBenchmark;
+  test.golden_time_ms = 2.0;
+
+  std::vector<TestResult> without_retry = Run({test});
+  ASSERT_EQ(without_retry.size(), 1u);
+  EXPECT_EQ(without_retry[0].outcome, Outcome::kFailed);
+  fs::remove(count);
+
+  std::vector<TestResult> results = Run({test}, 1, std::nullopt, /*benchmark_retries=*/2);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kPassed) << results[0].reason;
+  EXPECT_EQ(results[0].benchmark_attempts_ms, (std::vector<double>{5.0, 1.0}));
+  EXPECT_EQ(results[0].current_time_ms, 1.0);  // the best attempt is reported
+}
+
+TEST_F(SuiteRunnerTest, BenchmarkFailingEveryAttemptSaysSo) {
+  Script("iree-benchmark-module",
+         "echo '{\"benchmarks\": [{\"name\": \"BM_main\", \"real_time\": 5.0, "
+         "\"cpu_time\": 5.0, \"time_unit\": \"ms\"}]}'\n");
+  TestDefinition test = Quality("bench.json");
+  test.kind = TestKind::kBenchmark;
+  test.golden_time_ms = 2.0;
+  std::vector<TestResult> results = Run({test}, 1, std::nullopt, 2);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kFailed);
+  EXPECT_EQ(results[0].benchmark_attempts_ms.size(), 3u);
+  EXPECT_NE(results[0].reason.find("(best of 3 attempts)"), std::string::npos);
 }
 
 }  // namespace
