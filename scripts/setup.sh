@@ -7,7 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 debs=(cmake ninja-build g++ make pkg-config python3-venv nlohmann-json3-dev libcli11-dev
-      libfmt-dev libssl-dev libcurl4-openssl-dev libgtest-dev clang-format)
+      libfmt-dev libssl-dev libcurl4-openssl-dev libgtest-dev clang-format
+      chromium)  # chromium: the e2e test opens the HTML report in a real headless browser
 missing=()
 for d in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "install ok installed" || missing+=("$d")
