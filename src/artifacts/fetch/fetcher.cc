@@ -18,7 +18,8 @@ std::vector<fs::path> PartialFiles(const fs::path& entry, const std::string& nam
   std::vector<fs::path> partials;
   std::error_code ec;
   for (const auto& item : fs::directory_iterator(entry, ec)) {
-    if (item.path().filename().string().rfind(name + ".partial.", 0) == 0) {
+    const std::string file = item.path().filename().string();
+    if (file.rfind(name + ".partial.", 0) == 0 && !file.ends_with(".validator")) {
       partials.push_back(item.path());
     }
   }
@@ -40,9 +41,13 @@ void AdoptPartial(const fs::path& entry, const std::string& name, const fs::path
       best_size = size;
     } else {
       fs::remove(partial, ec);
+      fs::remove(PartialValidatorPath(partial), ec);
     }
   }
-  if (!best.empty() && best != ours) fs::rename(best, ours, ec);
+  if (!best.empty() && best != ours) {
+    fs::rename(best, ours, ec);
+    fs::rename(PartialValidatorPath(best), PartialValidatorPath(ours), ec);
+  }
 }
 
 }  // namespace
@@ -142,6 +147,7 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
   switch (outcome.kind) {
     case DownloadOutcome::Kind::kNotModified:
       fs::remove(partial, ec);
+      fs::remove(PartialValidatorPath(partial), ec);
       return data;
     case DownloadOutcome::Kind::kFailed:
       *error = source == url ? outcome.error : fmt::format("{} (mirror of {})", outcome.error, url);
@@ -153,6 +159,8 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
   // data file without meta (refetched), never new data under old meta.
   fs::remove(entry / kDownloadMetaName, ec);
   fs::rename(partial, data, ec);
+  std::error_code ignored;
+  fs::remove(PartialValidatorPath(partial), ignored);
   if (ec) {
     *error =
         fmt::format("cannot fetch {}: cannot publish {}: {}", url, data.string(), ec.message());

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "artifacts/atomic_file.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/http_transfer.h"
 
@@ -60,8 +61,18 @@ class PartialFile : public HttpBodySink {
     if (fd_ < 0) return fmt::format("{}: cannot open: {}", request_.partial.string(), Errno());
     off_t end = ::lseek(fd_, 0, SEEK_END);
     have_ = end > 0 ? static_cast<uint64_t>(end) : 0;
-    // Bytes left by an earlier run: hash them once, then resume after them.
-    if (have_ > 0) return md5_.UpdateFromFile(request_.partial, have_);
+    if (have_ > 0) {
+      // Bytes left by an earlier run: usable only with the validator of the
+      // response they came from; then hash them once and resume after them.
+      std::string text, error;
+      if (ReadSmallFile(PartialValidatorPath(request_.partial), &text, &error)) {
+        size_t newline = text.find('\n');
+        etag_ = text.substr(0, newline);
+        if (newline != std::string::npos) last_modified_ = text.substr(newline + 1);
+      }
+      if (etag_.empty() && last_modified_.empty()) return Truncate();
+      return md5_.UpdateFromFile(request_.partial, have_);
+    }
     return {};
   }
   void Close() {
@@ -109,6 +120,8 @@ class PartialFile : public HttpBodySink {
       abort_reason_ = error;
       return false;
     }
+    // Remember which version these bytes are, for a resume by a later run.
+    WriteFileAtomically(PartialValidatorPath(request_.partial), etag_ + "\n" + last_modified_);
     total_ = ParseUint(header("content-length")).value_or(0);
     if (header("x-ms-blob-content-md5").empty()) expected_md5_ = header("content-md5");
     return true;
@@ -159,6 +172,10 @@ class PartialFile : public HttpBodySink {
 bool IsRetryableStatus(long status) { return status >= 500 || status == 408 || status == 429; }
 
 }  // namespace
+
+std::filesystem::path PartialValidatorPath(const std::filesystem::path& partial) {
+  return partial.string() + ".validator";
+}
 
 DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchOptions& options,
                                     FetchProgress* progress) {
@@ -226,6 +243,7 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
           file.Close();
           std::error_code ec;
           fs::remove(request.partial, ec);
+          fs::remove(PartialValidatorPath(request.partial), ec);
           outcome.error = fmt::format(
               "cannot fetch {}: Content-MD5 mismatch: the server sent {} (hex {}), the {} bytes "
               "received hash to {} (hex {})",

@@ -12,6 +12,11 @@
 
 namespace iree_suite {
 
+// Beside a partial download: the ETag and Last-Modified of the response its
+// bytes came from, so a later run resumes it only with If-Range (a partial
+// without one starts again: its start may belong to another version).
+std::filesystem::path PartialValidatorPath(const std::filesystem::path& partial);
+
 struct DownloadRequest {
   std::string url;                // the URL contacted (mirror applied)
   std::filesystem::path partial;  // resumed from when it already has bytes
