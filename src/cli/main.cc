@@ -17,6 +17,7 @@
 #include "cli/merge_reports_command.h"
 #include "cli/options.h"
 #include "cli/update_goldens_command.h"
+#include "cli/update_xfails_command.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 #include "report/console.h"
@@ -28,6 +29,7 @@
 #include "runner/sharding.h"
 #include "runner/suite_runner.h"
 #include "suite/marker_expression.h"
+#include "suite/op_suite_loader.h"
 #include "suite/suite_loader.h"
 
 namespace iree_suite {
@@ -103,9 +105,11 @@ int Main(int argc, char** argv) {
   int exit_code = kExitOk;
   if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
 
+  const bool op_suite = !options.config_files.empty();
   for (const auto& [flag, dir] : {std::pair{"--test-file-directory", options.test_file_directory},
                                   {"--module-directory", options.module_directory},
                                   {"--external-file-directory", options.external_file_directory}}) {
+    if (op_suite && dir.empty()) continue;  // an operator suite needs only its root
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
       fmt::print(stderr, "iree-suite: error: {}: {} is not a directory\n", flag, dir.string());
@@ -127,8 +131,11 @@ int Main(int argc, char** argv) {
                       options.log_cli_level == "debug" || options.log_cli_level == "info";
   ConsoleReporter console(stdout, options.verbosity, log_commands);
 
-  LoadedSuite suite = LoadSuite({fs::absolute(options.test_file_directory),
-                                 fs::absolute(options.module_directory), options.paths});
+  LoadedSuite suite =
+      op_suite ? LoadOpSuite({fs::absolute(options.test_file_directory), options.config_files,
+                              options.paths, options.ignore_xfails, options.skip_all_runs})
+               : LoadSuite({fs::absolute(options.test_file_directory),
+                            fs::absolute(options.module_directory), options.paths});
   std::vector<const TestDefinition*> selected;
   for (const TestDefinition& test : suite.tests) {
     if (markers->MatchesMarkers(test.markers) && keywords->MatchesKeywords(test.id, test.markers)) {
@@ -196,7 +203,10 @@ int Main(int argc, char** argv) {
   InstallInterruptHandlers();
   if (tools) {
     RunnerConfig config;
-    config.external_file_directory = fs::absolute(options.external_file_directory);
+    // Operator suites compile from their root (each test runs in its own folder).
+    config.external_file_directory = fs::absolute(
+        op_suite && options.external_file_directory.empty() ? options.test_file_directory
+                                                            : options.external_file_directory);
     config.artifact_directory = fs::absolute(options.artifact_directory);
     config.force_recompile = options.force_recompile;
     config.timeout_s = options.timeout_s;
@@ -287,6 +297,9 @@ int main(int argc, char** argv) {
     }
     if (argc > 1 && std::string_view(argv[1]) == "update-goldens") {
       return iree_suite::RunUpdateGoldensCommand(argc - 1, argv + 1);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "update-xfails") {
+      return iree_suite::RunUpdateXfailsCommand(argc - 1, argv + 1);
     }
     if (argc > 1 && std::string_view(argv[1]) == "compare") {
       return iree_suite::RunCompareCommand(argc - 1, argv + 1);

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #include "exec/iree_tools.h"
 
@@ -16,24 +18,24 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       "3 internal error, 4 usage error, 5 no tests collected.\n"
       "Subcommands: `iree-suite cache info|verify|prune --help`, "
       "`iree-suite merge-reports --help`, `iree-suite compare --help`, "
-      "`iree-suite update-goldens --help`.",
+      "`iree-suite update-goldens --help`, `iree-suite update-xfails --help`.",
       "iree-suite"};
   app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
   app.get_formatter()->column_width(40);
 
   const char* suite = "Suite (as pytest-iree)";
   app.add_option("--test-file-directory", options->test_file_directory,
-                 "Directory searched recursively for test JSON files")
+                 "Directory searched recursively for test JSON files (with --config-files: the "
+                 "operator suite's root)")
       ->required()
       ->group(suite);
   app.add_option("--module-directory", options->module_directory,
-                 "Directory that module names are relative to (<dir>/<module>.json)")
-      ->required()
+                 "Directory that module names are relative to (<dir>/<module>.json); required "
+                 "unless --config-files is given")
       ->group(suite);
   app.add_option("--external-file-directory", options->external_file_directory,
                  "Directory that MLIR, weight and data paths are relative to; the working "
-                 "directory of every IREE tool")
-      ->required()
+                 "directory of every IREE tool; required unless --config-files is given")
       ->group(suite);
   app.add_option("--artifact-directory", options->artifact_directory,
                  "Where compiled modules, downloads and logs are kept")
@@ -55,6 +57,20 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
                              "iree-benchmark-module (default: $") +
                      kToolsDirEnv + ", else PATH, else the project's .venv/bin)")
       ->group(suite);
+
+  const char* op_suite = "Operator suites (compile-and-run, see README)";
+  app.add_option("--config-files", options->config_files,
+                 std::string("Config files (JSON, comments allowed): collect the test folders "
+                             "under --test-file-directory once per config (also $") +
+                     kConfigFilesEnv + ", ';'-separated)")
+      ->expected(1, -1)
+      ->group(op_suite);
+  app.add_flag("--ignore-xfails", options->ignore_xfails,
+               "Ignore expected_compile_failures/expected_run_failures: every test must pass")
+      ->group(op_suite);
+  app.add_flag("--skip-all-runs", options->skip_all_runs,
+               "Compile every test, run none (as if all were in skip_run_tests)")
+      ->group(op_suite);
 
   const char* fetching = "Downloads";
   app.add_flag("--offline", options->offline,
@@ -181,6 +197,31 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   if (!options->iree_tools_dir) {
     if (const char* env = std::getenv(kToolsDirEnv); env != nullptr && *env != '\0') {
       options->iree_tools_dir = env;
+    }
+  }
+  if (options->config_files.empty()) {
+    if (const char* env = std::getenv(kConfigFilesEnv); env != nullptr) {
+      std::string_view list = env;
+      while (!list.empty()) {
+        size_t semicolon = list.find(';');
+        std::string_view item = list.substr(0, semicolon);
+        if (!item.empty()) options->config_files.emplace_back(std::string(item));
+        if (semicolon == std::string_view::npos) break;
+        list.remove_prefix(semicolon + 1);
+      }
+    }
+  }
+  // Required only for JSON suites, so CLI11 cannot enforce them.
+  if (options->config_files.empty()) {
+    for (const auto& [flag, value] :
+         {std::pair{"--module-directory", &options->module_directory},
+          std::pair{"--external-file-directory", &options->external_file_directory}}) {
+      if (value->empty()) {
+        std::cerr << "iree-suite: error: " << flag
+                  << " is required\n(run iree-suite --help for usage)\n";
+        *exit_code = kExitUsageError;
+        return false;
+      }
     }
   }
   return true;

@@ -49,11 +49,18 @@ struct CliOptions {
   std::vector<std::pair<std::string, std::string>> url_mirrors;  // (prefix, replacement)
   int fetch_retries = 4;                                         // retries after the first attempt
   std::vector<std::filesystem::path> paths;                      // positional: restrict collection
+  // Operator suites: config files (or $IREE_TEST_CONFIG_FILES, ';'-separated)
+  // switch collection to suite/op_suite_loader.h.
+  std::vector<std::filesystem::path> config_files;
+  bool ignore_xfails = false;
+  bool skip_all_runs = false;
 };
 
 // Parses argv. On --help/--version prints and returns kExitOk in *exit_code;
 // on a usage error prints the message and returns kExitUsageError. Returns
 // true when the run should proceed.
+inline constexpr const char* kConfigFilesEnv = "IREE_TEST_CONFIG_FILES";
+
 bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code);
 
 }  // namespace iree_suite

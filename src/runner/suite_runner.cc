@@ -127,6 +127,7 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
         test.expectation_source);
   } else if (compiled_all && test.compile_only) {
     result.outcome = Outcome::kPassed;
+    result.reason = kCompileOnlyReason;
   } else if (compiled_all) {
     if (test.kind == TestKind::kCompstat) {
       RunCompstat(test, *compiled.front(), &result);

@@ -38,6 +38,10 @@ struct ModuleDefinition {
   std::vector<std::string> compiler_flags;
 };
 
+// The reason of a compile_only test that compiled: tells `update-xfails` that
+// nothing is known about its run.
+inline constexpr const char* kCompileOnlyReason = "compile only: not run";
+
 struct TestDefinition {
   std::string id;  // JSON path relative to the test directory, e.g. "sdxl/clip_quality_cpu.json"
   std::filesystem::path json_path;

@@ -1,0 +1,55 @@
+// `update-xfails`: brings the expected_compile_failures and
+// expected_run_failures lists of operator-suite configs in line with a run's
+// results.json, editing only those two arrays' text.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/results_json.h"
+
+namespace iree_suite {
+
+// The step a result failed at, inferred from its reason text: the runner's
+// compile failures start with "iree-compile" (after "expected failure: ").
+enum class FailedStep { kNone, kCompile, kRun };
+FailedStep FailedStepOf(const ResultEntry& entry);
+
+struct XfailListChange {
+  std::string field;  // "expected_compile_failures" or "expected_run_failures"
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+};
+
+struct XfailEdit {
+  std::filesystem::path file;
+  std::string new_text;
+  std::vector<XfailListChange> changes;
+};
+
+struct XfailUpdatePlan {
+  std::vector<XfailEdit> edits;     // only configs whose text changes
+  std::vector<std::string> errors;  // "<file>: <what>"; that config is left alone
+};
+
+XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
+                                 const std::vector<std::filesystem::path>& config_files);
+
+// "<file>\n  <field>: + folder\n  <field>: - folder\n" per edit.
+std::string RenderXfailPlan(const XfailUpdatePlan& plan);
+
+// Writes every edit atomically. Returns an error message, empty on success.
+std::string ApplyXfailPlan(const XfailUpdatePlan& plan);
+
+// Replaces the value of top-level `key` in JSON(-with-comments) `text` by an
+// array of `values`, in the existing array's layout (one entry per line with
+// its indentation, or one line); adds the member after the last one when
+// missing and `values` is not empty. nullopt and *error when the text cannot
+// be edited safely (e.g. comments inside that array).
+std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const std::string& key,
+                                                const std::vector<std::string>& values,
+                                                std::string* error);
+
+}  // namespace iree_suite

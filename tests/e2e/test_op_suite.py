@@ -1,0 +1,222 @@
+"""The operator-suite format (config files + test folders) end to end, on the
+hand-written fixture in op_suite_fixture/."""
+
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import _tools_dir, run_binary
+
+FIXTURE = Path(__file__).resolve().parent / "op_suite_fixture"
+
+# Every collected test of configs/cpu.json and its verdict (ops/skipped is in
+# skip_compile_tests and is never collected).
+VERDICTS = {
+    "ops/add_pass::cpu": "PASSED",
+    "ops/compile_error::cpu": "FAILED",
+    "ops/compile_only::cpu": "PASSED",  # wrong expected output, but never run
+    "ops/mul_bin_pass::cpu": "PASSED",
+    "ops/wrong_output::cpu": "FAILED",
+    "ops/xfail_compile::cpu": "XFAIL",
+    "ops/xfail_run::cpu": "XFAIL",
+    "ops/xpass_run::cpu": "XPASS",
+}
+
+
+class OpSuite:
+    def __init__(self, tmp: Path, binary: Path):
+        self.root = tmp / "suite"
+        shutil.copytree(FIXTURE, self.root)
+        self.config = self.root / "configs" / "cpu.json"
+        self.tmp = tmp
+        self.binary = binary
+
+    def run(self, *args, configs=None, env=None):
+        argv = [self.binary, f"--test-file-directory={self.root}",
+                f"--artifact-directory={self.tmp / 'artifacts'}",
+                f"--job-summary-path={self.tmp}", f"--iree-tools-dir={_tools_dir()}"]
+        if configs is None:
+            configs = [self.config]
+        if configs:
+            argv += ["--config-files", *configs]
+        return run_binary(argv + list(args), cwd=self.tmp, env=env)
+
+
+@pytest.fixture
+def op_suite(tmp_path, binary):
+    return OpSuite(tmp_path, binary)
+
+
+def verdicts(output):
+    found = {}
+    for line in output.splitlines():
+        match = re.match(r"^(\S+::\S+) (PASSED|FAILED|XFAIL|XPASS|SKIPPED|ERROR) \[", line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def closing_line(output):
+    return [line for line in output.splitlines() if line.startswith("=")][-1]
+
+
+def test_every_verdict_console_and_junit(op_suite):
+    junit = op_suite.tmp / "junit.xml"
+    result = op_suite.run(f"--junitxml={junit}", "-j", "2")
+    assert result.returncode == 1, result.output
+    assert verdicts(result.stdout) == VERDICTS
+    assert "2 failed, 3 passed, 2 xfailed, 1 xpassed in" in closing_line(result.stdout)
+    assert "ops/skipped" not in result.stdout
+    assert "remove it from that list" in result.stdout
+
+    cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
+    assert set(cases) == set(VERDICTS)
+    for test_id, verdict in VERDICTS.items():
+        children = {child.tag for child in cases[test_id]} - {"properties", "system-out"}
+        expected = {"PASSED": set(), "FAILED": {"failure"}, "XFAIL": {"skipped"},
+                    "XPASS": {"failure"}}[verdict]
+        assert children == expected, (test_id, children)
+
+
+def test_collect_only_markers_and_selection(op_suite):
+    result = op_suite.run("--collect-only")
+    assert result.returncode == 0, result.output
+    assert "ops/add_pass::cpu  [cpu, op_suite, add_pass]" in result.stdout
+    assert "8 selected, 0 deselected, 0 collection errors" in result.stdout
+
+    result = op_suite.run("--collect-only", "-m", "add_pass or xfail_run", "-k", "not xfail")
+    assert "1 selected, 7 deselected" in result.stdout
+    # Positional paths restrict the folders.
+    result = op_suite.run("--collect-only", str(op_suite.root / "ops" / "mul_bin_pass"))
+    assert "1 selected" in result.stdout
+
+
+def test_module_and_external_directories_not_required(op_suite):
+    result = op_suite.run("-k", "add_pass")
+    assert result.returncode == 0, result.output
+    assert verdicts(result.stdout) == {"ops/add_pass::cpu": "PASSED"}
+
+
+def test_ignore_xfails(op_suite):
+    result = op_suite.run("--ignore-xfails")
+    expected = dict(VERDICTS)
+    expected.update({"ops/xfail_compile::cpu": "FAILED", "ops/xfail_run::cpu": "FAILED",
+                     "ops/xpass_run::cpu": "PASSED"})
+    assert verdicts(result.stdout) == expected
+    assert "4 failed, 4 passed in" in closing_line(result.stdout)
+
+
+def test_skip_all_runs(op_suite):
+    result = op_suite.run("--skip-all-runs")
+    expected = {test_id: "PASSED" for test_id in VERDICTS}
+    expected.update({"ops/compile_error::cpu": "FAILED", "ops/xfail_compile::cpu": "XFAIL"})
+    assert verdicts(result.stdout) == expected
+    assert "1 failed, 6 passed, 1 xfailed in" in closing_line(result.stdout)
+
+
+def test_config_files_from_environment(op_suite):
+    second = op_suite.root / "configs" / "second.json"
+    second.write_text(json.dumps({
+        "config_name": "second",
+        "iree_compile_flags": ["--iree-hal-target-device=local",
+                               "--iree-hal-local-target-device-backends=llvm-cpu",
+                               "--iree-llvmcpu-target-cpu=generic"],
+        "iree_run_module_flags": ["--device=local-sync"],
+    }))
+    env = dict(os.environ, IREE_TEST_CONFIG_FILES=f"{op_suite.config};{second}")
+    result = op_suite.run("--collect-only", configs=[], env=env)
+    assert result.returncode == 0, result.output
+    ids = [line.split()[0] for line in result.stdout.splitlines() if "::" in line]
+    # Folders in sorted order, configs in the given order within each folder.
+    assert ids[:3] == ["ops/add_pass::cpu", "ops/add_pass::second", "ops/compile_error::cpu"]
+    assert "ops/skipped::second" in ids and "ops/skipped::cpu" not in ids
+    assert "17 selected" in result.stdout
+
+    result = op_suite.run("-k", "add_pass", configs=[], env=env)
+    assert verdicts(result.stdout) == {"ops/add_pass::cpu": "PASSED",
+                                       "ops/add_pass::second": "PASSED"}
+
+
+def test_json_suites_still_require_module_directory(op_suite):
+    result = run_binary([op_suite.binary, f"--test-file-directory={op_suite.root}",
+                         f"--module-directory={op_suite.root}"], cwd=op_suite.tmp)
+    assert result.returncode == 4
+    assert "--external-file-directory is required" in result.stderr
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ('{"iree_compile_flags": [], "iree_run_module_flags": []}', "config_name", "required"),
+    ('{"config_name": 3, "iree_compile_flags": [], "iree_run_module_flags": []}',
+     "config_name", "non-empty string"),
+    ('{"config_name": "x", "iree_run_module_flags": []}', "iree_compile_flags", "required"),
+    ('{"config_name": "x", "iree_compile_flags": ["a", 1], "iree_run_module_flags": []}',
+     "iree_compile_flags[1]", "expected a string"),
+    ('{"config_name": "x", "iree_compile_flags": [], "iree_run_module_flags": [],\n'
+     ' "skip_run_tests": "ops/add_pass"}', "skip_run_tests", "array of strings"),
+])
+def test_config_validation_errors_name_file_and_field(op_suite, body, field, message):
+    bad = op_suite.root / "configs" / "bad.json"
+    bad.write_text(body)
+    result = op_suite.run("--collect-only", configs=[bad, op_suite.config])
+    assert result.returncode == 2, result.output
+    line = next(line for line in result.output.splitlines() if str(bad) in line)
+    assert f"{bad}: {field}: " in line and message in line, line
+    # The valid config's tests are still collected.
+    assert "8 selected" in result.stdout
+
+
+def test_config_syntax_error_has_line_and_unknown_folder_warns(op_suite):
+    bad = op_suite.root / "configs" / "bad.json"
+    bad.write_text('{\n  // comment\n  "config_name": "x",,\n}')
+    result = op_suite.run("--collect-only", configs=[bad])
+    assert result.returncode == 2
+    assert f"{bad}: invalid JSON at line 3" in result.output
+
+    text = op_suite.config.read_text().replace('"ops/xfail_run",', '"ops/xfail_run", "ops/gone",')
+    op_suite.config.write_text(text)
+    result = op_suite.run("--collect-only")
+    assert result.returncode == 0, result.output
+    assert "expected_run_failures[1]" in result.output
+    assert '"ops/gone" is not a test folder' in result.output
+
+
+def test_update_xfails_round_trip(op_suite):
+    results = op_suite.tmp / "results.json"
+    first = op_suite.run(f"--results-json={results}")
+    assert first.returncode == 1
+    before = op_suite.config.read_text()
+
+    dry = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
+                      op_suite.config])
+    assert dry.returncode == 0, dry.output
+    assert "expected_compile_failures: + ops/compile_error" in dry.stdout
+    assert "expected_run_failures: + ops/wrong_output" in dry.stdout
+    assert "expected_run_failures: - ops/xpass_run" in dry.stdout
+    assert "dry run" in dry.stdout
+    assert op_suite.config.read_text() == before
+
+    wrote = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
+                        op_suite.config, "--write"])
+    assert wrote.returncode == 0, wrote.output
+    after = op_suite.config.read_text()
+    # Only the two lists changed, in the file's own layout, kept sorted.
+    assert after == before.replace(
+        '    "ops/xfail_compile"\n',
+        '    "ops/compile_error",\n    "ops/xfail_compile"\n').replace(
+        '    "ops/xfail_run",\n    "ops/xpass_run"\n',
+        '    "ops/wrong_output",\n    "ops/xfail_run"\n')
+
+    second = op_suite.run()
+    assert second.returncode == 0, second.output
+    found = verdicts(second.stdout)
+    assert set(found.values()) == {"PASSED", "XFAIL"}
+    assert "4 passed, 4 xfailed in" in closing_line(second.stdout)
+
+    again = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
+                        op_suite.config])
+    assert "no changes" in again.stdout
