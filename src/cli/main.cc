@@ -21,6 +21,7 @@
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 #include "report/console.h"
+#include "report/html_report.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
 #include "report/last_failed.h"
@@ -263,6 +264,14 @@ int Main(int argc, char** argv) {
     if (std::string error = WriteJUnitXml(*options.junit_xml, results, seconds); !error.empty()) {
       fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.junit_xml->string(),
                  error);
+      exit_code = kExitInternalError;
+    }
+  }
+  if (options.html) {
+    HtmlReportInfo info{options.marker_expression, seconds, IREE_SUITE_VERSION,
+                        FormatIso8601Utc(start_wall_clock)};
+    if (std::string error = WriteHtmlReport(*options.html, results, info); !error.empty()) {
+      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.html->string(), error);
       exit_code = kExitInternalError;
     }
   }

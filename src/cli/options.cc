@@ -158,6 +158,10 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       ->group(selection);
   app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
       ->group(selection);
+  app.add_option("--html", options->html,
+                 "Write a self-contained HTML report with charts (no network needed to view it)")
+      ->type_name("FILE")
+      ->group(selection);
   app.add_option("--durations", options->durations, "Show the N slowest tests (0: all)")
       ->group(selection);
   app.add_option("--timeout", options->timeout_s,

@@ -41,6 +41,7 @@ struct CliOptions {
   std::optional<size_t> shard_count;
   std::optional<std::filesystem::path> junit_xml;
   std::optional<std::filesystem::path> trace;
+  std::optional<std::filesystem::path> html;
   std::optional<std::filesystem::path> results_json;
   std::optional<int> durations;
   std::optional<double> timeout_s;
