@@ -250,15 +250,26 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   const fs::path log_dir = LogDirectory(test);
   std::error_code ec;
   fs::create_directories(log_dir, ec);
+  const fs::path stdout_log = log_dir / (benchmark ? "benchmark.json" : "run.log");
+  const fs::path stderr_log = benchmark ? log_dir / "benchmark.log" : fs::path();
+  // The tool writes to this process's own temp names, renamed into place
+  // afterwards: runners sharing an artifact directory never mix their logs.
   ProcessSpec spec{
       argv,
       test.working_directory.empty() ? config_.external_file_directory : test.working_directory,
-      log_dir / (benchmark ? "benchmark.json" : "run.log"),
-      benchmark ? log_dir / "benchmark.log" : fs::path(), timeout_s};
+      TempPathFor(stdout_log), benchmark ? TempPathFor(stderr_log) : fs::path(), timeout_s};
   result->repros.push_back({spec.cwd, argv});
-  result->logs.push_back(spec.stdout_path);
-  if (benchmark) result->logs.push_back(spec.stderr_path);
+  result->logs.push_back(stdout_log);
+  if (benchmark) result->logs.push_back(stderr_log);
 
+  MeasureAndJudge(test, spec, benchmark, result);
+  fs::rename(spec.stdout_path, stdout_log, ec);
+  if (benchmark) fs::rename(spec.stderr_path, stderr_log, ec);
+}
+
+void SuiteRunner::MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec,
+                                  bool benchmark, TestResult* result) {
+  const std::vector<std::string>& argv = spec.argv;
   // A benchmark over its threshold is measured again, up to
   // --benchmark-retries times; it passes if any measurement is within it.
   const size_t attempts = benchmark ? 1 + config_.benchmark_retries : 1;

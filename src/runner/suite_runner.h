@@ -13,6 +13,7 @@
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
 #include "checks/test_result.h"
+#include "exec/subprocess.h"
 #include "exec/tool_gate.h"
 #include "report/trace_writer.h"
 #include "suite/test_definition.h"
@@ -65,6 +66,9 @@ class SuiteRunner {
   void RunCompstat(const TestDefinition& test, const CompiledModule& module, TestResult* result);
   void RunModules(const TestDefinition& test, const std::vector<const CompiledModule*>& modules,
                   std::optional<double> timeout_s, TestResult* result);
+  // Runs the tool (a benchmark up to 1 + benchmark_retries times) and judges it.
+  void MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec, bool benchmark,
+                       TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
   // The archive of a "random" or "splat" weight, generated or from the cache.
   std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,

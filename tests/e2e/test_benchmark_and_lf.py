@@ -79,3 +79,26 @@ def test_results_json_compare_and_update_goldens(example_suite):
     size = tests["mlp/mlp_compstat_cpu.json"]["compstat"]["binary_size"]
     assert after == before.replace('"golden_dispatch_count": 4', '"golden_dispatch_count": 2') \
         .replace('"golden_binary_size": 30000', f'"golden_binary_size": {size}')
+
+
+def test_runners_sharing_an_artifact_directory_keep_their_own_logs(example_suite):
+    import subprocess
+
+    from conftest import _binary, _tools_dir
+
+    assert example_suite.run("-k", "mlp_benchmark").returncode == 0  # compile once
+    processes = []
+    for index in range(4):
+        summary = example_suite.tmp / f"summary{index}"
+        summary.mkdir()
+        processes.append(subprocess.Popen(
+            [str(_binary()), f"--test-file-directory={example_suite.root}",
+             f"--module-directory={example_suite.root}",
+             f"--external-file-directory={example_suite.root}",
+             f"--artifact-directory={example_suite.artifacts}", f"--job-summary-path={summary}",
+             f"--iree-tools-dir={_tools_dir()}", "-k", "mlp_benchmark", "-q"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    for process in processes:
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+    assert not list(example_suite.artifacts.rglob("*.tmp.*"))
