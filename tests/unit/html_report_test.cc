@@ -9,27 +9,13 @@
 #include <regex>
 #include <sstream>
 
+#include "result_fixture.h"
+
 namespace iree_suite {
 namespace {
 
-class HtmlReportTest : public ::testing::Test {
+class HtmlReportTest : public ResultFixture {
  protected:
-  // Definitions live in a deque so results may point at them.
-  TestDefinition* Define(const std::string& id, TestKind kind) {
-    TestDefinition& test = definitions_.emplace_back();
-    test.id = id;
-    test.kind = kind;
-    test.markers = {TestKindName(kind)};
-    return &test;
-  }
-
-  TestResult Result(const TestDefinition* test, Outcome outcome) {
-    TestResult result;
-    result.test = test;
-    result.outcome = outcome;
-    return result;
-  }
-
   // A benchmark 12.5 ms against golden 10 ms and threshold 11 ms, failed.
   TestResult SlowBenchmark() {
     TestDefinition* test = Define("bench/slow.json", TestKind::kBenchmark);
@@ -43,8 +29,6 @@ class HtmlReportTest : public ::testing::Test {
     result.reason = "12.500 ms exceeds the threshold 11.000 ms";
     return result;
   }
-
-  std::deque<TestDefinition> definitions_;
 };
 
 // The text between the first `open` at or after `from` and the next `close`.

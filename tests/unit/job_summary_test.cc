@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "artifacts/atomic_file.h"
+#include "result_fixture.h"
 
 namespace iree_suite {
 namespace {
@@ -15,25 +16,8 @@ namespace {
 // Expected tables below were rendered once with Python's
 // tabulate(rows, headers, tablefmt="github") (tabulate 0.10.0).
 
-class JobSummaryTest : public ::testing::Test {
+class JobSummaryTest : public ResultFixture {
  protected:
-  // Definitions live in a deque so results may point at them.
-  TestDefinition* Define(const std::string& id, TestKind kind) {
-    TestDefinition& test = definitions_.emplace_back();
-    test.id = id;
-    test.kind = kind;
-    test.markers = {TestKindName(kind)};
-    return &test;
-  }
-
-  TestResult Result(const TestDefinition* test, Outcome outcome) {
-    TestResult result;
-    result.test = test;
-    result.outcome = outcome;
-    return result;
-  }
-
-  std::deque<TestDefinition> definitions_;
 };
 
 TEST_F(JobSummaryTest, QualityTableMarkdown) {
