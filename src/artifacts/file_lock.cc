@@ -14,16 +14,30 @@ FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
-std::string FileLock::Acquire(const std::filesystem::path& path, bool* waited) {
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+std::string FileLock::Acquire(const std::filesystem::path& path, bool* waited, bool shared) {
   *waited = false;
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     return fmt::format("{}: cannot open lock file: {}", path.string(), std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  const int mode = shared ? LOCK_SH : LOCK_EX;
+  if (::flock(fd, mode | LOCK_NB) != 0) {
     *waited = true;
     int rc;
     do {
-      rc = ::flock(fd, LOCK_EX);
+      rc = ::flock(fd, mode);
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) {
       std::string message = fmt::format("{}: cannot lock: {}", path.string(), std::strerror(errno));

@@ -1,6 +1,7 @@
-// An exclusive advisory lock (flock) on a file, so processes that share an
-// artifact directory take turns on one cache entry. Released on destruction
-// or when the process dies, so a crash never leaves a stale lock.
+// An advisory lock (flock) on a file, so processes that share an artifact
+// directory take turns on one cache entry (exclusive) or keep benchmarks
+// alone (shared by ordinary jobs). Released on destruction or when the
+// process dies, so a crash never leaves a stale lock.
 #pragma once
 
 #include <filesystem>
@@ -14,11 +15,14 @@ class FileLock {
   ~FileLock();
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&& other) noexcept;
 
-  // Blocks until the lock on `path` (created if missing) is held. *waited
-  // tells whether someone else held it first. Returns an error message,
-  // empty on success.
-  std::string Acquire(const std::filesystem::path& path, bool* waited);
+  // Blocks until the lock on `path` (created if missing) is held, exclusive
+  // or shared with other shared holders. *waited tells whether someone else
+  // held it first. Returns an error message, empty on success.
+  std::string Acquire(const std::filesystem::path& path, bool* waited, bool shared = false);
+  bool held() const { return fd_ >= 0; }
 
  private:
   int fd_ = -1;

@@ -1,9 +1,40 @@
 #include "exec/tool_gate.h"
 
+#include <cctype>
+
 namespace iree_suite {
 
-std::unique_lock<std::mutex> ToolGate::Device(const std::string& device) {
-  if (device.empty()) return {};
+void ToolGate::ShareAcrossProcesses(std::filesystem::path lock_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(lock_dir, ec);
+  if (!ec) lock_dir_ = std::move(lock_dir);
+}
+
+void ToolGate::LockFile(const std::string& name, bool shared, FileLock* lock) const {
+  if (!lock_dir_) return;
+  bool waited = false;
+  // In-process turns are taken first, so a thread never waits on a lock file
+  // that a sibling thread of its own process holds.
+  (void)lock->Acquire(*lock_dir_ / name, &waited, shared);
+}
+
+ToolGate::Turn ToolGate::Shared() {
+  Turn turn;
+  turn.shared = std::shared_lock(machine_);
+  LockFile("machine.lock", /*shared=*/true, &turn.across_processes);
+  return turn;
+}
+
+ToolGate::Turn ToolGate::Exclusive() {
+  Turn turn;
+  turn.exclusive = std::unique_lock(machine_);
+  LockFile("machine.lock", /*shared=*/false, &turn.across_processes);
+  return turn;
+}
+
+ToolGate::Turn ToolGate::Device(const std::string& device) {
+  Turn turn;
+  if (device.empty()) return turn;
   std::mutex* mutex = nullptr;
   {
     std::lock_guard<std::mutex> lock(devices_mutex_);
@@ -11,7 +42,11 @@ std::unique_lock<std::mutex> ToolGate::Device(const std::string& device) {
     if (!slot) slot = std::make_unique<std::mutex>();
     mutex = slot.get();
   }
-  return std::unique_lock(*mutex);
+  turn.device = std::unique_lock(*mutex);
+  std::string name = "device-";
+  for (char c : device) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  LockFile(name + ".lock", /*shared=*/false, &turn.across_processes);
+  return turn;
 }
 
 std::string GpuDeviceOf(const std::vector<std::string>& run_args) {

@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "artifacts/atomic_file.h"
+#include "exec/host_name.h"
 
 namespace iree_suite {
 
@@ -131,12 +132,6 @@ std::string LocalTimestamp() {
   if (offset_minutes < 0) offset_minutes = -offset_minutes;
   return fmt::format("{}.{:06d}{}{:02d}:{:02d}", date, static_cast<long>(now.tv_usec), sign,
                      offset_minutes / 60, offset_minutes % 60);
-}
-
-std::string HostName() {
-  char name[HOST_NAME_MAX + 1] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "";
-  return name;
 }
 
 }  // namespace

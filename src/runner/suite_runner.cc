@@ -10,6 +10,7 @@
 #include "artifacts/atomic_file.h"
 #include "checks/benchmark_json.h"
 #include "checks/judgement.h"
+#include "exec/host_name.h"
 #include "exec/subprocess.h"
 #include "runner/run_arguments.h"
 
@@ -31,7 +32,12 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
           },
           config_.trace),
       parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, stderr,
-                   [] { return InterruptSignal() != 0; }}) {}
+                   [] { return InterruptSignal() != 0; }}) {
+  // Runners on this host that share the artifact directory (pytest-xdist
+  // workers, shards) keep each other's benchmarks undisturbed too; per host,
+  // in case the directory is on a network file system.
+  gate_.ShareAcrossProcesses(config_.artifact_directory / "locks" / SafeFileName(HostName()));
+}
 
 std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
                                          TestObserver* observer) {
@@ -184,7 +190,7 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
 
 std::optional<fs::path> SuiteRunner::Fetch(const std::string& url, const std::string& test_id,
                                            std::string* error, bool take_turn) {
-  std::shared_lock<std::shared_mutex> turn;
+  ToolGate::Turn turn;
   if (take_turn) turn = gate_.Shared();  // a download would disturb a benchmark too
   TraceSpan span(config_.trace, "fetch", url, test_id, url);
   return fetcher_.Fetch(url, error);
