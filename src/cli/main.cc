@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -21,6 +23,7 @@
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 #include "report/console.h"
+#include "report/event_stream.h"
 #include "report/html_report.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
@@ -46,6 +49,35 @@ std::optional<MarkerExpression> ParseExpression(const std::string& flag, const s
                error);
   }
   return expression;
+}
+
+// --test-ids-file: the tests named there, in that order. An id that names no
+// collected test is an error (the caller asked for something that is not
+// there); a blank line is skipped.
+std::optional<std::vector<const TestDefinition*>> SelectByIds(const fs::path& file,
+                                                              const LoadedSuite& suite) {
+  std::ifstream in(file);
+  if (!in) {
+    fmt::print(stderr, "iree-suite: error: --test-ids-file: cannot read {}\n", file.string());
+    return std::nullopt;
+  }
+  std::map<std::string, const TestDefinition*> by_id;
+  for (const TestDefinition& test : suite.tests) by_id[test.id] = &test;
+  std::vector<const TestDefinition*> selected;
+  std::set<std::string> seen;
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || !seen.insert(line).second) continue;
+    auto found = by_id.find(line);
+    if (found == by_id.end()) {
+      fmt::print(stderr, "iree-suite: error: {}:{}: no collected test has the id \"{}\"\n",
+                 file.string(), number, line);
+      return std::nullopt;
+    }
+    selected.push_back(found->second);
+  }
+  return selected;
 }
 
 fs::path SelfExecutable() {
@@ -128,6 +160,21 @@ int Main(int argc, char** argv) {
     return kExitUsageError;
   }
 
+  std::unique_ptr<EventStream> events;
+  if (options.events) {
+    events = std::make_unique<EventStream>(*options.events);
+    if (!events->ok()) {
+      fmt::print(stderr, "iree-suite: error: --events: cannot open {}\n", events->error());
+      return kExitUsageError;
+    }
+    events->Start();
+  }
+  // Every exit from here on is announced on the event stream.
+  auto finish = [&events](int code) {
+    if (events) events->Finish(code);
+    return code;
+  };
+
   bool log_commands = options.log_cli_level == "DEBUG" || options.log_cli_level == "INFO" ||
                       options.log_cli_level == "debug" || options.log_cli_level == "info";
   ConsoleReporter console(stdout, options.verbosity, log_commands);
@@ -137,13 +184,22 @@ int Main(int argc, char** argv) {
                               options.paths, options.ignore_xfails, options.skip_all_runs})
                : LoadSuite({fs::absolute(options.test_file_directory),
                             fs::absolute(options.module_directory), options.paths});
+  if (events) {
+    events->Diagnostics("collection_error", suite.errors);
+    events->Diagnostics("warning", suite.warnings);
+  }
   std::vector<const TestDefinition*> selected;
   for (const TestDefinition& test : suite.tests) {
     if (markers->MatchesMarkers(test.markers) && keywords->MatchesKeywords(test.id, test.markers)) {
       selected.push_back(&test);
     }
   }
-  if (options.last_failed) {
+  if (options.test_ids_file) {
+    std::optional<std::vector<const TestDefinition*>> listed =
+        SelectByIds(*options.test_ids_file, suite);
+    if (!listed) return finish(kExitUsageError);
+    selected = std::move(*listed);
+  } else if (options.last_failed) {
     // pytest's --lf: only what failed last time, or everything when nothing did.
     std::set<std::string> failed = ReadLastFailed(fs::absolute(options.artifact_directory));
     std::vector<const TestDefinition*> rerun;
@@ -164,9 +220,9 @@ int Main(int argc, char** argv) {
       &shard_error);
   if (!shard) {
     fmt::print(stderr, "iree-suite: error: {}\n", shard_error);
-    return kExitUsageError;
+    return finish(kExitUsageError);
   }
-  if (shard->count > 1) {
+  if (shard->count > 1 && !options.test_ids_file) {
     std::vector<std::string> ids;
     for (const TestDefinition* test : selected) ids.push_back(test->id);
     std::vector<const TestDefinition*> mine;
@@ -176,6 +232,7 @@ int Main(int argc, char** argv) {
     selected = std::move(mine);
   }
   const size_t deselected = suite.tests.size() - selected.size();
+  if (events) events->Collected(selected);
 
   if (options.collect_only) {
     console.CollectOnly(selected);
@@ -183,15 +240,15 @@ int Main(int argc, char** argv) {
     console.CollectionErrors(suite.errors);
     console.Line(fmt::format("{} selected, {} deselected, {} collection errors", selected.size(),
                              deselected, suite.errors.size()));
-    if (!suite.errors.empty()) return kExitInterrupted;
-    return selected.empty() ? kExitNoTestsCollected : kExitOk;
+    if (!suite.errors.empty()) return finish(kExitInterrupted);
+    return finish(selected.empty() ? kExitNoTestsCollected : kExitOk);
   }
 
   std::vector<ToolDescription> tools_described;
   std::optional<ToolSet> tools;
   if (!selected.empty()) {
     tools = LocateTools(options, selected, &tools_described);
-    if (!tools) return kExitUsageError;
+    if (!tools) return finish(kExitUsageError);
   }
   console.Header(tools_described);
   console.Collected(selected.size(), deselected, suite.errors);
@@ -221,7 +278,10 @@ int Main(int argc, char** argv) {
     config.fetch.max_attempts = options.fetch_retries + 1;
     config.fetch.quiet = options.verbosity < 0;
     SuiteRunner runner(suite.modules, *tools, config);
-    results = runner.Run(selected, &console);
+    std::vector<TestObserver*> observers = {&console};
+    if (events) observers.push_back(events.get());
+    ObserverFanout observer(std::move(observers));
+    results = runner.Run(selected, &observer);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -277,19 +337,19 @@ int Main(int argc, char** argv) {
   }
   console.Finish(results, options.marker_expression, deselected, suite.errors.size(), seconds,
                  options.durations);
-  if (exit_code != kExitOk) return exit_code;
+  if (exit_code != kExitOk) return finish(exit_code);
   if (InterruptSignal() != 0) {
     fmt::print(stderr, "iree-suite: interrupted by signal {}; reports cover the tests that ran\n",
                InterruptSignal());
-    return kExitInterrupted;
+    return finish(kExitInterrupted);
   }
-  if (!suite.errors.empty()) return kExitInterrupted;
+  if (!suite.errors.empty()) return finish(kExitInterrupted);
   for (const TestResult& result : results) {
     if (IsFailure(result.outcome)) {
-      return kExitTestsFailed;
+      return finish(kExitTestsFailed);
     }
   }
-  return selected.empty() ? kExitNoTestsCollected : kExitOk;
+  return finish(selected.empty() ? kExitNoTestsCollected : kExitOk);
 }
 
 }  // namespace
@@ -309,6 +369,10 @@ int main(int argc, char** argv) {
     }
     if (argc > 1 && std::string_view(argv[1]) == "update-xfails") {
       return iree_suite::RunUpdateXfailsCommand(argc - 1, argv + 1);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "engine-info") {
+      fmt::print("{}\n", iree_suite::EngineInfo().dump());
+      return iree_suite::kExitOk;
     }
     if (argc > 1 && std::string_view(argv[1]) == "compare") {
       return iree_suite::RunCompareCommand(argc - 1, argv + 1);

@@ -18,7 +18,8 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       "3 internal error, 4 usage error, 5 no tests collected.\n"
       "Subcommands: `iree-suite cache info|verify|prune --help`, "
       "`iree-suite merge-reports --help`, `iree-suite compare --help`, "
-      "`iree-suite update-goldens --help`, `iree-suite update-xfails --help`.",
+      "`iree-suite update-goldens --help`, `iree-suite update-xfails --help`, "
+      "`iree-suite engine-info`.",
       "iree-suite"};
   app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
   app.get_formatter()->column_width(40);
@@ -170,6 +171,19 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   app.add_option("--log-cli-level", options->log_cli_level,
                  "DEBUG or INFO also print every tool command as it starts")
       ->group(selection);
+
+  const char* machine = "Machine interface (front ends such as the pytest plugin)";
+  app.add_option("--events", options->events,
+                 "Stream JSON lines (collection, each test's start and result, the end) to FILE "
+                 "as they happen; FILE may be a pipe, e.g. /dev/fd/3. `iree-suite engine-info` "
+                 "prints the protocol version")
+      ->type_name("FILE")
+      ->group(machine);
+  app.add_option("--test-ids-file", options->test_ids_file,
+                 "Run exactly the test ids listed in FILE (one per line), in that order; -m "
+                 "still titles the job summary, but -m, -k, --lf and sharding do not select")
+      ->type_name("FILE")
+      ->group(machine);
 
   // pytest flags that have no meaning here: accepted so CI scripts run unchanged.
   const char* ignored = "Accepted and ignored (pytest compatibility)";

@@ -55,6 +55,9 @@ struct CliOptions {
   std::vector<std::filesystem::path> config_files;
   bool ignore_xfails = false;
   bool skip_all_runs = false;
+  // Machine interface (report/event_stream.h), used by the pytest plugin.
+  std::optional<std::filesystem::path> events;
+  std::optional<std::filesystem::path> test_ids_file;  // run exactly these ids, in this order
 };
 
 // Parses argv. On --help/--version prints and returns kExitOk in *exit_code;

@@ -69,6 +69,8 @@ std::optional<fs::path> FindTool(const std::string& name, const ToolSearch& sear
 
 std::vector<fs::path> DefaultFallbackDirs(const fs::path& self_exe) {
   std::vector<fs::path> dirs;
+  // Installed by pip into a venv: the IREE tools of that venv sit beside it.
+  if (!self_exe.empty()) dirs.push_back(self_exe.parent_path());
 #ifdef IREE_SUITE_SOURCE_DIR
   dirs.push_back(fs::path(IREE_SUITE_SOURCE_DIR) / ".venv" / "bin");
 #endif

@@ -23,8 +23,9 @@ struct ToolSearch {
 std::optional<std::filesystem::path> FindTool(const std::string& name, const ToolSearch& search,
                                               std::string* error);
 
-// Fallback directories for this build: the project venv next to the source
-// tree and next to the binary.
+// Fallback directories for this build: the binary's own directory (a venv's
+// bin/ when pip installed it), then the project venv next to the source tree
+// and next to the binary.
 std::vector<std::filesystem::path> DefaultFallbackDirs(const std::filesystem::path& self_exe);
 
 // A short version string: "3.13.0rc20261016 @ 89ece87..." for iree-compile

@@ -217,6 +217,22 @@ void ConsoleReporter::OnTestFinished(const TestResult& result) {
   }
 }
 
+std::string FailureDetails(const TestResult& result) {
+  std::string text = result.reason;
+  if (!result.output_tail.empty()) {
+    text += "\n--- tool output (last lines) ---\n" + result.output_tail;
+  }
+  if (!result.repros.empty()) {
+    text += "\n--- reproduce ---";
+    for (const Repro& repro : result.repros) text += "\n" + repro.ToShellLine();
+  }
+  if (!result.logs.empty()) {
+    text += "\n--- logs ---";
+    for (const auto& log : result.logs) text += "\n" + log.string();
+  }
+  return text;
+}
+
 void ConsoleReporter::Finish(const std::vector<TestResult>& results,
                              const std::string& marker_expression, size_t deselected,
                              size_t collection_errors, double seconds,
@@ -227,19 +243,7 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
   for (const TestResult& result : results) {
     if (!IsFailure(result.outcome)) continue;
     Rule(result.test->id, '_');
-    Line(result.reason);
-    if (!result.output_tail.empty()) {
-      Line("--- tool output (last lines) ---");
-      Line(result.output_tail);
-    }
-    if (!result.repros.empty()) {
-      Line("--- reproduce ---");
-      for (const Repro& repro : result.repros) Line(repro.ToShellLine());
-    }
-    if (!result.logs.empty()) {
-      Line("--- logs ---");
-      for (const auto& log : result.logs) Line(log.string());
-    }
+    Line(FailureDetails(result));
   }
   if (verbosity_ >= 0 && !results.empty()) {
     Rule("results", '-');

@@ -54,6 +54,10 @@ class ConsoleReporter : public TestObserver {
   bool status_shown_ = false;
 };
 
+// A failure's block under FAILURES: the reason, the tail of the tool's output,
+// the commands to reproduce it and the log paths.
+std::string FailureDetails(const TestResult& result);
+
 // "1 failed, 5 passed, 2 deselected, 1 error" (pytest's order and wording).
 std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselected,
                           size_t collection_errors);

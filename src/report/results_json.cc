@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "artifacts/atomic_file.h"
+#include "exec/host_name.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 
@@ -23,12 +24,6 @@ using Json = nlohmann::ordered_json;
 template <typename T>
 Json OrNull(const std::optional<T>& value) {
   return value ? Json(*value) : Json(nullptr);
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "";
-  return name;
 }
 
 std::string Trim(const std::string& text) {
@@ -250,18 +245,21 @@ BenchmarkStats ComputeStats(const std::vector<double>& samples) {
   return stats;
 }
 
+nlohmann::ordered_json RenderResultEntry(const TestResult& result) {
+  const TestDefinition& test = *result.test;
+  Json entry = {{"id", test.id},           {"type", TestKindName(test.kind)},
+                {"markers", test.markers}, {"outcome", OutcomeName(result.outcome)},
+                {"reason", result.reason}, {"duration_s", result.duration_s}};
+  if (test.kind == TestKind::kBenchmark) entry["benchmark"] = RenderBenchmark(result);
+  if (test.kind == TestKind::kCompstat) entry["compstat"] = RenderCompstat(result);
+  return entry;
+}
+
 nlohmann::ordered_json RenderResultsJson(const std::vector<TestResult>& results,
                                          const RunContext& context) {
   Json tests = Json::array();
   for (const TestResult& result : results) {
-    if (!result.test) continue;
-    const TestDefinition& test = *result.test;
-    Json entry = {{"id", test.id},           {"type", TestKindName(test.kind)},
-                  {"markers", test.markers}, {"outcome", OutcomeName(result.outcome)},
-                  {"reason", result.reason}, {"duration_s", result.duration_s}};
-    if (test.kind == TestKind::kBenchmark) entry["benchmark"] = RenderBenchmark(result);
-    if (test.kind == TestKind::kCompstat) entry["compstat"] = RenderCompstat(result);
-    tests.push_back(std::move(entry));
+    if (result.test) tests.push_back(RenderResultEntry(result));
   }
   return {{"schema", kResultsSchemaName},
           {"version", kResultsSchemaVersion},

@@ -112,6 +112,9 @@ struct BenchmarkStats {
 
 BenchmarkStats ComputeStats(const std::vector<double>& samples);
 
+// One element of "tests" above (result.test must be set).
+nlohmann::ordered_json RenderResultEntry(const TestResult& result);
+
 nlohmann::ordered_json RenderResultsJson(const std::vector<TestResult>& results,
                                          const RunContext& context);
 

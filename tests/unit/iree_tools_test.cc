@@ -61,5 +61,13 @@ TEST_F(IreeToolsTest, FindToolSearchesToolsDirOnlyWhenGiven) {
             root_ / "bin" / "iree-run-module");
 }
 
+TEST_F(IreeToolsTest, FallbackStartsBesideTheBinary) {
+  // pip installs iree-suite into a venv's bin/, where that venv's IREE tools are.
+  std::vector<fs::path> dirs = DefaultFallbackDirs(root_ / "venv" / "bin" / "iree-suite");
+  ASSERT_FALSE(dirs.empty());
+  EXPECT_EQ(dirs.front(), root_ / "venv" / "bin");
+  EXPECT_TRUE(DefaultFallbackDirs("").size() < dirs.size());
+}
+
 }  // namespace
 }  // namespace iree_suite
