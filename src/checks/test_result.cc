@@ -46,6 +46,18 @@ std::string ShellQuote(const std::string& word) {
 }
 }  // namespace
 
+const char* StepName(Step step) {
+  switch (step) {
+    case Step::kCompile:
+      return "compile";
+    case Step::kRun:
+      return "run";
+    case Step::kNone:
+      break;
+  }
+  return nullptr;
+}
+
 std::string Repro::ToShellLine() const {
   std::string line = "cd " + ShellQuote(cwd.string()) + " &&";
   for (const std::string& arg : argv) line += " " + ShellQuote(arg);

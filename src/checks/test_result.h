@@ -21,6 +21,12 @@ const char* OutcomeName(Outcome outcome);
 // Whether the outcome fails the run: failed, error, xpassed.
 bool IsFailure(Outcome outcome);
 
+// Which step of a test failed: what `update-xfails` files it under.
+enum class Step { kNone, kCompile, kRun };
+
+// "compile" / "run"; nullptr for kNone.
+const char* StepName(Step step);
+
 // One tool invocation a user can paste to rerun by hand.
 struct Repro {
   std::filesystem::path cwd;
@@ -31,7 +37,8 @@ struct Repro {
 struct TestResult {
   const TestDefinition* test = nullptr;
   Outcome outcome = Outcome::kSkipped;
-  std::string reason;  // why it failed / errored / was skipped; empty when passed
+  std::string reason;              // why it failed / errored / was skipped; empty when passed
+  Step failed_step = Step::kNone;  // set with a tool's failure, also under xfailed/xpassed
   std::vector<Repro> repros;
   std::vector<std::filesystem::path> logs;  // full tool logs under the artifact directory
   std::string output_tail;                  // last lines of the failing tool's output

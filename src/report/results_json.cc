@@ -77,6 +77,8 @@ Json RenderBenchmark(const TestResult& result) {
   std::optional<double> threshold = result.threshold_ms;
   if (!threshold && test.golden_time_ms) threshold = *test.golden_time_ms * test.tolerance_factor;
   json["threshold_ms"] = OrNull(threshold);
+  // Every measurement's minimum, first to last: more than one after retries.
+  json["attempts_ms"] = result.benchmark_attempts_ms;
   return json;
 }
 
@@ -250,6 +252,8 @@ nlohmann::ordered_json RenderResultEntry(const TestResult& result) {
   Json entry = {{"id", test.id},           {"type", TestKindName(test.kind)},
                 {"markers", test.markers}, {"outcome", OutcomeName(result.outcome)},
                 {"reason", result.reason}, {"duration_s", result.duration_s}};
+  const char* step = StepName(result.failed_step);
+  entry["failed_step"] = step ? Json(step) : Json(nullptr);
   if (test.kind == TestKind::kBenchmark) entry["benchmark"] = RenderBenchmark(result);
   if (test.kind == TestKind::kCompstat) entry["compstat"] = RenderCompstat(result);
   return entry;
@@ -326,6 +330,7 @@ std::optional<ResultsFile> ParseResultsJson(const std::string& text, const std::
     entry.markers = reader.Strings("markers");
     entry.outcome = reader.String("outcome", true);
     entry.reason = reader.String("reason", false);
+    entry.failed_step = reader.String("failed_step", false);
     entry.duration_s = reader.Number("duration_s").value_or(0);
     if (const Json* benchmark = reader.Get("benchmark", false); benchmark && reader.ok()) {
       EntryReader sub(*benchmark, path + ".benchmark", &problem);

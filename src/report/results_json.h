@@ -24,7 +24,9 @@
 //       "type": "benchmark",                 // "quality" | "benchmark" | "compstat"
 //       "markers": ["cpu", "benchmark"],
 //       "outcome": "passed",                 // "passed" | "failed" | "error" | "skipped"
+//                                            // | "xfailed" | "xpassed" (operator suites)
 //       "reason": "",
+//       "failed_step": null,                 // "compile" | "run" when a tool failed
 //       "duration_s": 12.5,
 //       "benchmark": {                       // benchmark tests only
 //         "unit": "ms",
@@ -34,7 +36,8 @@
 //         "cv": 0.0098,                      // stddev / mean
 //         "golden_time_ms": 11.0,            // null when the test has none
 //         "tolerance_factor": 1.1,
-//         "threshold_ms": 12.1               // null when the test has no golden
+//         "threshold_ms": 12.1,              // null when the test has no golden
+//         "attempts_ms": [10.1]              // each measurement's minimum (retries add more)
 //       },                                   // stats are null when there are no samples
 //       "compstat": {                        // compstat tests only; nulls when unmeasured
 //         "dispatch_count": 12, "binary_size": 4096,
@@ -129,6 +132,7 @@ struct ResultEntry {
   std::vector<std::string> markers;
   std::string outcome;
   std::string reason;
+  std::string failed_step;  // "compile", "run" or "" (none, or a file from before the field)
   double duration_s = 0;
   // benchmark
   std::vector<double> samples_ms;

@@ -116,6 +116,7 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
     const CompiledModule& module = compiler_.Compile(modules_.at(name), config_.timeout_s);
     if (!module.ok) {
       result.outcome = Outcome::kFailed;
+      result.failed_step = Step::kCompile;
       result.reason = module.error;
       result.output_tail = module.output_tail;
       result.repros.push_back(module.repro);
@@ -127,10 +128,21 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
   const bool compiled_all = compiled.size() == test.modules.size();
   using Expectation = TestDefinition::Expectation;
   if (compiled_all && test.expectation == Expectation::kCompileFailure) {
-    result.outcome = Outcome::kXPassed;
-    result.reason = fmt::format(
-        "compiled although listed in expected_compile_failures of {}: remove it from that list",
-        test.expectation_source);
+    // Unexpectedly compiled: the run tells which list, if any, it belongs on.
+    if (!test.compile_only) RunModules(test, compiled, config_.timeout_s, &result);
+    if (result.outcome == Outcome::kFailed) {
+      result.outcome = Outcome::kXPassed;
+      result.reason = fmt::format(
+          "compiled although listed in expected_compile_failures of {}, then failed to run: "
+          "move it to expected_run_failures\n{}",
+          test.expectation_source, result.reason);
+    } else if (result.outcome != Outcome::kError) {
+      result.outcome = Outcome::kXPassed;
+      result.reason = fmt::format(
+          "compiled{} although listed in expected_compile_failures of {}: remove it from that "
+          "list",
+          test.compile_only ? "" : " and ran", test.expectation_source);
+    }
   } else if (compiled_all && test.compile_only) {
     result.outcome = Outcome::kPassed;
     result.reason = kCompileOnlyReason;
@@ -295,6 +307,7 @@ void SuiteRunner::MeasureAndJudge(const TestDefinition& test, const ProcessSpec&
     const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
     if (!process.Succeeded()) {
       result->outcome = Outcome::kFailed;
+      result->failed_step = Step::kRun;
       result->output_tail = TailOfFile(diagnostics_log);
       std::string tool = fs::path(argv[0]).filename().string();
       result->reason = fmt::format("{} {}", tool, process.Describe());

@@ -2,9 +2,47 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "artifacts/atomic_file.h"
 
 namespace iree_suite {
+
+std::string BlankTrailingCommas(std::string text) {
+  size_t pending = std::string::npos;  // a comma followed so far only by space and comments
+  char previous = '\0';                // the last character outside space and comments
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = text.find('\n', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      i = text.find("*/", i + 2);
+      if (i == std::string::npos) break;
+      ++i;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      pending = std::string::npos;
+    } else if (c == ',') {
+      // After a value only: "[,]" and ",," stay errors, reported where they are.
+      pending = previous == ',' || previous == '[' || previous == '{' ? std::string::npos : i;
+    } else if (c == ']' || c == '}') {
+      if (pending != std::string::npos) text[pending] = ' ';
+      pending = std::string::npos;
+    } else {
+      pending = std::string::npos;
+    }
+    previous = c;
+  }
+  return text;
+}
 
 std::pair<size_t, size_t> LineAndColumn(const std::string& text, size_t offset) {
   size_t line = 1;

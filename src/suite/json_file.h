@@ -15,6 +15,12 @@ namespace iree_suite {
 std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
                                            Diagnostic* diagnostic);
 
+// JSON5's trailing commas ("[1, 2,]", "{\"a\": 1,}"), which IREE's suite
+// configs use and nlohmann 3.11 rejects: each becomes a space, so byte
+// offsets (and error positions) stay those of the file. Commas inside strings
+// and // or /* */ comments are left alone.
+std::string BlankTrailingCommas(std::string text);
+
 // 1-based line and column of byte offset `offset` in `text`.
 std::pair<size_t, size_t> LineAndColumn(const std::string& text, size_t offset);
 

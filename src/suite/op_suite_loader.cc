@@ -108,8 +108,9 @@ std::optional<OpSuiteConfig> ReadOpSuiteConfig(const fs::path& file,
   }
   nlohmann::json document;
   try {
-    // The reference configs carry // comments.
-    document = nlohmann::json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    // The reference reads configs as JSON5: // comments and trailing commas.
+    document = nlohmann::json::parse(BlankTrailingCommas(text), nullptr, true,
+                                     /*ignore_comments=*/true);
   } catch (const nlohmann::json::parse_error& e) {
     auto [line, column] = LineAndColumn(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();

@@ -171,7 +171,11 @@ bool RemoveFolder(std::vector<std::string>* list, const std::string& folder) {
 }  // namespace
 
 FailedStep FailedStepOf(const ResultEntry& entry) {
+  // An expected compile failure that compiled but did not run is xpassed.
+  if (entry.failed_step == "compile") return FailedStep::kCompile;
+  if (entry.failed_step == "run") return FailedStep::kRun;
   if (entry.outcome != "failed" && entry.outcome != "xfailed") return FailedStep::kNone;
+  // Results written before "failed_step" existed: the reason names the tool.
   std::string_view reason = entry.reason;
   if (reason.substr(0, kExpectedPrefix.size()) == kExpectedPrefix) {
     reason.remove_prefix(kExpectedPrefix.size());
@@ -263,7 +267,8 @@ XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
       auto remove = [&](std::vector<std::string>* list, XfailListChange* change) {
         if (RemoveFolder(list, folder)) change->removed.push_back(folder);
       };
-      const bool passed = entry->outcome == "passed" || entry->outcome == "xpassed";
+      const bool passed = (entry->outcome == "passed" || entry->outcome == "xpassed") &&
+                          FailedStepOf(*entry) == FailedStep::kNone;
       if (passed && entry->reason == kCompileOnlyReason) {
         remove(&compile, &compile_change);  // compiled; whether it runs is unknown
       } else if (passed) {

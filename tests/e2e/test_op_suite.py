@@ -22,8 +22,11 @@ VERDICTS = {
     "ops/compile_only::cpu": "PASSED",  # wrong expected output, but never run
     "ops/mul_bin_pass::cpu": "PASSED",
     "ops/wrong_output::cpu": "FAILED",
+    "ops/run_listed_compile_error::cpu": "FAILED",  # only a run failure was expected
     "ops/xfail_compile::cpu": "XFAIL",
     "ops/xfail_run::cpu": "XFAIL",
+    "ops/xpass_compile::cpu": "XPASS",  # compiles and runs: off the list
+    "ops/xpass_compile_run_fails::cpu": "XPASS",  # compiles, fails to run: other list
     "ops/xpass_run::cpu": "XPASS",
 }
 
@@ -70,9 +73,13 @@ def test_every_verdict_console_and_junit(op_suite):
     result = op_suite.run(f"--junitxml={junit}", "-j", "2")
     assert result.returncode == 1, result.output
     assert verdicts(result.stdout) == VERDICTS
-    assert "2 failed, 3 passed, 2 xfailed, 1 xpassed in" in closing_line(result.stdout)
+    assert "3 failed, 3 passed, 2 xfailed, 3 xpassed in" in closing_line(result.stdout)
     assert "ops/skipped" not in result.stdout
-    assert "remove it from that list" in result.stdout
+    assert "passed although listed in expected_run_failures" in result.stdout
+    assert re.search(r"compiled and ran although listed in expected_compile_failures of \S+cpu"
+                     r"\.json: remove it from that list", result.stdout)
+    assert re.search(r"compiled although listed in expected_compile_failures of \S+cpu\.json, "
+                     r"then failed to run: move it to expected_run_failures", result.stdout)
 
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
     assert set(cases) == set(VERDICTS)
@@ -87,10 +94,11 @@ def test_collect_only_markers_and_selection(op_suite):
     result = op_suite.run("--collect-only")
     assert result.returncode == 0, result.output
     assert "ops/add_pass::cpu  [cpu, op_suite, add_pass]" in result.stdout
-    assert "8 selected, 0 deselected, 0 collection errors" in result.stdout
+    assert "11 selected, 0 deselected, 0 collection errors" in result.stdout
 
     result = op_suite.run("--collect-only", "-m", "add_pass or xfail_run", "-k", "not xfail")
-    assert "1 selected, 7 deselected" in result.stdout
+    assert result.returncode == 0, result.output
+    assert "1 selected, 10 deselected" in result.stdout
     # Positional paths restrict the folders.
     result = op_suite.run("--collect-only", str(op_suite.root / "ops" / "mul_bin_pass"))
     assert "1 selected" in result.stdout
@@ -106,17 +114,21 @@ def test_ignore_xfails(op_suite):
     result = op_suite.run("--ignore-xfails")
     expected = dict(VERDICTS)
     expected.update({"ops/xfail_compile::cpu": "FAILED", "ops/xfail_run::cpu": "FAILED",
-                     "ops/xpass_run::cpu": "PASSED"})
+                     "ops/xpass_run::cpu": "PASSED", "ops/xpass_compile::cpu": "PASSED",
+                     "ops/xpass_compile_run_fails::cpu": "FAILED"})
     assert verdicts(result.stdout) == expected
-    assert "4 failed, 4 passed in" in closing_line(result.stdout)
+    assert "6 failed, 5 passed in" in closing_line(result.stdout)
 
 
 def test_skip_all_runs(op_suite):
     result = op_suite.run("--skip-all-runs")
     expected = {test_id: "PASSED" for test_id in VERDICTS}
-    expected.update({"ops/compile_error::cpu": "FAILED", "ops/xfail_compile::cpu": "XFAIL"})
+    expected.update({"ops/compile_error::cpu": "FAILED", "ops/xfail_compile::cpu": "XFAIL",
+                     "ops/run_listed_compile_error::cpu": "FAILED",
+                     "ops/xpass_compile::cpu": "XPASS",
+                     "ops/xpass_compile_run_fails::cpu": "XPASS"})
     assert verdicts(result.stdout) == expected
-    assert "1 failed, 6 passed, 1 xfailed in" in closing_line(result.stdout)
+    assert "2 failed, 6 passed, 1 xfailed, 2 xpassed in" in closing_line(result.stdout)
 
 
 def test_config_files_from_environment(op_suite):
@@ -135,7 +147,7 @@ def test_config_files_from_environment(op_suite):
     # Folders in sorted order, configs in the given order within each folder.
     assert ids[:3] == ["ops/add_pass::cpu", "ops/add_pass::second", "ops/compile_error::cpu"]
     assert "ops/skipped::second" in ids and "ops/skipped::cpu" not in ids
-    assert "17 selected" in result.stdout
+    assert "23 selected" in result.stdout
 
     result = op_suite.run("-k", "add_pass", configs=[], env=env)
     assert verdicts(result.stdout) == {"ops/add_pass::cpu": "PASSED",
@@ -167,7 +179,7 @@ def test_config_validation_errors_name_file_and_field(op_suite, body, field, mes
     line = next(line for line in result.output.splitlines() if str(bad) in line)
     assert f"{bad}: {field}: " in line and message in line, line
     # The valid config's tests are still collected.
-    assert "8 selected" in result.stdout
+    assert "11 selected" in result.stdout
 
 
 def test_config_syntax_error_has_line_and_unknown_folder_warns(op_suite):
@@ -181,8 +193,21 @@ def test_config_syntax_error_has_line_and_unknown_folder_warns(op_suite):
     op_suite.config.write_text(text)
     result = op_suite.run("--collect-only")
     assert result.returncode == 0, result.output
-    assert "expected_run_failures[1]" in result.output
+    assert "expected_run_failures[2]" in result.output
     assert '"ops/gone" is not a test folder' in result.output
+
+
+def config_lists(text):
+    """The two expected-failure lists of a config (JSON with comments and trailing commas)."""
+    text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r",(\s*[\]}])", r"\1", text)
+    config = json.loads(text)
+    return config.get("expected_compile_failures"), config.get("expected_run_failures")
+
+
+def outside_lists(text):
+    """The config's text with the two lists' values cut out."""
+    return re.sub(r'("expected_(?:compile|run)_failures": )\[[^\]]*\]', r"\1[]", text)
 
 
 def test_update_xfails_round_trip(op_suite):
@@ -190,13 +215,24 @@ def test_update_xfails_round_trip(op_suite):
     first = op_suite.run(f"--results-json={results}")
     assert first.returncode == 1
     before = op_suite.config.read_text()
+    steps = {t["id"]: t["failed_step"] for t in json.loads(results.read_text())["tests"]}
+    assert steps["ops/compile_error::cpu"] == "compile"
+    assert steps["ops/wrong_output::cpu"] == "run"
+    assert steps["ops/xpass_compile_run_fails::cpu"] == "run"
+    assert steps["ops/add_pass::cpu"] is None
 
     dry = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
                       op_suite.config])
     assert dry.returncode == 0, dry.output
-    assert "expected_compile_failures: + ops/compile_error" in dry.stdout
-    assert "expected_run_failures: + ops/wrong_output" in dry.stdout
-    assert "expected_run_failures: - ops/xpass_run" in dry.stdout
+    for change in ["expected_compile_failures: + ops/compile_error",
+                   "expected_compile_failures: + ops/run_listed_compile_error",
+                   "expected_compile_failures: - ops/xpass_compile",
+                   "expected_compile_failures: - ops/xpass_compile_run_fails",
+                   "expected_run_failures: + ops/wrong_output",
+                   "expected_run_failures: + ops/xpass_compile_run_fails",
+                   "expected_run_failures: - ops/run_listed_compile_error",
+                   "expected_run_failures: - ops/xpass_run"]:
+        assert change in dry.stdout, (change, dry.stdout)
     assert "dry run" in dry.stdout
     assert op_suite.config.read_text() == before
 
@@ -204,18 +240,17 @@ def test_update_xfails_round_trip(op_suite):
                         op_suite.config, "--write"])
     assert wrote.returncode == 0, wrote.output
     after = op_suite.config.read_text()
-    # Only the two lists changed, in the file's own layout, kept sorted.
-    assert after == before.replace(
-        '    "ops/xfail_compile"\n',
-        '    "ops/compile_error",\n    "ops/xfail_compile"\n').replace(
-        '    "ops/xfail_run",\n    "ops/xpass_run"\n',
-        '    "ops/wrong_output",\n    "ops/xfail_run"\n')
+    # Only the two lists changed, kept sorted; every other byte stays.
+    assert config_lists(after) == (
+        ["ops/compile_error", "ops/run_listed_compile_error", "ops/xfail_compile"],
+        ["ops/wrong_output", "ops/xfail_run", "ops/xpass_compile_run_fails"])
+    assert outside_lists(after) == outside_lists(before)
 
     second = op_suite.run()
     assert second.returncode == 0, second.output
     found = verdicts(second.stdout)
     assert set(found.values()) == {"PASSED", "XFAIL"}
-    assert "4 passed, 4 xfailed in" in closing_line(second.stdout)
+    assert "5 passed, 6 xfailed in" in closing_line(second.stdout)
 
     again = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
                         op_suite.config])

@@ -112,5 +112,19 @@ TEST(JsonFileTest, UnreadableFile) {
   EXPECT_EQ(diagnostic.ToString(), file.string() + ": cannot open: No such file or directory");
 }
 
+TEST(BlankTrailingCommasTest, OnlyCommasBeforeAClosingBracket) {
+  EXPECT_EQ(BlankTrailingCommas(R"({"a": [1, 2,], "b": 3,})"), R"({"a": [1, 2 ], "b": 3 })");
+  EXPECT_EQ(BlankTrailingCommas("[1,\n  // last\n]"), "[1 \n  // last\n]");
+  EXPECT_EQ(BlankTrailingCommas("[1, /* , */ ]"), "[1  /* , */ ]");
+  // Inside strings and comments, and between values, commas stay.
+  EXPECT_EQ(BlankTrailingCommas(R"(["a,]", "b\",]"])"), R"(["a,]", "b\",]"])");
+  EXPECT_EQ(BlankTrailingCommas("[1, // ,]\n 2]"), "[1, // ,]\n 2]");
+  // Not after a value: left for the parser to report where it is.
+  EXPECT_EQ(BlankTrailingCommas("[1,,]"), "[1,,]");
+  EXPECT_EQ(BlankTrailingCommas("[,]"), "[,]");
+  const std::string parsed = nlohmann::json::parse(BlankTrailingCommas(R"({"x": ["a",],})")).dump();
+  EXPECT_EQ(parsed, R"({"x":["a"]})");
+}
+
 }  // namespace
 }  // namespace iree_suite

@@ -84,6 +84,7 @@ TEST_F(ResultsJsonTest, RendersSchemaContextAndTests) {
   bench_result.benchmark_samples_ms = {9, 11, 10};
   bench_result.current_time_ms = 9;
   bench_result.threshold_ms = 12;
+  bench_result.benchmark_attempts_ms = {14, 9};  // over the threshold, then within it
   TestResult stat_result;
   stat_result.test = stat;
   stat_result.outcome = Outcome::kFailed;
@@ -115,6 +116,8 @@ TEST_F(ResultsJsonTest, RendersSchemaContextAndTests) {
   EXPECT_EQ(b["benchmark"]["golden_time_ms"], 10.0);
   EXPECT_EQ(b["benchmark"]["tolerance_factor"], 1.2);
   EXPECT_EQ(b["benchmark"]["threshold_ms"], 12.0);
+  EXPECT_EQ(b["benchmark"]["attempts_ms"], nlohmann::ordered_json({14.0, 9.0}));
+  EXPECT_TRUE(b["failed_step"].is_null());
   EXPECT_FALSE(b.contains("compstat"));
 
   const auto& s = json["tests"][1];
@@ -148,7 +151,8 @@ TEST_F(ResultsJsonTest, WriteThenReadRoundTrips) {
   bench_result.benchmark_samples_ms = {9.5, 9.25};
   TestResult stat_result;
   stat_result.test = stat;
-  stat_result.outcome = Outcome::kPassed;
+  stat_result.outcome = Outcome::kXFailed;
+  stat_result.failed_step = Step::kCompile;
   stat_result.dispatch_count = 3;
   stat_result.binary_size = 100;
 
@@ -169,6 +173,9 @@ TEST_F(ResultsJsonTest, WriteThenReadRoundTrips) {
   const ResultEntry* s = file->Find("a/stat.json");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->type, "compstat");
+  EXPECT_EQ(s->outcome, "xfailed");
+  EXPECT_EQ(s->failed_step, "compile");
+  EXPECT_EQ(b->failed_step, "");
   EXPECT_EQ(s->dispatch_count, 3);
   EXPECT_EQ(s->binary_size, 100);
   EXPECT_EQ(s->golden_dispatch_count, 3);

@@ -52,5 +52,20 @@ TEST(FailedStepTest, InferredFromReason) {
   EXPECT_EQ(FailedStepOf(entry), FailedStep::kNone);
 }
 
+TEST(FailedStepTest, RecordedStepWinsOverTheReason) {
+  ResultEntry entry;
+  entry.outcome = "failed";
+  entry.reason = "cannot resolve model.mlir: no such file";  // names no tool
+  entry.failed_step = "compile";
+  EXPECT_EQ(FailedStepOf(entry), FailedStep::kCompile);
+  // An expected compile failure that compiled, then failed to run.
+  entry.outcome = "xpassed";
+  entry.reason = "compiled although listed in expected_compile_failures of c.json, then ...";
+  entry.failed_step = "run";
+  EXPECT_EQ(FailedStepOf(entry), FailedStep::kRun);
+  entry.failed_step = "";
+  EXPECT_EQ(FailedStepOf(entry), FailedStep::kNone);
+}
+
 }  // namespace
 }  // namespace iree_suite
