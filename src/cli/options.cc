@@ -97,9 +97,15 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       ->type_name("PREFIX=REPLACEMENT")
       ->group(fetching);
   app.add_option("--fetch-retries", options->fetch_retries,
-                 "Retries of a failed download (connection errors, HTTP 5xx/408/429)")
+                 "Retries of a failed download (connection errors, HTTP 5xx/408/429), with "
+                 "exponential backoff from 0.5 s up to 8 s between them")
       ->capture_default_str()
       ->check(CLI::Range(0, 100))
+      ->group(fetching);
+  app.add_option("--fetch-stall-timeout", options->fetch_stall_timeout_s,
+                 "Seconds without a byte after which a download attempt is abandoned and retried")
+      ->capture_default_str()
+      ->check(CLI::Range(1L, 86400L))
       ->group(fetching);
 
   const char* selection = "Selection and output (as pytest)";

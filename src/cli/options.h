@@ -49,7 +49,8 @@ struct CliOptions {
   bool offline = false;
   std::vector<std::pair<std::string, std::string>> url_mirrors;  // (prefix, replacement)
   int fetch_retries = 4;                                         // retries after the first attempt
-  std::vector<std::filesystem::path> paths;                      // positional: restrict collection
+  long fetch_stall_timeout_s = 30;           // an attempt without a byte for this long is retried
+  std::vector<std::filesystem::path> paths;  // positional: restrict collection
   // Operator suites: config files (or $IREE_TEST_CONFIG_FILES, ';'-separated)
   // switch collection to suite/op_suite_loader.h.
   std::vector<std::filesystem::path> config_files;

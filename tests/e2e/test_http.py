@@ -124,3 +124,67 @@ def test_cache_verify_finds_altered_downloads_and_fix_makes_the_next_run_refetch
     assert again.returncode == 0, again.output
     refetched = sorted(r["path"] for r in requests(log) if r["status"] == 200)
     assert refetched == ["/mlp/data/mlp_input.bin", "/mlp/data/mlp_weights.irpa"]
+
+
+def test_a_download_altered_on_disk_is_refetched_by_the_next_run(example_suite, http_server):
+    import os
+    root, base, log = http_server
+    serve_mlp_suite(example_suite, root, base, base)
+    assert example_suite.run("-k", "mlp_quality").returncode == 0
+    downloads = {p.name: p for p in example_suite.artifacts.glob("downloads/*/*")
+                 if p.name not in ("meta.json", ".lock")}
+    altered = downloads["mlp_input.bin"]
+    data = bytearray(altered.read_bytes())
+    data[0] ^= 0xFF  # same size: the file's changed time gives it away
+    altered.write_bytes(bytes(data))
+    touched = downloads["mlp_weights.irpa"]
+    os.utime(touched)  # touched, bytes unchanged: rehashed once and kept
+    log.unlink()
+    again = example_suite.run("-k", "mlp_quality")
+    assert again.returncode == 0, again.output
+    bodies = sorted(r["path"] for r in requests(log) if r["status"] == 200)
+    assert bodies == ["/mlp/data/mlp_input.bin"]
+    assert altered.read_bytes()[0] != data[0]  # the server's bytes again
+
+
+def test_ctrl_c_stops_a_download_in_flight(example_suite, tmp_path):
+    import signal
+    import time
+    from conftest import _binary, _tools_dir
+    root = tmp_path / "served-stalling"
+    log = tmp_path / "stalling.log"
+    faults = tmp_path / "faults.json"
+    # The weights stall for a minute after 100 bytes: only Ctrl-C ends this early.
+    faults.write_text(json.dumps({"/mlp/data/mlp_weights.irpa": {
+        "stall_after": 100, "stall_s": 60, "stall_count": 5}}))
+    server = subprocess.Popen(
+        [sys.executable, str(SERVER), f"--root={root}", f"--log={log}", f"--faults={faults}",
+         "--idle-timeout=90"], stdout=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{int(server.stdout.readline().strip())}"
+        serve_mlp_suite(example_suite, root, base, base)
+        run = subprocess.Popen(
+            [str(_binary()), f"--test-file-directory={example_suite.root}",
+             f"--module-directory={example_suite.root}",
+             f"--external-file-directory={example_suite.root}",
+             f"--artifact-directory={example_suite.artifacts}",
+             f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
+             "-k", "mlp_quality"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        # The server logs a request when it ends; the partial file shows it began.
+        while not list(example_suite.artifacts.glob("downloads/*/mlp_weights.irpa.partial.*")):
+            assert time.monotonic() < deadline, "the download never started"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        interrupted_at = time.monotonic()
+        run.send_signal(signal.SIGINT)
+        stdout, stderr = run.communicate(timeout=30)
+        assert time.monotonic() - interrupted_at < 10, "the stalled download kept the run alive"
+        assert run.returncode == 2, stdout + stderr
+        assert "interrupted by signal 2" in stderr
+        # Nothing half-fetched is published: only a partial, kept for resuming.
+        entry = next(p for p in example_suite.artifacts.glob("downloads/*/mlp_weights.irpa*"))
+        assert ".partial." in entry.name
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -62,21 +63,45 @@ std::optional<DownloadMeta> ReadTrustedMeta(const fs::path& entry_directory,
     meta.content_md5 = json.value("content_md5", "");
     meta.md5 = json.at("md5").get<std::string>();
     meta.fetched_at = json.value("fetched_at", "");
+    meta.data_mtime_ns = json.value("data_mtime_ns", int64_t{0});
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
-  // Size only: rehashing multi-GB files on every run is what we avoid.
+  // Size and time: rehashing multi-GB files on every run is what we avoid.
+  const fs::path data = entry_directory / file_name;
   std::error_code ec;
-  uintmax_t size = fs::file_size(entry_directory / file_name, ec);
+  uintmax_t size = fs::file_size(data, ec);
   if (ec || meta.url != url || size != meta.size) return std::nullopt;
+  const int64_t mtime = DataMtimeNs(data);
+  if (meta.data_mtime_ns == 0 || mtime == meta.data_mtime_ns) return meta;
+  // Touched since it was fetched: trusted again only with the same bytes.
+  Md5Stream md5;
+  if (!md5.UpdateFromFile(data, size).empty() || HexEncode(md5.Digest()) != meta.md5) {
+    return std::nullopt;
+  }
+  meta.data_mtime_ns = mtime;
+  (void)WriteDownloadMeta(entry_directory / kDownloadMetaName, meta);  // best effort
   return meta;
+}
+
+int64_t DataMtimeNs(const fs::path& path) {
+  std::error_code ec;
+  fs::file_time_type time = fs::last_write_time(path, ec);
+  if (ec) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
 }
 
 std::string WriteDownloadMeta(const fs::path& path, const DownloadMeta& meta) {
   nlohmann::json json = {
-      {"url", meta.url},   {"fetched_from", meta.fetched_from},   {"size", meta.size},
-      {"etag", meta.etag}, {"last_modified", meta.last_modified}, {"content_md5", meta.content_md5},
-      {"md5", meta.md5},   {"fetched_at", meta.fetched_at},
+      {"url", meta.url},
+      {"fetched_from", meta.fetched_from},
+      {"size", meta.size},
+      {"etag", meta.etag},
+      {"last_modified", meta.last_modified},
+      {"content_md5", meta.content_md5},
+      {"md5", meta.md5},
+      {"fetched_at", meta.fetched_at},
+      {"data_mtime_ns", meta.data_mtime_ns},
   };
   return WriteFileAtomically(path, json.dump(2) + "\n");
 }

@@ -22,6 +22,9 @@ struct DownloadMeta {
   std::string content_md5;  // as the server sent it (base64), may be empty
   std::string md5;          // computed while downloading (hex)
   std::string fetched_at;   // UTC, ISO 8601
+  // The data file's modification time when published (ns since the file
+  // clock's epoch); 0 in entries written before it was recorded.
+  int64_t data_mtime_ns = 0;
 };
 
 inline constexpr const char* kDownloadMetaName = "meta.json";
@@ -36,10 +39,15 @@ std::filesystem::path DownloadEntryDirectory(const std::filesystem::path& artifa
 std::string ApplyUrlMirrors(const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& mirrors);
 
-// The entry's meta when it describes `url` and the data file has its size;
-// nullopt otherwise (missing, corrupt, or a file from an interrupted publish).
+// The entry's meta when it describes `url` and the data file has its size
+// and modification time; nullopt otherwise (missing, corrupt, a file from an
+// interrupted publish, or one altered on disk). Only a file whose time
+// changed is hashed again: if its MD5 still matches, the new time is recorded
+// and it is trusted, so runs never rehash multi-GB files that nobody touched.
 std::optional<DownloadMeta> ReadTrustedMeta(const std::filesystem::path& entry_directory,
                                             const std::string& file_name, const std::string& url);
+// The modification time of `path` as DownloadMeta::data_mtime_ns; 0 when unreadable.
+int64_t DataMtimeNs(const std::filesystem::path& path);
 // Written atomically. Returns an error message, empty on success.
 std::string WriteDownloadMeta(const std::filesystem::path& path, const DownloadMeta& meta);
 

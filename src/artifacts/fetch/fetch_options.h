@@ -2,6 +2,7 @@
 // HTTPS storage.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,9 @@ struct FetchOptions {
   long connect_timeout_s = 30;
   // No progress output.
   bool quiet = false;
+  // Polled during transfers and between attempts: true stops the download
+  // (Ctrl-C), which then fails without further retries.
+  std::function<bool()> cancelled;
 };
 
 }  // namespace iree_suite

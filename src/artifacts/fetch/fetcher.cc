@@ -173,7 +173,8 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
                     outcome.last_modified,
                     outcome.content_md5,
                     outcome.md5_hex,
-                    UtcTimestamp()};
+                    UtcTimestamp(),
+                    DataMtimeNs(data)};
   if (std::string meta_error = WriteDownloadMeta(entry / kDownloadMetaName, meta);
       !meta_error.empty()) {
     *error = fmt::format("cannot fetch {}: {}", url, meta_error);

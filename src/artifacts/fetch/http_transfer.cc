@@ -24,6 +24,8 @@ struct Transfer {
   curl_off_t last_bytes = -1;
   std::chrono::steady_clock::time_point last_change = std::chrono::steady_clock::now();
   bool stalled = false;
+  const std::function<bool()>* cancel = nullptr;
+  bool cancelled = false;
 };
 
 std::string Trim(std::string text) {
@@ -76,6 +78,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 int OnProgress(void* user, curl_off_t, curl_off_t now, curl_off_t, curl_off_t) {
   auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->cancel && *transfer->cancel && (*transfer->cancel)()) {
+    transfer->cancelled = true;
+    return 1;  // abort: libcurl returns CURLE_ABORTED_BY_CALLBACK
+  }
   auto time = std::chrono::steady_clock::now();
   if (now != transfer->last_bytes) {
     transfer->last_bytes = now;
@@ -107,6 +113,7 @@ HttpResult PerformHttpGet(const HttpRequest& request, HttpBodySink* sink) {
   transfer.curl = curl.get();
   transfer.sink = sink;
   if (request.low_speed_limit_bytes > 0) transfer.stall_limit_s = request.low_speed_time_s;
+  transfer.cancel = request.cancelled;
   char error_buffer[CURL_ERROR_SIZE] = {};
   struct curl_slist* headers = nullptr;
   if (!request.if_none_match.empty()) {
@@ -150,6 +157,7 @@ HttpResult PerformHttpGet(const HttpRequest& request, HttpBodySink* sink) {
   }
   result.headers = std::move(transfer.headers);
   result.aborted_by_sink = transfer.aborted;
+  result.cancelled = transfer.cancelled;
   result.transport_ok = code == CURLE_OK && !transfer.aborted;
   if (transfer.stalled) {
     result.curl_code = CURLE_OPERATION_TIMEDOUT;  // retryable, like libcurl's own check

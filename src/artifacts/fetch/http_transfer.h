@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -20,6 +21,7 @@ struct HttpRequest {
   long low_speed_limit_bytes = 1;
   long low_speed_time_s = 30;
   long connect_timeout_s = 30;
+  const std::function<bool()>* cancelled = nullptr;  // true: abort the transfer now
 };
 
 class HttpBodySink {
@@ -37,6 +39,7 @@ struct HttpResult {
   int curl_code = 0;             // CURLcode when !transport_ok
   std::string transport_error;   // libcurl's description when !transport_ok
   bool aborted_by_sink = false;  // Begin or Write returned false
+  bool cancelled = false;        // request.cancelled said so
   long status = 0;               // 0 when no response arrived
   HttpHeaders headers;
 };

@@ -196,6 +196,7 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
     http.low_speed_limit_bytes = options.low_speed_limit_bytes;
     http.low_speed_time_s = options.low_speed_time_s;
     http.connect_timeout_s = options.connect_timeout_s;
+    http.cancelled = &options.cancelled;
     if (file.have_ > 0) {
       http.range_start = file.have_;
       // Resume only if the file is still the one whose start we have. A weak
@@ -212,7 +213,11 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
     outcome.bytes_transferred = file.transferred_;
     bool retry = true;
     std::string cause;
-    if (result.aborted_by_sink) {
+    if (result.cancelled || (options.cancelled && options.cancelled())) {
+      // The partial stays for a later run to resume.
+      cause = "interrupted";
+      retry = false;
+    } else if (result.aborted_by_sink) {
       cause = file.abort_reason_;
       retry = !file.disk_error_;
       if (file.restart_) file.Truncate();
@@ -270,7 +275,11 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
     }
     causes.push_back(fmt::format("attempt {}: {}", attempt, cause));
     if (!retry || attempt == max_attempts) break;
-    std::this_thread::sleep_for(std::chrono::duration<double>(backoff));
+    // Back off in short slices, so that Ctrl-C is not kept waiting.
+    const auto wake = std::chrono::steady_clock::now() + std::chrono::duration<double>(backoff);
+    while (std::chrono::steady_clock::now() < wake && !(options.cancelled && options.cancelled())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     backoff = std::min(backoff * 2, options.max_backoff_s);
   }
   std::string list;
