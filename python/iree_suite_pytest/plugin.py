@@ -116,7 +116,7 @@ class Catalog:
         # Children of each directory, ordered by the engine's (sorted) ids so
         # that items run in the order the CLI runs them.
         self._order: dict[Path, int] = {}
-        files = sorted(self.tests, key=lambda p: self.ids.index(self.tests[p]["id"]))
+        files = list(self.tests)  # in the order the engine collected them
         files += sorted(p for p in self.errors if p not in self.tests and _inside(p, root))
         for position, path in enumerate(files):
             for node in (path, *path.parents):
@@ -229,18 +229,19 @@ class SuiteSession:
     def summary_path(self) -> Path:
         return (self.cwd / self.config.getoption("job_summary_path")).resolve()
 
-    def result_for(self, item: "SuiteItem") -> tuple[Optional[dict], str]:
-        """The engine's test_finished event for `item`, and the engine's log
-        tail for when there is none."""
+    def result_for(self, item: "SuiteItem") -> tuple[Optional[dict], str, Optional[int]]:
+        """The engine's test_finished event for `item`; when there is none,
+        the engine's exit status (None while it runs) and log tail say why."""
         if self.is_worker:
             return self._run_alone(item)
         if self.batch is None:
             self.batch_ids = [i.test_id for i in item.session.items if isinstance(i, SuiteItem)]
             self.batch = engine.Run(self.binary, self.engine_run_args(self.summary_path()),
                                     self.batch_ids, self.cwd, self.scratch / "run")
-        return self.batch.result(item.test_id), self.batch.log_tail()
+        event = self.batch.result(item.test_id)
+        return event, self.batch.log_tail(), self.batch.exit_code
 
-    def _run_alone(self, item: "SuiteItem") -> tuple[Optional[dict], str]:
+    def _run_alone(self, item: "SuiteItem") -> tuple[Optional[dict], str, Optional[int]]:
         # Under xdist: one engine per item; its job summary is merged at the end
         # in collection order (the same on every worker).
         position = item.session.items.index(item)
@@ -254,8 +255,8 @@ class SuiteSession:
         finally:
             if run.running():  # pytest-timeout or Ctrl-C stopped the wait
                 run.interrupt()
-            run.wait(timeout=30)
-        return event, run.log_tail()
+            code = run.wait(timeout=30)
+        return event, run.log_tail(), code
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -279,8 +280,7 @@ class SuiteSession:
             self._merge_worker_summaries()
         elif not self.is_worker and not self.config.getoption("collectonly"):
             self._merge_worker_summaries()  # nothing ran: an empty summary, as the CLI
-        if not self.is_worker:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)  # a worker's holds no shared files
 
     def _merge_worker_summaries(self) -> None:
         summaries = sorted((self.shared / "summaries").glob("*/job_summary.json"))
@@ -347,10 +347,13 @@ class SuiteItem(pytest.Item):
 
     def runtest(self) -> None:
         plugin: SuiteSession = self.config.pluginmanager.get_plugin(PLUGIN_NAME)
-        event, log_tail = plugin.result_for(self)
+        event, log_tail, exit_code = plugin.result_for(self)
+        if event is None and exit_code in (0, 1):
+            # The engine ended normally without starting it: --maxfail stopped it.
+            pytest.skip("not run: iree-suite stopped after --maxfail failures")
         if event is None:
-            pytest.fail(f"iree-suite reported no result for {self.test_id}; the engine's last "
-                        f"output:\n{log_tail}", pytrace=False)
+            pytest.fail(f"iree-suite reported no result for {self.test_id} (engine exit status "
+                        f"{exit_code}); its last output:\n{log_tail}", pytrace=False)
         self.engine_event = event
         for repro in event.get("repros", []):
             LOG.info("%s: %s", self.test_id, repro["shell"])

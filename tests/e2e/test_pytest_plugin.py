@@ -300,3 +300,13 @@ def test_missing_or_old_engine_stops_pytest_in_one_line(venv, work, tmp_path):
     assert too_old.returncode == 4
     lines = [line for line in too_old.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "too old for this pytest plugin" in lines[0], too_old.output
+
+
+def test_engine_that_cannot_run_fails_items_with_its_message(venv, work, tmp_path):
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    result = pytest_in(venv, work, *SUITE, "-m", "quality", f"--iree-tools-dir={empty}")
+    assert result.returncode == 1, result.output
+    assert "3 failed" in result.stdout
+    assert "engine exit status 4" in result.stdout
+    assert "cannot find the IREE tool 'iree-compile'" in result.stdout
