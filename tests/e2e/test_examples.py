@@ -78,11 +78,17 @@ def test_modules_are_cached_by_content(example_suite):
 
 
 def test_module_shared_by_tests_is_compiled_once_per_run(example_suite):
-    result = example_suite.run("-m", "cpu", "--log-cli-level=INFO", "--force-recompile")
+    import json
+    trace = example_suite.tmp / "trace.json"
+    result = example_suite.run("-m", "cpu", "--force-recompile", f"--trace={trace}", "-j", "2")
     assert result.returncode == 0, result.output
-    compiles = re.findall(r"\$ .*iree-compile \S*mlp\.mlir", result.stdout)
-    # mlp_cpu is used by three tests but compiled by the first only.
-    assert len(set(compiles)) == 1, result.stdout
+    compiles = [e["name"] for e in json.loads(trace.read_text())["traceEvents"]
+                if e.get("cat") == "compile"]
+    # mlp_cpu serves three of the tests, activations_cpu and pipeline_cpu two:
+    # each of the four modules is compiled exactly once.
+    assert sorted(compiles) == ["mlp/modules/mlp_cpu", "multi_module/modules/activations_cpu",
+                                "multi_module/modules/pipeline_cpu",
+                                "params/modules/splat_affine_cpu"], compiles
 
 
 def test_marker_and_keyword_selection(example_suite):
@@ -102,4 +108,6 @@ def test_marker_and_keyword_selection(example_suite):
                    "multi_module/multi_module_quality_cpu.json"]
 
     none = example_suite.run("-m", "no_such_marker")
+    assert none.returncode == 5, none.output
+    none = example_suite.run("-m", "no_such_marker", "--collect-only")
     assert none.returncode == 5, none.output
