@@ -278,6 +278,7 @@ int Main(int argc, char** argv) {
     config.fetch.max_attempts = options.fetch_retries + 1;
     config.fetch.quiet = options.verbosity < 0;
     config.fetch.low_speed_time_s = options.fetch_stall_timeout_s;
+    config.fetch_jobs = options.fetch_jobs;
     config.fetch.cancelled = [] { return InterruptSignal() != 0; };
     SuiteRunner runner(suite.modules, *tools, config);
     std::vector<TestObserver*> observers = {&console};

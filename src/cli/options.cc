@@ -102,6 +102,12 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
       ->capture_default_str()
       ->check(CLI::Range(0, 100))
       ->group(fetching);
+  app.add_option("--fetch-jobs", options->fetch_jobs,
+                 "Downloads in flight at once, fetched ahead of the tests that need them "
+                 "(apart from -j)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{64}))
+      ->group(fetching);
   app.add_option("--fetch-stall-timeout", options->fetch_stall_timeout_s,
                  "Seconds without a byte after which a download attempt is abandoned and retried")
       ->capture_default_str()

@@ -50,6 +50,7 @@ struct CliOptions {
   std::vector<std::pair<std::string, std::string>> url_mirrors;  // (prefix, replacement)
   int fetch_retries = 4;                                         // retries after the first attempt
   long fetch_stall_timeout_s = 30;           // an attempt without a byte for this long is retried
+  size_t fetch_jobs = 4;                     // downloads in flight at once
   std::vector<std::filesystem::path> paths;  // positional: restrict collection
   // Operator suites: config files (or $IREE_TEST_CONFIG_FILES, ';'-separated)
   // switch collection to suite/op_suite_loader.h.

@@ -1,5 +1,7 @@
-// Executes selected tests: compile their modules, run the IREE tool each test
-// kind needs, and judge the result. One job at a time for now.
+// Executes selected tests on a pool of workers: every distinct module's
+// compile is queued ahead of the tests, remote files are fetched ahead by a
+// pool of their own, and each test then runs the IREE tool its kind needs
+// and is judged.
 #pragma once
 
 #include <filesystem>
@@ -35,6 +37,7 @@ struct RunnerConfig {
   std::optional<double> timeout_s;  // per tool process of a test (waiting for a turn excluded)
   size_t max_failures = 0;          // stop after this many failed tests; 0 = never
   size_t jobs = 1;                  // tests in flight at once
+  size_t fetch_jobs = 4;            // downloads in flight at once, ahead of the tests
   size_t benchmark_retries = 0;     // extra measurements of a benchmark over its threshold
   TraceWriter* trace = nullptr;     // --trace: every job's span, or nullptr
   FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
@@ -70,6 +73,8 @@ class SuiteRunner {
   void MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec, bool benchmark,
                        TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
+  // The http(s) URLs the tests need (MLIR, weights, inputs, outputs), each once.
+  std::vector<std::string> RemoteUrlsOf(const std::vector<const TestDefinition*>& tests) const;
   // The archive of a "random" or "splat" weight, generated or from the cache.
   std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
                                                         const std::string& test_id,

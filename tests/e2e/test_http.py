@@ -188,3 +188,36 @@ def test_ctrl_c_stops_a_download_in_flight(example_suite, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_downloads_have_their_own_pool(example_suite, tmp_path):
+    # One test worker (-j 1), two download slots: the slow weights and input
+    # are fetched at the same time, ahead of the test that needs them.
+    root = tmp_path / "served-slow"
+    log = tmp_path / "slow.log"
+    faults = tmp_path / "faults.json"
+    faults.write_text(json.dumps({
+        path: {"stall_after": 10, "stall_s": 1.5, "stall_count": 1}
+        for path in ["/mlp/data/mlp_weights.irpa", "/mlp/data/mlp_input.bin"]}))
+    server = subprocess.Popen(
+        [sys.executable, str(SERVER), f"--root={root}", f"--log={log}", f"--faults={faults}",
+         "--idle-timeout=60"], stdout=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{int(server.stdout.readline().strip())}"
+        serve_mlp_suite(example_suite, root, base, base)
+        trace = tmp_path / "trace.json"
+        result = example_suite.run("-k", "mlp_quality", "-j", "1", "--fetch-jobs", "2",
+                                   f"--trace={trace}")
+        assert result.returncode == 0, result.output
+        # The first span of a URL is its download; later ones wait for it.
+        spans = {}
+        for e in sorted(json.loads(trace.read_text())["traceEvents"], key=lambda e: e.get("ts", 0)):
+            if e.get("cat") == "fetch":
+                spans.setdefault(e["name"], (e["ts"], e["ts"] + e["dur"]))
+        weights = spans[f"{base}/mlp/data/mlp_weights.irpa"]
+        inputs = spans[f"{base}/mlp/data/mlp_input.bin"]
+        assert weights[1] - weights[0] > 1e6 and inputs[1] - inputs[0] > 1e6, spans
+        assert weights[0] < inputs[1] and inputs[0] < weights[1], spans  # they overlap
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -148,6 +148,9 @@ TEST_F(SuiteRunnerTest, BenchmarkThatPassesOnRetryIsPassedWithEveryAttempt) {
   EXPECT_EQ(results[0].outcome, Outcome::kPassed) << results[0].reason;
   EXPECT_EQ(results[0].benchmark_attempts_ms, (std::vector<double>{5.0, 1.0}));
   EXPECT_EQ(results[0].current_time_ms, 1.0);  // the best attempt is reported
+  EXPECT_EQ(results[0].reason,
+            "passed on retry: attempt 2 of up to 3 within the threshold (minimum real_time per "
+            "attempt: 5.000 ms, 1.000 ms)");
 }
 
 TEST_F(SuiteRunnerTest, BenchmarkFailingEveryAttemptSaysSo) {
