@@ -178,6 +178,9 @@ int Main(int argc, char** argv) {
   bool log_commands = options.log_cli_level == "DEBUG" || options.log_cli_level == "INFO" ||
                       options.log_cli_level == "debug" || options.log_cli_level == "info";
   ConsoleReporter console(stdout, options.verbosity, log_commands);
+  if (log_commands) {
+    SetProcessStartObserver([&console](const ProcessSpec& spec) { console.CommandStarted(spec); });
+  }
 
   LoadedSuite suite =
       op_suite ? LoadOpSuite({fs::absolute(options.test_file_directory), options.config_files,

@@ -20,6 +20,7 @@ namespace iree_suite {
 namespace {
 
 volatile sig_atomic_t g_interrupt_signal = 0;
+std::function<void(const ProcessSpec&)> g_start_observer;
 
 void RecordInterrupt(int signal_number) { g_interrupt_signal = signal_number; }
 
@@ -34,6 +35,10 @@ void InstallInterruptHandlers() {
 }
 
 int InterruptSignal() { return g_interrupt_signal; }
+
+void SetProcessStartObserver(std::function<void(const ProcessSpec&)> observer) {
+  g_start_observer = std::move(observer);
+}
 
 std::string ProcessResult::Describe() const {
   if (!spawn_error.empty()) return spawn_error;
@@ -51,6 +56,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     result.interrupted = true;
     return result;
   }
+  if (g_start_observer) g_start_observer(spec);
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,11 @@ struct ProcessResult {
 };
 
 ProcessResult RunProcess(const ProcessSpec& spec);
+
+// Called (from the calling thread) with every process RunProcess is about to
+// start, e.g. to log each tool command as it starts (--log-cli-level=INFO).
+// Set it before any thread runs tools; an empty function turns it off.
+void SetProcessStartObserver(std::function<void(const ProcessSpec&)> observer);
 
 // Ctrl-C / SIGTERM: the handlers only record the signal; the wait loop in
 // RunProcess sees it, kills the running tool's process group and returns.

@@ -126,7 +126,18 @@ ConsoleReporter::ConsoleReporter(FILE* out, int verbosity, bool log_commands)
     : out_(out),
       verbosity_(verbosity),
       log_commands_(log_commands),
-      status_line_(isatty(fileno(out)) != 0 && verbosity >= 0) {}
+      // Logging commands makes a plain log: no status line to interleave with.
+      status_line_(isatty(fileno(out)) != 0 && verbosity >= 0 && !log_commands) {}
+
+void ConsoleReporter::CommandStarted(const ProcessSpec& spec) {
+  if (!log_commands_) return;
+  // One write per line (stdio locks the stream), so concurrent workers'
+  // lines never tear; nothing else of the reporter is touched.
+  std::string line = Repro{spec.cwd, spec.argv}.ToShellLine();
+  if (spec.cwd.empty()) line = line.substr(line.find("&& ") + 3);  // the current directory
+  fmt::print(out_, "  $ {}\n", line);
+  fflush(out_);
+}
 
 void ConsoleReporter::Line(const std::string& text) {
   // Lines scroll above the live status line: clear it, print, redraw it.
@@ -203,9 +214,6 @@ void ConsoleReporter::OnTestStarted(const TestDefinition& test) {
 void ConsoleReporter::OnTestFinished(const TestResult& result) {
   ++finished_;
   running_.erase(std::remove(running_.begin(), running_.end(), result.test->id), running_.end());
-  if (log_commands_) {
-    for (const Repro& repro : result.repros) Line("  $ " + repro.ToShellLine());
-  }
   int percent = total_ == 0 ? 100 : static_cast<int>(100 * finished_ / total_);
   if (verbosity_ >= 0) {
     Line(fmt::format("{} {} [{:3d}%] ({:.2f}s){}", result.test->id, Verb(result.outcome), percent,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checks/test_result.h"
+#include "exec/subprocess.h"
 #include "runner/suite_runner.h"
 #include "suite/test_definition.h"
 
@@ -27,6 +28,10 @@ class ConsoleReporter : public TestObserver {
   void CollectOnly(const std::vector<const TestDefinition*>& tests);
   void CollectionErrors(const std::vector<Diagnostic>& errors);
   void Warnings(const std::vector<Diagnostic>& warnings);
+
+  // With log_commands, prints the tool command about to start. Safe to call
+  // from any thread (unlike the rest of the reporter).
+  void CommandStarted(const ProcessSpec& spec);
 
   void OnTestStarted(const TestDefinition& test) override;
   void OnTestFinished(const TestResult& result) override;

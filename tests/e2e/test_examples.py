@@ -51,6 +51,11 @@ def test_examples_pass_and_reports_match_reference(example_suite):
 def test_modules_are_cached_by_content(example_suite):
     first = example_suite.run("-m", "compstat and cpu", "--log-cli-level=INFO")
     assert first.returncode == 0, first.output
+    # INFO logs each tool command as it starts: the compile, before the verdict.
+    compiles = re.findall(r"^  \$ cd \S+ && \S+/iree-compile \S+/mlp\.mlir -o ", first.stdout, re.M)
+    assert len(compiles) == 1, first.stdout
+    assert (first.stdout.index(compiles[0]) <
+            first.stdout.index("mlp/mlp_compstat_cpu.json PASSED")), first.stdout
     vmfbs = sorted(example_suite.artifacts.glob("modules/*/*/module.vmfb"))
     assert len(vmfbs) == 1
     stamp = vmfbs[0].stat().st_mtime_ns
