@@ -24,7 +24,11 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
     : modules_(modules),
       tools_(std::move(tools)),
       config_(std::move(config)),
-      fetcher_(config_.artifact_directory, config_.external_file_directory, config_.fetch),
+      progress_(config_.fetch.quiet ? nullptr : std::make_unique<ProgressPrinter>(stderr)),
+      fetch_progress_(progress_ ? std::make_unique<ConsoleFetchProgress>(progress_.get())
+                                : nullptr),
+      fetcher_(config_.artifact_directory, config_.external_file_directory, config_.fetch,
+               fetch_progress_.get()),
       compiler_(
           config_.artifact_directory, config_.external_file_directory, tools_.compiler,
           config_.force_recompile,
@@ -33,7 +37,7 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
             return Fetch(url, "", error, /*take_turn=*/false);
           },
           config_.trace),
-      parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, stderr,
+      parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, progress_.get(),
                    [] { return InterruptSignal() != 0; }}) {
   // Runners on this host that share the artifact directory (pytest-xdist
   // workers, shards) keep each other's benchmarks undisturbed too; per host,

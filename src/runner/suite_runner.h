@@ -6,11 +6,13 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "artifacts/fetch/fetch_progress.h"
 #include "artifacts/fetch/fetcher.h"
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
@@ -86,6 +88,9 @@ class SuiteRunner {
   const std::map<std::string, ModuleDefinition>& modules_;
   ToolSet tools_;
   RunnerConfig config_;
+  // Downloads and generated archives share one progress line; none when quiet.
+  std::unique_ptr<ProgressPrinter> progress_;
+  std::unique_ptr<ConsoleFetchProgress> fetch_progress_;
   Fetcher fetcher_;  // before compiler_, which uses it
   ModuleCompiler compiler_;
   ParameterStore parameters_;

@@ -36,7 +36,7 @@ def numpy_dtype(t):
     if t in ("f16", "f32", "f64"):
         return np.dtype({"f16": np.float16, "f32": np.float32, "f64": np.float64}[t])
     if t == "bf16" or t.startswith("f8"):
-        ml_dtypes = pytest.importorskip("ml_dtypes")
+        import ml_dtypes  # pinned in requirements-test.txt: never skipped
         return np.dtype({"bf16": ml_dtypes.bfloat16, "f8E4M3FN": ml_dtypes.float8_e4m3fn,
                          "f8E4M3FNUZ": ml_dtypes.float8_e4m3fnuz,
                          "f8E5M2": ml_dtypes.float8_e5m2,
@@ -97,7 +97,7 @@ def dump(archive):
 
 
 def load_index(archive):
-    rt = pytest.importorskip("iree.runtime")
+    import iree.runtime as rt  # the pinned iree-base-runtime
     index = rt.ParameterIndex()
     index.load(str(archive))
     return rt, dict(index.items())
@@ -306,9 +306,17 @@ def test_big_archives_report_progress(tmp_path):
     (suite.root / "p" / "small.mlir").write_text(big.replace("5120x4096", "512x4096"))
     result = suite.run()
     assert result.returncode == 0, result.output
-    assert re.search(r"^generating random parameters for p/modules/big: \d+ of 80 MiB$",
-                     result.stderr, re.M), result.stderr
+    # As downloads report: bytes of the total, percentage, rate; then the end.
+    assert re.search(r"^generating random parameters for p/modules/big: .* / 80\.0 MiB \(\d+%\), "
+                     r"\S+ \S+/s", result.stderr, re.M), result.stderr
+    assert "generated random parameters for p/modules/big (80.0 MiB)" in result.stderr
     assert dump(archives(suite, "random")[0]) == {"big": ("192", 80 << 20)}
+
+    # Quiet under -q.
+    shutil.rmtree(suite.artifacts / "parameters")
+    quiet = suite.run("-q")
+    assert quiet.returncode == 0, quiet.output
+    assert "random parameters" not in quiet.output
 
     # Small archives say nothing.
     suite.edit("p/test_cpu.json", weights=[random_weight(module="p/modules/small")])

@@ -70,11 +70,6 @@ TEST(ParameterSelectTest, ErrorsNameTheModule) {
             "tensor<2xf16> by global @b");
 }
 
-TEST(ParameterSelectTest, ProgressLine) {
-  EXPECT_EQ(ProgressLine("sdxl/modules/unet", uint64_t{3} << 20, uint64_t{4096} << 20),
-            "generating random parameters for sdxl/modules/unet: 3 of 4096 MiB");
-}
-
 class ParameterStoreTest : public testing::Test {
  protected:
   void SetUp() override {

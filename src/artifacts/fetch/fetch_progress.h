@@ -2,11 +2,12 @@
 // a future UI or a test can each listen.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <mutex>
+#include <memory>
 #include <string>
+
+#include "artifacts/progress_printer.h"
 
 namespace iree_suite {
 
@@ -26,25 +27,19 @@ class FetchProgress {
   virtual void OnFinished(const std::string& url, bool ok, uint64_t bytes_done) = 0;
 };
 
-// On a terminal: one line rewritten in place with bytes, rate and ETA.
-// Otherwise (CI logs): one line every 5 s at most.
+// Downloads on the console, through a ProgressPrinter (its own, or one shared
+// with other jobs so that their lines do not fight).
 class ConsoleFetchProgress : public FetchProgress {
  public:
   explicit ConsoleFetchProgress(std::FILE* out);
-  ConsoleFetchProgress(std::FILE* out, bool is_tty);
+  explicit ConsoleFetchProgress(ProgressPrinter* printer);
 
   void OnProgress(const FetchProgressUpdate& update) override;
   void OnFinished(const std::string& url, bool ok, uint64_t bytes_done) override;
 
  private:
-  std::FILE* out_;
-  bool is_tty_;
-  std::mutex mutex_;  // downloads may run on several threads
-  std::chrono::steady_clock::time_point last_print_{};
-  bool line_open_ = false;
+  std::unique_ptr<ProgressPrinter> owned_;
+  ProgressPrinter* printer_;
 };
-
-// "1.5 GiB", "12.0 KiB", "512 B".
-std::string FormatBytes(double bytes);
 
 }  // namespace iree_suite

@@ -128,10 +128,10 @@ int Run(int argc, char** argv) {
   }
   contents.parameters = std::move(*parameters);
   const uint64_t total = ArchiveDataBytes(contents);
+  ProgressPrinter printer(stderr);
   if (!flags->count("quiet") && total > kProgressThresholdBytes) {
-    options.progress = [&](uint64_t done, uint64_t all) {
-      fmt::print(stderr, "{}\n", ProgressLine(module_name, done, all));
-    };
+    options.progress = ReportArchiveProgress(&printer, "generating parameters for " + module_name);
+    options.progress_interval_s = 0.2;
   }
   error = WriteParameterArchive(contents, output, options);
   if (!error.empty()) {

@@ -4,6 +4,8 @@
 
 #include <bit>
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "artifacts/file_lock.h"
@@ -74,10 +76,15 @@ std::optional<std::vector<ArchiveParameter>> SelectParameters(
   return selected;
 }
 
-std::string ProgressLine(const std::string& module_name, uint64_t done, uint64_t total) {
-  constexpr double kMiB = 1 << 20;
-  return fmt::format("generating random parameters for {}: {:.0f} of {:.0f} MiB", module_name,
-                     static_cast<double>(done) / kMiB, static_cast<double>(total) / kMiB);
+std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(ProgressPrinter* printer,
+                                                              std::string what) {
+  auto start = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
+  return [printer, what = std::move(what), start](uint64_t done, uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (!*start) *start = now;
+    const double seconds = std::chrono::duration<double>(now - **start).count();
+    printer->Update(what, done, total, seconds > 0 ? static_cast<double>(done) / seconds : 0);
+  };
 }
 
 ParameterStore::ParameterStore(Options options) : options_(std::move(options)) {}
@@ -153,14 +160,20 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
   write.replace_existing = false;
   write.cancelled = options_.cancelled;
   const uint64_t total = ArchiveDataBytes(contents);
-  if (options_.progress != nullptr && total > kProgressThresholdBytes) {
-    write.progress = [this, &module_name](uint64_t done, uint64_t all) {
-      fmt::print(options_.progress, "{}\n", ProgressLine(module_name, done, all));
-      std::fflush(options_.progress);
-    };
+  const bool report = options_.progress != nullptr && total > kProgressThresholdBytes;
+  const std::string what = fmt::format("{} parameters for {}", KindName(weight), module_name);
+  if (report) {
+    write.progress = ReportArchiveProgress(options_.progress, "generating " + what);
+    write.progress_interval_s = 0.2;  // the printer throttles further in CI logs
   }
-  if (std::string write_error = WriteParameterArchive(contents, *path, write);
-      !write_error.empty()) {
+  std::string write_error = WriteParameterArchive(contents, *path, write);
+  if (report) {
+    options_.progress->Finish(
+        write_error.empty()
+            ? fmt::format("generated {} ({})", what, FormatBytes(static_cast<double>(total)))
+            : "");
+  }
+  if (!write_error.empty()) {
     *error = fmt::format("module \"{}\": cannot write its {} parameters: {}", module_name,
                          KindName(weight), write_error);
     return std::nullopt;

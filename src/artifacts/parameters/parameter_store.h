@@ -20,6 +20,7 @@
 
 #include "artifacts/parameters/archive_writer.h"
 #include "artifacts/parameters/parameter_global.h"
+#include "artifacts/progress_printer.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -38,16 +39,18 @@ std::optional<std::vector<ArchiveParameter>> SelectParameters(
     const std::vector<ParameterGlobal>& globals, const std::string& scope,
     const std::string& module_name, std::string* error);
 
-// One progress line: "generating random parameters for <module>: X of Y MiB".
-std::string ProgressLine(const std::string& module_name, uint64_t done, uint64_t total);
+// ArchiveWriteOptions::progress that reports on `printer` as downloads do
+// ("<what>: X / Y (P%), rate, ETA"), the rate measured from the first call.
+std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(ProgressPrinter* printer,
+                                                              std::string what);
 
 class ParameterStore {
  public:
   struct Options {
     std::filesystem::path artifact_directory;
-    std::filesystem::path iree_opt;  // empty: bytecode MLIR cannot be read
-    unsigned threads = 0;            // 0: one per hardware thread
-    FILE* progress = stderr;         // nullptr: silent
+    std::filesystem::path iree_opt;       // empty: bytecode MLIR cannot be read
+    unsigned threads = 0;                 // 0: one per hardware thread
+    ProgressPrinter* progress = nullptr;  // nullptr: silent
     std::function<bool()> cancelled;
   };
 
