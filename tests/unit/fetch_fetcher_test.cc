@@ -311,6 +311,33 @@ TEST_F(FetcherTest, PartialOfAnEarlierRunIsResumed) {
   }
 }
 
+// The resumed bytes are checked against the Content-MD5 of the response the
+// earlier run's bytes came from: a 206 does not repeat it.
+TEST_F(FetcherTest, ResumeOfAnEarlierRunStillChecksTheContentMd5) {
+  server_.SetFaults({{"/model.irpa", {{"drop_after", 400000}, {"drop_count", 1}}}});
+  const std::string url = server_.Url("model.irpa");
+  options_.max_attempts = 1;
+  std::string error;
+  ASSERT_FALSE(MakeFetcher().Fetch(url, &error));
+  fs::path partial;
+  for (const auto& item : fs::directory_iterator(Entry(url))) {
+    std::string name = item.path().filename().string();
+    if (name.find(".partial.") != std::string::npos && name.find(".validator") == std::string::npos)
+      partial = item.path();
+  }
+  ASSERT_FALSE(partial.empty());
+  {  // the earlier bytes got damaged on disk
+    std::fstream file(partial, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(1000);
+    file.put('\x5a');
+  }
+  options_.max_attempts = 3;
+  EXPECT_FALSE(MakeFetcher().Fetch(url, &error));
+  EXPECT_NE(error.find("Content-MD5 mismatch"), std::string::npos) << error;
+  ASSERT_GE(Gets().size(), 2u);
+  EXPECT_EQ(Gets()[1]["range"], "bytes=400000-");
+}
+
 // A partial without a validator may hold the start of another version of the
 // file: it is not resumed (the splice of two versions would pass every check).
 TEST_F(FetcherTest, PartialWithoutValidatorStartsAgain) {

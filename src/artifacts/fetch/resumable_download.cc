@@ -64,11 +64,19 @@ class PartialFile : public HttpBodySink {
     if (have_ > 0) {
       // Bytes left by an earlier run: usable only with the validator of the
       // response they came from; then hash them once and resume after them.
+      // The whole file's Content-MD5 from that response, when it had one,
+      // still checks the result (a 206 rarely repeats it).
       std::string text, error;
       if (ReadSmallFile(PartialValidatorPath(request_.partial), &text, &error)) {
-        size_t newline = text.find('\n');
-        etag_ = text.substr(0, newline);
-        if (newline != std::string::npos) last_modified_ = text.substr(newline + 1);
+        std::vector<std::string> lines;
+        for (size_t begin = 0; begin <= text.size();) {
+          size_t stop = std::min(text.find('\n', begin), text.size());
+          lines.push_back(text.substr(begin, stop - begin));
+          begin = stop + 1;
+        }
+        etag_ = lines[0];
+        if (lines.size() > 1) last_modified_ = lines[1];
+        if (lines.size() > 2) expected_md5_ = lines[2];
       }
       if (etag_.empty() && last_modified_.empty()) return Truncate();
       return md5_.UpdateFromFile(request_.partial, have_);
@@ -120,10 +128,11 @@ class PartialFile : public HttpBodySink {
       abort_reason_ = error;
       return false;
     }
-    // Remember which version these bytes are, for a resume by a later run.
-    WriteFileAtomically(PartialValidatorPath(request_.partial), etag_ + "\n" + last_modified_);
     total_ = ParseUint(header("content-length")).value_or(0);
     if (header("x-ms-blob-content-md5").empty()) expected_md5_ = header("content-md5");
+    // Remember which version these bytes are, for a resume by a later run.
+    WriteFileAtomically(PartialValidatorPath(request_.partial),
+                        etag_ + "\n" + last_modified_ + "\n" + expected_md5_);
     return true;
   }
 
