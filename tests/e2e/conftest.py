@@ -39,7 +39,8 @@ class Suite:
         data.update(fields)
         path.write_text(json.dumps(data, indent=2))
 
-    def run(self, *args, cwd=None, env=None, tools=True):
+    def argv(self, *args, tools=True):
+        """The command line of a run of this suite (for tests that start it themselves)."""
         argv = [
             str(_binary()),
             f"--test-file-directory={self.root}",
@@ -50,8 +51,10 @@ class Suite:
         ]
         if tools:
             argv.append(f"--iree-tools-dir={_tools_dir()}")
-        argv += list(args)
-        return run_binary(argv, cwd=cwd or self.tmp, env=env)
+        return argv + [str(a) for a in args]
+
+    def run(self, *args, cwd=None, env=None, tools=True):
+        return run_binary(self.argv(*args, tools=tools), cwd=cwd or self.tmp, env=env)
 
 
 def run_binary(argv, cwd=None, env=None):

@@ -7,14 +7,7 @@ import os
 import subprocess
 import time
 
-from conftest import _binary, _tools_dir, run_binary
-
-
-def suite_argv(suite):
-    return [str(_binary()), f"--test-file-directory={suite.root}",
-            f"--module-directory={suite.root}", f"--external-file-directory={suite.root}",
-            f"--artifact-directory={suite.artifacts}", f"--job-summary-path={suite.summary_dir}",
-            f"--iree-tools-dir={_tools_dir()}"]
+from conftest import run_binary
 
 
 def test_engine_info(binary):
@@ -28,7 +21,7 @@ def test_events_stream_through_a_pipe(example_suite):
     example_suite.edit("multi_module/multi_module_quality_cpu.json",
                        expected_outputs=[{"value": "8xf32=9,9,9,9,9,9,9,9"}])
     read_end, write_end = os.pipe()
-    process = subprocess.Popen([*suite_argv(example_suite), "-m", "quality",
+    process = subprocess.Popen([*example_suite.argv(), "-m", "quality",
                                 "--events", f"/dev/fd/{write_end}"],
                                pass_fds=(write_end,), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
@@ -61,7 +54,7 @@ def test_events_stream_through_a_pipe(example_suite):
 def test_collect_only_events_carry_errors(example_suite):
     (example_suite.root / "broken.json").write_text('{"type": "quality", "markers": "cpu"}')
     events_path = example_suite.tmp / "events.jsonl"
-    result = run_binary([*suite_argv(example_suite), "--collect-only", "--events", events_path])
+    result = run_binary([*example_suite.argv(), "--collect-only", "--events", events_path])
     assert result.returncode == 2, result.output
     events = [json.loads(line) for line in events_path.read_text().splitlines()]
     errors = [e for e in events if e["event"] == "collection_error"]
@@ -98,14 +91,13 @@ def test_benchmark_of_one_process_is_not_disturbed_by_another(example_suite):
                        run_args=["--device=local-task", "--function=forward",
                                  "--benchmark_min_time=3s"])
     example_suite.run("-m", "compstat and cpu")  # compile outside the measured runs
-    argv = suite_argv(example_suite)
-    a = subprocess.Popen([*argv, "-k", "mlp_benchmark"], stdout=subprocess.DEVNULL,
+    a = subprocess.Popen(example_suite.argv("-k", "mlp_benchmark"), stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not list(example_suite.artifacts.glob("logs/*mlp_benchmark*/benchmark.log*")):
         assert time.monotonic() < deadline, "the benchmark never started"
         time.sleep(0.05)
-    b = run_binary([*argv, "-k", "mlp_quality"])
+    b = example_suite.run("-k", "mlp_quality")
     assert b.returncode == 0, b.output
     assert a.wait(timeout=120) == 0
     benchmark_end = next(example_suite.artifacts.glob("logs/*mlp_benchmark*/benchmark.json"))

@@ -2,6 +2,7 @@
 HTTP by a real loopback server passes; a rerun is served from the cache with
 no body transferred; --offline and --url-mirror work."""
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -15,17 +16,31 @@ from conftest import REPO
 SERVER = REPO / "tests" / "fetch_server" / "http_server.py"
 
 
+@contextlib.contextmanager
+def served(tmp_path: Path, name="served", faults=None, idle_timeout=90):
+    """A loopback server of <tmp>/<name>, with faults injected per path:
+    yields (root, base URL, request log)."""
+    root = tmp_path / name
+    log = tmp_path / f"{name}.log"
+    argv = [sys.executable, str(SERVER), f"--root={root}", f"--log={log}",
+            f"--idle-timeout={idle_timeout}"]
+    if faults is not None:
+        faults_file = tmp_path / f"{name}-faults.json"
+        faults_file.write_text(json.dumps(faults))
+        argv.append(f"--faults={faults_file}")
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(process.stdout.readline().strip())
+        yield root, f"http://127.0.0.1:{port}", log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.fixture
 def http_server(tmp_path):
-    root = tmp_path / "served"
-    log = tmp_path / "server.log"
-    process = subprocess.Popen(
-        [sys.executable, str(SERVER), f"--root={root}", f"--log={log}", "--idle-timeout=60"],
-        stdout=subprocess.PIPE, text=True)
-    port = int(process.stdout.readline().strip())
-    yield root, f"http://127.0.0.1:{port}", log
-    process.terminate()
-    process.wait(timeout=10)
+    with served(tmp_path) as server:
+        yield server
 
 
 def requests(log: Path):
@@ -150,26 +165,12 @@ def test_a_download_altered_on_disk_is_refetched_by_the_next_run(example_suite, 
 def test_ctrl_c_stops_a_download_in_flight(example_suite, tmp_path):
     import signal
     import time
-    from conftest import _binary, _tools_dir
-    root = tmp_path / "served-stalling"
-    log = tmp_path / "stalling.log"
-    faults = tmp_path / "faults.json"
     # The weights stall for a minute after 100 bytes: only Ctrl-C ends this early.
-    faults.write_text(json.dumps({"/mlp/data/mlp_weights.irpa": {
-        "stall_after": 100, "stall_s": 60, "stall_count": 5}}))
-    server = subprocess.Popen(
-        [sys.executable, str(SERVER), f"--root={root}", f"--log={log}", f"--faults={faults}",
-         "--idle-timeout=90"], stdout=subprocess.PIPE, text=True)
-    try:
-        base = f"http://127.0.0.1:{int(server.stdout.readline().strip())}"
+    faults = {"/mlp/data/mlp_weights.irpa": {"stall_after": 100, "stall_s": 60, "stall_count": 5}}
+    with served(tmp_path, "stalling", faults) as (root, base, log):
         serve_mlp_suite(example_suite, root, base, base)
-        run = subprocess.Popen(
-            [str(_binary()), f"--test-file-directory={example_suite.root}",
-             f"--module-directory={example_suite.root}",
-             f"--external-file-directory={example_suite.root}",
-             f"--artifact-directory={example_suite.artifacts}",
-             f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
-             "-k", "mlp_quality"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        run = subprocess.Popen(example_suite.argv("-k", "mlp_quality"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         # The server logs a request when it ends; the partial file shows it began.
         while not list(example_suite.artifacts.glob("downloads/*/mlp_weights.irpa.partial.*")):
@@ -185,39 +186,25 @@ def test_ctrl_c_stops_a_download_in_flight(example_suite, tmp_path):
         # Nothing half-fetched is published: only a partial, kept for resuming.
         entry = next(p for p in example_suite.artifacts.glob("downloads/*/mlp_weights.irpa*"))
         assert ".partial." in entry.name
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_downloads_have_their_own_pool(example_suite, tmp_path):
     # One test worker (-j 1), two download slots: the slow weights and input
     # are fetched at the same time, ahead of the test that needs them.
-    root = tmp_path / "served-slow"
-    log = tmp_path / "slow.log"
-    faults = tmp_path / "faults.json"
-    faults.write_text(json.dumps({
-        path: {"stall_after": 10, "stall_s": 1.5, "stall_count": 1}
-        for path in ["/mlp/data/mlp_weights.irpa", "/mlp/data/mlp_input.bin"]}))
-    server = subprocess.Popen(
-        [sys.executable, str(SERVER), f"--root={root}", f"--log={log}", f"--faults={faults}",
-         "--idle-timeout=60"], stdout=subprocess.PIPE, text=True)
-    try:
-        base = f"http://127.0.0.1:{int(server.stdout.readline().strip())}"
+    slow = {"stall_after": 10, "stall_s": 1.5, "stall_count": 1}
+    faults = {"/mlp/data/mlp_weights.irpa": slow, "/mlp/data/mlp_input.bin": slow}
+    with served(tmp_path, "slow", faults) as (root, base, log):
         serve_mlp_suite(example_suite, root, base, base)
         trace = tmp_path / "trace.json"
         result = example_suite.run("-k", "mlp_quality", "-j", "1", "--fetch-jobs", "2",
                                    f"--trace={trace}")
         assert result.returncode == 0, result.output
-        # The first span of a URL is its download; later ones wait for it.
-        spans = {}
-        for e in sorted(json.loads(trace.read_text())["traceEvents"], key=lambda e: e.get("ts", 0)):
-            if e.get("cat") == "fetch":
-                spans.setdefault(e["name"], (e["ts"], e["ts"] + e["dur"]))
-        weights = spans[f"{base}/mlp/data/mlp_weights.irpa"]
-        inputs = spans[f"{base}/mlp/data/mlp_input.bin"]
-        assert weights[1] - weights[0] > 1e6 and inputs[1] - inputs[0] > 1e6, spans
-        assert weights[0] < inputs[1] and inputs[0] < weights[1], spans  # they overlap
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    # The first span of a URL is its download; later ones wait for it.
+    spans = {}
+    for e in sorted(json.loads(trace.read_text())["traceEvents"], key=lambda e: e.get("ts", 0)):
+        if e.get("cat") == "fetch":
+            spans.setdefault(e["name"], (e["ts"], e["ts"] + e["dur"]))
+    weights = spans[f"{base}/mlp/data/mlp_weights.irpa"]
+    inputs = spans[f"{base}/mlp/data/mlp_input.bin"]
+    assert weights[1] - weights[0] > 1e6 and inputs[1] - inputs[0] > 1e6, spans
+    assert weights[0] < inputs[1] and inputs[0] < weights[1], spans  # they overlap

@@ -39,21 +39,13 @@ def test_shards_running_at_once_compile_a_shared_module_once(example_suite):
     import json
     import subprocess
 
-    from conftest import _binary, _tools_dir
-
     # Both shards of "-m cpu" need mlp_cpu and the multi-module pair; started
     # together on one artifact directory, one compiles and the other waits.
     processes = []
     for index in range(2):
         trace = example_suite.tmp / f"trace{index}.json"
-        summary = example_suite.tmp / f"summary{index}"
-        summary.mkdir()
-        argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
-                f"--module-directory={example_suite.root}",
-                f"--external-file-directory={example_suite.root}",
-                f"--artifact-directory={example_suite.artifacts}",
-                f"--job-summary-path={summary}", f"--iree-tools-dir={_tools_dir()}",
-                "-m", "cpu", "--shard-count=2", f"--shard-index={index}", f"--trace={trace}"]
+        argv = example_suite.argv("-m", "cpu", "--shard-count=2", f"--shard-index={index}",
+                                  f"--trace={trace}")
         processes.append((subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                            text=True), trace))
     compiles = []
