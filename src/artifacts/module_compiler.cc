@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "artifacts/atomic_file.h"
 #include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
@@ -35,6 +37,50 @@ std::string PublishDirectory(const fs::path& from, const fs::path& to) {
   fs::rename(from, to, ec);
   if (ec) return fmt::format("cannot publish {}: {}", to.string(), ec.message());
   return {};
+}
+
+// The file a flag's value names ("--x=<path>"), resolved like the tools do
+// (relative to the external file directory); nullopt when it names none.
+std::optional<fs::path> FlagFile(const std::string& flag, const fs::path& external_directory) {
+  size_t equals = flag.find('=');
+  if (flag.rfind("--", 0) != 0 || equals == std::string::npos || equals + 1 == flag.size()) {
+    return std::nullopt;
+  }
+  fs::path value = flag.substr(equals + 1);
+  if (value.is_relative()) value = external_directory / value;
+  std::error_code ec;
+  if (!fs::is_regular_file(value, ec)) return std::nullopt;
+  return value;
+}
+
+// A complete entry with the same key under another module's folder.
+std::optional<fs::path> FindTwin(const fs::path& entry) {
+  const fs::path modules = entry.parent_path().parent_path();
+  std::error_code ec;
+  for (const fs::directory_entry& module : fs::directory_iterator(modules, ec)) {
+    fs::path candidate = module.path() / entry.filename();
+    if (candidate != entry && IsComplete(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+// Publishes `entry` as hard links to the files of `twin` (copies where links
+// are refused), through a temp directory like a compile.
+bool LinkEntry(const fs::path& twin, const fs::path& entry) {
+  const fs::path staging = TempPathFor(entry);
+  std::error_code ec;
+  fs::create_directories(staging, ec);
+  for (const char* name : {kVmfbName, kStatsName, kLogName}) {
+    if (!fs::exists(twin / name, ec)) continue;
+    fs::create_hard_link(twin / name, staging / name, ec);
+    if (ec) fs::copy_file(twin / name, staging / name, ec);
+    if (ec) break;
+  }
+  if (ec || !IsComplete(staging) || !PublishDirectory(staging, entry).empty()) {
+    fs::remove_all(staging, ec);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -94,7 +140,17 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.error = hash_error;
     return result;
   }
-  for (const std::string& flag : module.compiler_flags) hasher.Add("flag", flag);
+  for (const std::string& flag : module.compiler_flags) {
+    hasher.Add("flag", flag);
+    // A file a flag names (a tuning spec, a transform library) is an input
+    // too: editing it in place must compile anew.
+    if (std::optional<fs::path> file = FlagFile(flag, external_file_directory_)) {
+      if (std::string hash_error = hasher.AddFile("flag-file", *file); !hash_error.empty()) {
+        result.error = hash_error;
+        return result;
+      }
+    }
+  }
   result.key = hasher.HexDigest();
 
   const fs::path entry =
@@ -126,6 +182,15 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.ok = true;
     result.from_cache = true;
     return result;
+  }
+  // The same key under another module name (a renamed or duplicated module
+  // JSON): the content is what counts, so its files are linked, not rebuilt.
+  if (!force_recompile_) {
+    if (std::optional<fs::path> twin = FindTwin(entry); twin && LinkEntry(*twin, entry)) {
+      result.ok = true;
+      result.from_cache = true;
+      return result;
+    }
   }
 
   const fs::path staging = TempPathFor(entry);

@@ -66,6 +66,24 @@ class SuiteRunnerTest : public testing::Test {
     return runner.Run(pointers, nullptr);
   }
 
+  // From now on the stand-in compiler appends a line per invocation.
+  void CountCompiles() {
+    std::string body;
+    {
+      std::ifstream in(dir_ / "tools" / "iree-compile");
+      body.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    Script("iree-compile", body.substr(body.find('\n') + 1) + "echo x >> " +
+                               (dir_ / "compiles.txt").string() + "\n");
+  }
+  int Compiles() {
+    std::ifstream in(dir_ / "compiles.txt");
+    std::string line;
+    int lines = 0;
+    while (std::getline(in, line)) ++lines;
+    return lines;
+  }
+
   static TestDefinition Quality(std::string id) {
     TestDefinition test;
     test.id = std::move(id);
@@ -101,15 +119,7 @@ TEST_F(SuiteRunnerTest, HangingToolTimesOut) {
 
 TEST_F(SuiteRunnerTest, SharedModuleIsCompiledOnceAcrossWorkers) {
   Script("iree-run-module", "exit 0\n");
-  // Count compiles: the stand-in appends a line per invocation.
-  fs::path count = dir_ / "compiles.txt";
-  fs::path compiler = dir_ / "tools" / "iree-compile";
-  std::string body;
-  {
-    std::ifstream in(compiler);
-    body.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  Script("iree-compile", body.substr(body.find('\n') + 1) + "echo x >> " + count.string() + "\n");
+  CountCompiles();
   std::vector<TestDefinition> tests;
   for (int i = 0; i < 12; ++i) tests.push_back(Quality("t" + std::to_string(i) + ".json"));
   std::vector<TestResult> results = Run(tests, 4);
@@ -118,11 +128,38 @@ TEST_F(SuiteRunnerTest, SharedModuleIsCompiledOnceAcrossWorkers) {
     EXPECT_EQ(results[i].outcome, Outcome::kPassed) << results[i].reason;
     EXPECT_EQ(results[i].test, &tests[i]);  // reported in selection order
   }
-  std::ifstream in(count);
-  std::string line;
-  int lines = 0;
-  while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 1);
+  EXPECT_EQ(Compiles(), 1);
+}
+
+TEST_F(SuiteRunnerTest, RenamedModuleReusesTheCompileOfItsContent) {
+  Script("iree-run-module", "exit 0\n");
+  CountCompiles();
+  ASSERT_EQ(Run({Quality("a.json")})[0].outcome, Outcome::kPassed);
+  // Same MLIR and flags under another name (a renamed or copied module JSON).
+  modules_["renamed"] = {"renamed", dir_ / "renamed.json", "model.mlir", {"--flag"}};
+  TestDefinition test = Quality("b.json");
+  test.modules = {"renamed"};
+  std::vector<TestResult> results = Run({test});
+  ASSERT_EQ(results[0].outcome, Outcome::kPassed) << results[0].reason;
+  EXPECT_EQ(Compiles(), 1);
+  EXPECT_EQ(
+      fs::file_size(dir_ / "artifacts/modules/renamed" /
+                    fs::directory_iterator(dir_ / "artifacts/modules/renamed")->path().filename() /
+                    "module.vmfb"),
+      4u);  // the stand-in's "vmfb"
+}
+
+TEST_F(SuiteRunnerTest, EditingAFileAFlagNamesCompilesAnew) {
+  Script("iree-run-module", "exit 0\n");
+  CountCompiles();
+  std::ofstream(dir_ / "spec.mlir") << "// tuning spec v1\n";
+  modules_["m"].compiler_flags = {"--iree-codegen-tuning-spec-path=spec.mlir"};
+  ASSERT_EQ(Run({Quality("a.json")})[0].outcome, Outcome::kPassed);
+  ASSERT_EQ(Run({Quality("a.json")})[0].outcome, Outcome::kPassed);
+  EXPECT_EQ(Compiles(), 1);  // unchanged: cached
+  std::ofstream(dir_ / "spec.mlir") << "// tuning spec v2\n";
+  ASSERT_EQ(Run({Quality("a.json")})[0].outcome, Outcome::kPassed);
+  EXPECT_EQ(Compiles(), 2);
 }
 
 // A controllable workload: the stand-in benchmark reports 5 ms on its first
