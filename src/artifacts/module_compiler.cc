@@ -39,11 +39,16 @@ std::string PublishDirectory(const fs::path& from, const fs::path& to) {
   return {};
 }
 
-// The file a flag's value names ("--x=<path>"), resolved like the tools do
-// (relative to the external file directory); nullopt when it names none.
+// The input file a flag's value names ("--x=<path>"), resolved like the tools
+// do (relative to the external file directory); nullopt when it names none.
 std::optional<fs::path> FlagFile(const std::string& flag, const fs::path& external_directory) {
   size_t equals = flag.find('=');
   if (flag.rfind("--", 0) != 0 || equals == std::string::npos || equals + 1 == flag.size()) {
+    return std::nullopt;
+  }
+  // What the compiler writes (--iree-...-dump-...=, ...-output...=) is no input.
+  const std::string name = flag.substr(0, equals);
+  if (name.find("dump") != std::string::npos || name.find("output") != std::string::npos) {
     return std::nullopt;
   }
   fs::path value = flag.substr(equals + 1);
