@@ -17,8 +17,8 @@ The plugin stays inert unless --test-file-directory is given. Then:
 from __future__ import annotations
 
 import logging
-import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -102,13 +102,11 @@ class Catalog:
         self.root = root
         self.tests: dict[Path, dict] = {}
         self.errors: dict[Path, list[str]] = {}
-        self.ids: list[str] = []
         for event in events:
             kind = event.get("event")
             if kind == "collected":
                 path = Path(event["file"]).resolve()
                 self.tests[path] = event
-                self.ids.append(event["id"])
             elif kind == "collection_error":
                 texts = self.errors.setdefault(Path(event["file"]).resolve(), [])
                 if event["text"] not in texts:
@@ -147,7 +145,6 @@ class SuiteSession:
                               and config.getoption("dist", "no") not in (None, "no"))
         self.registered_markers: set[str] = set()
         self.batch: Optional[engine.Run] = None
-        self.batch_ids: list[str] = []
         self.scratch = Path(tempfile.mkdtemp(prefix="iree-suite-pytest-"))
         if self.is_worker:
             self.shared = Path(config.workerinput["iree_suite_shared"])
@@ -235,9 +232,9 @@ class SuiteSession:
         if self.is_worker:
             return self._run_alone(item)
         if self.batch is None:
-            self.batch_ids = [i.test_id for i in item.session.items if isinstance(i, SuiteItem)]
-            self.batch = engine.Run(self.binary, self.engine_run_args(self.summary_path()),
-                                    self.batch_ids, self.cwd, self.scratch / "run")
+            ids = [i.test_id for i in item.session.items if isinstance(i, SuiteItem)]
+            self.batch = engine.Run(self.binary, self.engine_run_args(self.summary_path()), ids,
+                                    self.cwd, self.scratch / "run")
         event = self.batch.result(item.test_id)
         return event, self.batch.log_tail(), self.batch.exit_code
 
@@ -289,8 +286,6 @@ class SuiteSession:
             argv += ["-m", self.config.getoption("markexpr")]
         for summary in summaries:
             argv.append(f"--job-summary={summary}")
-        import subprocess
-
         done = subprocess.run(argv, cwd=self.cwd, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True)
         if done.returncode != 0:
