@@ -89,6 +89,12 @@ def test_every_verdict_console_and_junit(op_suite):
                     "XPASS": {"failure"}}[verdict]
         assert children == expected, (test_id, children)
 
+    # The job summary uses the same vocabulary.
+    summary = json.loads((op_suite.tmp / "job_summary.json").read_text())
+    statuses = {row[0]: row[-1] for table in summary.values() for row in table["rows"]}
+    assert statuses == {test_id: {"XFAIL": "XFAILED", "XPASS": "XPASSED"}.get(v, v)
+                        for test_id, v in VERDICTS.items()}
+
 
 def test_collect_only_markers_and_selection(op_suite):
     result = op_suite.run("--collect-only")
