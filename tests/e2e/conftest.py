@@ -39,6 +39,14 @@ class Suite:
         data.update(fields)
         path.write_text(json.dumps(data, indent=2))
 
+    def slow_mlp_benchmark(self, seconds):
+        """Makes the MLP benchmark measure for `seconds` and compiles its module
+        beforehand, so that a test can time, interrupt or overlap it."""
+        self.edit("mlp/mlp_benchmark_cpu.json",
+                  run_args=["--device=local-task", "--function=forward",
+                            f"--benchmark_min_time={seconds}s"])
+        self.run("-k", "mlp_compstat_cpu")
+
     def argv(self, *args, tools=True):
         """The command line of a run of this suite (for tests that start it themselves)."""
         argv = [

@@ -61,10 +61,7 @@ def test_tools_dir_from_environment(example_suite, tmp_path):
 
 def test_timeout_kills_the_tool_and_fails_the_test(example_suite):
     # A benchmark asked to run for a long time is stopped by --timeout.
-    example_suite.edit("mlp/mlp_benchmark_cpu.json",
-                       run_args=["--device=local-task", "--function=forward",
-                                 "--benchmark_min_time=60s"])
-    example_suite.run("-k", "mlp_compstat_cpu")  # compile outside the timed test
+    example_suite.slow_mlp_benchmark(60)
     result = example_suite.run("-k", "mlp_benchmark", "--timeout=3")
     assert result.returncode == 1, result.output
     assert re.search(r"iree-benchmark-module timed out after 3\.\d s", result.stdout)
@@ -75,18 +72,9 @@ def test_sigint_kills_the_running_tool_and_writes_reports(example_suite):
     import subprocess
     import time
 
-    from conftest import _binary, _tools_dir
 
-    example_suite.edit("mlp/mlp_benchmark_cpu.json",
-                       run_args=["--device=local-task", "--function=forward",
-                                 "--benchmark_min_time=60s"])
-    example_suite.run("-k", "mlp_compstat_cpu")  # compile outside the interrupted run
-    argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
-            f"--module-directory={example_suite.root}",
-            f"--external-file-directory={example_suite.root}",
-            f"--artifact-directory={example_suite.artifacts}",
-            f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
-            "-k", "mlp_benchmark"]
+    example_suite.slow_mlp_benchmark(60)
+    argv = example_suite.argv("-k", "mlp_benchmark")
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     log = None
     deadline = time.monotonic() + 30
@@ -113,14 +101,8 @@ def test_status_line_on_a_terminal_only(example_suite):
     import pty
     import subprocess
 
-    from conftest import _binary, _tools_dir
 
-    argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
-            f"--module-directory={example_suite.root}",
-            f"--external-file-directory={example_suite.root}",
-            f"--artifact-directory={example_suite.artifacts}",
-            f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
-            "-m", "compstat", "-j", "2"]
+    argv = example_suite.argv("-m", "compstat", "-j", "2")
     leader, follower = pty.openpty()
     process = subprocess.Popen(argv, stdout=follower, stderr=follower, stdin=subprocess.DEVNULL)
     os.close(follower)
@@ -147,14 +129,8 @@ def test_sigint_during_compile_leaves_no_partial_module(example_suite):
     import subprocess
     import time
 
-    from conftest import _binary, _tools_dir
 
-    argv = [str(_binary()), f"--test-file-directory={example_suite.root}",
-            f"--module-directory={example_suite.root}",
-            f"--external-file-directory={example_suite.root}",
-            f"--artifact-directory={example_suite.artifacts}",
-            f"--job-summary-path={example_suite.summary_dir}", f"--iree-tools-dir={_tools_dir()}",
-            "-k", "gfx942"]
+    argv = example_suite.argv("-k", "gfx942")
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not list(example_suite.artifacts.rglob("*.tmp.*")):

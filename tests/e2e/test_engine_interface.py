@@ -87,10 +87,7 @@ def test_benchmark_of_one_process_is_not_disturbed_by_another(example_suite):
     # Runners sharing an artifact directory (pytest-xdist workers, shards on
     # one machine) take turns through a lock file: B's quality run waits for
     # A's benchmark to end.
-    example_suite.edit("mlp/mlp_benchmark_cpu.json",
-                       run_args=["--device=local-task", "--function=forward",
-                                 "--benchmark_min_time=3s"])
-    example_suite.run("-m", "compstat and cpu")  # compile outside the measured runs
+    example_suite.slow_mlp_benchmark(3)
     a = subprocess.Popen(example_suite.argv("-k", "mlp_benchmark"), stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
