@@ -22,7 +22,6 @@ class FileLock {
   // or shared with other shared holders. *waited tells whether someone else
   // held it first. Returns an error message, empty on success.
   std::string Acquire(const std::filesystem::path& path, bool* waited, bool shared = false);
-  bool held() const { return fd_ >= 0; }
 
  private:
   int fd_ = -1;

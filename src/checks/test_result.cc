@@ -59,8 +59,9 @@ const char* StepName(Step step) {
 }
 
 std::string Repro::ToShellLine() const {
-  std::string line = "cd " + ShellQuote(cwd.string()) + " &&";
-  for (const std::string& arg : argv) line += " " + ShellQuote(arg);
+  // No directory: the command runs where the user is.
+  std::string line = cwd.empty() ? "" : "cd " + ShellQuote(cwd.string()) + " &&";
+  for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + ShellQuote(arg);
   return line;
 }
 

@@ -31,7 +31,7 @@ const char* StepName(Step step);
 struct Repro {
   std::filesystem::path cwd;
   std::vector<std::string> argv;
-  std::string ToShellLine() const;  // "cd <cwd> && <quoted argv>"
+  std::string ToShellLine() const;  // "cd <cwd> && <quoted argv>"; no "cd" without a cwd
 };
 
 struct TestResult {

@@ -133,9 +133,7 @@ void ConsoleReporter::CommandStarted(const ProcessSpec& spec) {
   if (!log_commands_) return;
   // One write per line (stdio locks the stream), so concurrent workers'
   // lines never tear; nothing else of the reporter is touched.
-  std::string line = Repro{spec.cwd, spec.argv}.ToShellLine();
-  if (spec.cwd.empty()) line = line.substr(line.find("&& ") + 3);  // the current directory
-  fmt::print(out_, "  $ {}\n", line);
+  fmt::print(out_, "  $ {}\n", Repro{spec.cwd, spec.argv}.ToShellLine());
   fflush(out_);
 }
 

@@ -30,6 +30,11 @@ TEST(TestResultTest, EmptyWordIsQuoted) {
   EXPECT_EQ(repro.ToShellLine(), "cd /d && tool ''");
 }
 
+TEST(TestResultTest, NoDirectoryMeansNoCd) {
+  Repro repro{"", {"/opt/iree-compile", "--version"}};
+  EXPECT_EQ(repro.ToShellLine(), "/opt/iree-compile --version");
+}
+
 TEST(TestResultTest, OutcomeNames) {
   EXPECT_STREQ(OutcomeName(Outcome::kPassed), "passed");
   EXPECT_STREQ(OutcomeName(Outcome::kFailed), "failed");

@@ -134,6 +134,7 @@ int Run(int argc, char** argv) {
     options.progress_interval_s = 0.2;
   }
   error = WriteParameterArchive(contents, output, options);
+  if (options.progress) printer.Finish("");  // a terminal's progress line is cleared
   if (!error.empty()) {
     fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", error);
     return kExitError;
