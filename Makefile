@@ -3,17 +3,29 @@ BUILD_DIR ?= build
 VENV := $(CURDIR)/.venv
 SUITE_FLAGS ?=
 
-.PHONY: setup build run test unit-test e2e-test format clean
+.PHONY: setup setup-test build build-binary run test unit-test e2e-test format clean
 
+# `make run` needs only the binary's build dependencies and the IREE tools;
+# the test-only packages (GoogleTest, Chromium, ...) come with `make test`.
 setup:
 	@bash scripts/setup.sh
 
-build: setup
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+setup-test:
+	@bash scripts/setup.sh --test
+
+# The binary alone; a build directory configured by `make test` keeps its tests.
+build-binary: setup
+	@[ -f $(BUILD_DIR)/CMakeCache.txt ] || cmake -S . -B $(BUILD_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIREE_SUITE_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD_DIR) --target iree-suite
+
+build: setup-test
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DIREE_SUITE_BUILD_TESTS=ON >/dev/null
 	@cmake --build $(BUILD_DIR)
 
 # Runs the bundled example suite on the CPU with the pinned IREE tools.
-run: build
+run: build-binary
 	$(BUILD_DIR)/iree-suite --test-file-directory=examples --module-directory=examples \
 	  --external-file-directory=examples --artifact-directory=$(BUILD_DIR)/artifacts \
 	  --job-summary-path=$(BUILD_DIR) --iree-tools-dir=$(VENV)/bin $(SUITE_FLAGS)

@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# One-time set-up for a fresh machine: Debian build dependencies and the
-# project-local venv with the pinned IREE tools and the test helpers.
-# Idempotent: each step is skipped when its result is already present.
+# One-time set-up for a fresh machine, idempotent (each step is skipped when
+# its result is already present).
+#   scripts/setup.sh          what building and running the binary needs
+#                             (`make run`): build dependencies and a project
+#                             venv with the pinned IREE tools
+#   scripts/setup.sh --test   also what the tests need (`make test`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+for_tests=0
+[ "${1:-}" = "--test" ] && for_tests=1
+
+# Building and running the binary.
 debs=(cmake ninja-build g++ make pkg-config python3-venv nlohmann-json3-dev libcli11-dev
-      libfmt-dev libssl-dev libcurl4-openssl-dev libgtest-dev clang-format
-      chromium)  # chromium: the e2e test opens the HTML report in a real headless browser
+      libfmt-dev libssl-dev libcurl4-openssl-dev)
+requirements=(requirements-iree.txt)
+if [ $for_tests -eq 1 ]; then
+  debs+=(libgtest-dev clang-format
+         chromium)  # chromium: the e2e test opens the HTML report in a real headless browser
+  requirements+=(requirements-test.txt)
+fi
+
 missing=()
 for d in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "install ok installed" || missing+=("$d")
@@ -21,13 +34,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# One stamp per requirements file, so `make run` then `make test` installs
+# only what the second one adds.
 venv="$root/.venv"
-stamp="$venv/.requirements.stamp"
-want=$(cat requirements-iree.txt requirements-test.txt | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  python=${PYTHON:-python3}
-  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-  echo "setup: installing pinned IREE tools and test helpers into .venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r requirements-iree.txt -r requirements-test.txt
-  echo "$want" > "$stamp"
-fi
+python=${PYTHON:-python3}
+for req in "${requirements[@]}"; do
+  stamp="$venv/.${req%.txt}.stamp"
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+    echo "setup: installing $req into .venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+    echo "$want" > "$stamp"
+  fi
+done
