@@ -14,10 +14,12 @@ for_tests=0
 
 # Building and running the binary.
 debs=(cmake ninja-build g++ make pkg-config python3-venv nlohmann-json3-dev libcli11-dev
-      libfmt-dev libssl-dev libcurl4-openssl-dev)
+      libfmt-dev libssl-dev libcurl4-openssl-dev
+      libsqlite3-dev libpq-dev)  # the benchmark history: SQLite file, PostgreSQL client
 requirements=(requirements-iree.txt)
 if [ $for_tests -eq 1 ]; then
   debs+=(libgtest-dev clang-format
+         postgresql  # the history tests start a real server of their own
          chromium)  # chromium: the e2e test opens the HTML report in a real headless browser
   requirements+=(requirements-test.txt)
 fi

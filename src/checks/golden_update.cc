@@ -184,6 +184,54 @@ std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
   return text;
 }
 
+void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& json_path,
+                      const std::vector<FieldUpdate>& proposals, GoldenPolicy::Direction direction,
+                      GoldenUpdatePlan* plan_out) {
+  GoldenUpdatePlan& plan = *plan_out;
+  std::string text;
+  std::string error;
+  if (!ReadSmallFile(json_path, &text, &error)) {
+    plan.errors.push_back(fmt::format("{}: {}", test_id, error));
+    return;
+  }
+  std::vector<FieldUpdate> applied;
+  for (const FieldUpdate& proposal : proposals) {
+    std::string problem;
+    std::optional<TextSpan> span = FindTopLevelNumber(text, proposal.field, &problem);
+    if (!problem.empty()) {
+      plan.errors.push_back(fmt::format("{}: {}", json_path.string(), problem));
+      break;
+    }
+    if (!span) {
+      plan.missing.push_back({test_id, proposal.field, proposal.new_text});
+      continue;
+    }
+    std::string old_text = text.substr(span->offset, span->length);
+    double old_value = 0;
+    try {
+      old_value = ParseNumberText(old_text);
+    } catch (const nlohmann::json::exception&) {
+      plan.errors.push_back(
+          fmt::format("{}: {}: not a number: {}", json_path.string(), proposal.field, old_text));
+      continue;
+    }
+    double new_value = ParseNumberText(proposal.new_text);
+    if (new_value == old_value) continue;
+    GoldenChange change{test_id,           json_path,
+                        proposal.field,    old_text,
+                        proposal.new_text, !PolicyAllows(direction, old_value, new_value)};
+    if (!change.held_back) applied.push_back(proposal);
+    plan.changes.push_back(std::move(change));
+  }
+  if (applied.empty()) return;
+  std::optional<std::string> rewritten = RewriteTopLevelNumbers(text, applied, &error);
+  if (!rewritten) {
+    plan.errors.push_back(fmt::format("{}: {}", json_path.string(), error));
+    return;
+  }
+  plan.edits.push_back({json_path, std::move(*rewritten)});
+}
+
 GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
                                    const std::filesystem::path& test_file_directory,
                                    const GoldenPolicy& policy) {
@@ -210,49 +258,7 @@ GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
     }
     if (proposals.empty()) continue;
 
-    std::filesystem::path json_path = test_file_directory / entry.id;
-    std::string text;
-    std::string error;
-    if (!ReadSmallFile(json_path, &text, &error)) {
-      plan.errors.push_back(fmt::format("{}: {}", entry.id, error));
-      continue;
-    }
-    std::vector<FieldUpdate> applied;
-    for (const FieldUpdate& proposal : proposals) {
-      std::string problem;
-      std::optional<TextSpan> span = FindTopLevelNumber(text, proposal.field, &problem);
-      if (!problem.empty()) {
-        plan.errors.push_back(fmt::format("{}: {}", json_path.string(), problem));
-        break;
-      }
-      if (!span) {
-        plan.missing.push_back({entry.id, proposal.field, proposal.new_text});
-        continue;
-      }
-      std::string old_text = text.substr(span->offset, span->length);
-      double old_value = 0;
-      try {
-        old_value = ParseNumberText(old_text);
-      } catch (const nlohmann::json::exception&) {
-        plan.errors.push_back(
-            fmt::format("{}: {}: not a number: {}", json_path.string(), proposal.field, old_text));
-        continue;
-      }
-      double new_value = ParseNumberText(proposal.new_text);
-      if (new_value == old_value) continue;
-      GoldenChange change{entry.id,          json_path,
-                          proposal.field,    old_text,
-                          proposal.new_text, !PolicyAllows(policy.direction, old_value, new_value)};
-      if (!change.held_back) applied.push_back(proposal);
-      plan.changes.push_back(std::move(change));
-    }
-    if (applied.empty()) continue;
-    std::optional<std::string> rewritten = RewriteTopLevelNumbers(text, applied, &error);
-    if (!rewritten) {
-      plan.errors.push_back(fmt::format("{}: {}", json_path.string(), error));
-      continue;
-    }
-    plan.edits.push_back({json_path, std::move(*rewritten)});
+    PlanFieldUpdates(entry.id, test_file_directory / entry.id, proposals, policy.direction, &plan);
   }
   return plan;
 }

@@ -16,12 +16,15 @@
 
 #include "cli/cache_command.h"
 #include "cli/compare_command.h"
+#include "cli/history_command.h"
 #include "cli/merge_reports_command.h"
 #include "cli/options.h"
 #include "cli/update_goldens_command.h"
 #include "cli/update_xfails_command.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
+#include "history/run_history.h"
+#include "history/run_record.h"
 #include "report/console.h"
 #include "report/event_stream.h"
 #include "report/html_report.h"
@@ -297,7 +300,11 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
     exit_code = kExitInternalError;
   }
-  if (options.results_json) {
+  const bool record_history = !options.no_history && !results.empty();
+  const std::string history_location =
+      HistoryLocation(options.history, fs::absolute(options.artifact_directory));
+  std::string run_id = NewRunId();
+  if (options.results_json || record_history) {
     std::vector<ToolInfo> tool_infos;
     for (const ToolDescription& tool : tools_described) {
       tool_infos.push_back({tool.name, tool.path, tool.version});
@@ -306,11 +313,21 @@ int Main(int argc, char** argv) {
     for (const auto& [name, module] : suite.modules) modules.push_back(module);
     RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
                                            std::move(tool_infos), modules, start_wall_clock);
-    if (std::string error = WriteResultsJson(*options.results_json, results, context);
-        !error.empty()) {
-      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.results_json->string(),
-                 error);
-      exit_code = kExitInternalError;
+    context.run_id = run_id;
+    context.marker_expression = options.marker_expression;
+    if (shard->count > 1) context.shard = std::array<size_t, 2>{shard->index, shard->count};
+    context.ci = CollectCiVariables([](const char* name) { return std::getenv(name); });
+    if (record_history) {
+      const std::string warning = RecordRun(history_location, RenderResultsJson(results, context));
+      if (!warning.empty()) fmt::print(stderr, "iree-suite: warning: {}\n", warning);
+    }
+    if (options.results_json) {
+      if (std::string error = WriteResultsJson(*options.results_json, results, context);
+          !error.empty()) {
+        fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n",
+                   options.results_json->string(), error);
+        exit_code = kExitInternalError;
+      }
     }
   }
   if (!results.empty()) {
@@ -335,7 +352,12 @@ int Main(int argc, char** argv) {
   }
   if (options.html) {
     HtmlReportInfo info{options.marker_expression, seconds, IREE_SUITE_VERSION,
-                        FormatIso8601Utc(start_wall_clock)};
+                        FormatIso8601Utc(start_wall_clock), {}};
+    if (record_history) {
+      std::vector<std::string> ids;
+      for (const TestResult& result : results) ids.push_back(result.test->id);
+      info.trends = RunTrends(history_location, run_id, ids);
+    }
     if (std::string error = WriteHtmlReport(*options.html, results, info); !error.empty()) {
       fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.html->string(), error);
       exit_code = kExitInternalError;
@@ -379,6 +401,9 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "engine-info") {
       fmt::print("{}\n", iree_suite::EngineInfo().dump());
       return iree_suite::kExitOk;
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "history") {
+      return iree_suite::RunHistoryCommand(argc - 1, argv + 1);
     }
     if (argc > 1 && std::string_view(argv[1]) == "compare") {
       return iree_suite::RunCompareCommand(argc - 1, argv + 1);

@@ -165,6 +165,14 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
                  "Write every verdict and measurement (all benchmark repetitions with min, "
                  "median, mean, stddev, CV) and the run's context, for compare/update-goldens")
       ->group(selection);
+  auto* no_history = app.add_flag("--no-history", options->no_history,
+                                  "Do not record this run in the benchmark history")
+                         ->group(selection);
+  app.add_option("--history", options->history,
+                 "Record the run in this history: an SQLite file or a postgresql:// URI "
+                 "(default: <artifact-directory>/history.sqlite)")
+      ->excludes(no_history)
+      ->group(selection);
   app.add_option("--trace", options->trace,
                  "Write a Chrome/Perfetto trace-event JSON of every job (open it in "
                  "ui.perfetto.dev or chrome://tracing)")

@@ -43,6 +43,8 @@ struct CliOptions {
   std::optional<std::filesystem::path> trace;
   std::optional<std::filesystem::path> html;
   std::optional<std::filesystem::path> results_json;
+  std::string history;  // SQLite path or postgresql:// URI; "" = <artifact-directory>/history.sqlite
+  bool no_history = false;
   std::optional<int> durations;
   std::optional<double> timeout_s;
   std::optional<std::filesystem::path> iree_tools_dir;

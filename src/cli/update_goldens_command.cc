@@ -6,14 +6,40 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "checks/golden_update.h"
+#include "cli/history_command.h"
 #include "cli/options.h"
 #include "report/results_json.h"
 
 namespace iree_suite {
 
+int ReportAndApplyGoldenPlan(const GoldenUpdatePlan& plan, bool write) {
+  fmt::print("{}", RenderGoldenPlan(plan));
+  for (const std::string& problem : plan.errors) {
+    fmt::print(stderr, "iree-suite update-goldens: error: {}\n", problem);
+  }
+  if (!write) {
+    if (!plan.edits.empty()) {
+      fmt::print("\ndry run: {} files would change; pass --write to apply\n", plan.edits.size());
+    }
+  } else {
+    if (std::string write_error = ApplyGoldenPlan(plan); !write_error.empty()) {
+      fmt::print(stderr, "iree-suite update-goldens: error: {}\n", write_error);
+      return kExitInternalError;
+    }
+    fmt::print("\nwrote {} files\n", plan.edits.size());
+  }
+  return plan.errors.empty() ? kExitOk : kExitInternalError;
+}
+
 int RunUpdateGoldensCommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--from-history") {
+      return RunUpdateGoldensFromHistory(argc, argv);
+    }
+  }
   namespace fs = std::filesystem;
   CLI::App app{
       "Sets the goldens of benchmark and compstat test JSONs from a results.json: "
@@ -57,22 +83,7 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
     return kExitUsageError;
   }
   GoldenUpdatePlan plan = PlanGoldenUpdates(*results, test_dir, policy);
-  fmt::print("{}", RenderGoldenPlan(plan));
-  for (const std::string& problem : plan.errors) {
-    fmt::print(stderr, "iree-suite update-goldens: error: {}\n", problem);
-  }
-  if (!write) {
-    if (!plan.edits.empty()) {
-      fmt::print("\ndry run: {} files would change; pass --write to apply\n", plan.edits.size());
-    }
-  } else {
-    if (std::string write_error = ApplyGoldenPlan(plan); !write_error.empty()) {
-      fmt::print(stderr, "iree-suite update-goldens: error: {}\n", write_error);
-      return kExitInternalError;
-    }
-    fmt::print("\nwrote {} files\n", plan.edits.size());
-  }
-  return plan.errors.empty() ? kExitOk : kExitInternalError;
+  return ReportAndApplyGoldenPlan(plan, write);
 }
 
 }  // namespace iree_suite

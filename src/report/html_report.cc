@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "artifacts/atomic_file.h"
+#include "history/trend_svg.h"
 #include "report/junit_xml.h"
 #include "report/results_json.h"
 
@@ -345,7 +346,7 @@ std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlR
   html += "<title>" +
           Text("iree-suite report" +
                (info.marker_expression.empty() ? "" : " \u2014 " + info.marker_expression)) +
-          "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<main>\n";
+          "</title>\n<style>" + kStyle + kTrendCss + "</style>\n</head>\n<body>\n<main>\n";
 
   // Summary.
   html += "<header id=\"summary\">\n<h1>iree-suite report</h1>\n<div class=\"meta\">";
@@ -385,7 +386,10 @@ std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlR
     const TestResult& result = results[i];
     if (result.test->kind != TestKind::kBenchmark) continue;
     any_benchmark = true;
-    html += ChartCard(i, result, BenchmarkChart(result), BenchmarkStatsLine(result));
+    auto trend = info.trends.find(result.test->id);
+    html += ChartCard(i, result,
+                      BenchmarkChart(result) + (trend != info.trends.end() ? trend->second : ""),
+                      BenchmarkStatsLine(result));
   }
   html += "</div>\n";
   if (!any_benchmark) html += "<p class=\"empty\">No benchmark tests.</p>\n";

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct HtmlReportInfo {
   double total_seconds = 0;
   std::string iree_suite_version;
   std::string start_time;  // as shown, e.g. ISO 8601
+  // Per benchmark id, its trend over the history (history/trend_svg.h),
+  // drawn under its chart.
+  std::map<std::string, std::string> trends;
 };
 
 // The whole page. All text from results is escaped; invalid UTF-8 becomes U+FFFD.

@@ -47,15 +47,24 @@ Json RenderContext(const RunContext& context) {
     load = Json::array(
         {(*context.load_average)[0], (*context.load_average)[1], (*context.load_average)[2]});
   }
-  return {{"iree_suite_version", context.iree_suite_version},
-          {"tools", std::move(tools)},
-          {"modules", std::move(modules)},
-          {"host_name", context.host_name},
-          {"cpu_model", context.cpu_model},
-          {"core_count", context.core_count},
-          {"load_average", std::move(load)},
-          {"start_time", context.start_time},
-          {"suite_git_commit", OrNull(context.suite_git_commit)}};
+  Json rendered = {{"iree_suite_version", context.iree_suite_version},
+                   {"tools", std::move(tools)},
+                   {"modules", std::move(modules)},
+                   {"host_name", context.host_name},
+                   {"cpu_model", context.cpu_model},
+                   {"core_count", context.core_count},
+                   {"load_average", std::move(load)},
+                   {"start_time", context.start_time},
+                   {"suite_git_commit", OrNull(context.suite_git_commit)}};
+  if (!context.run_id.empty()) {
+    rendered["run_id"] = context.run_id;
+    rendered["marker_expression"] = context.marker_expression;
+    rendered["shard"] = context.shard ? Json{{"index", (*context.shard)[0]},
+                                             {"count", (*context.shard)[1]}}
+                                      : Json(nullptr);
+    rendered["ci"] = context.ci;
+  }
+  return rendered;
 }
 
 Json RenderBenchmark(const TestResult& result) {

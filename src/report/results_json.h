@@ -17,7 +17,12 @@
 //       "core_count": 96,
 //       "load_average": [1.5, 1.2, 0.9],                  // 1/5/15 min; null when unknown
 //       "start_time": "2025-01-31T12:00:00Z",             // ISO 8601, UTC
-//       "suite_git_commit": "0123abcd..."                 // null when not a git checkout
+//       "suite_git_commit": "0123abcd...",                // null when not a git checkout
+//       // Written by runs since the history store; absent in older files:
+//       "run_id": "5f0c...",                 // unique per run: the history's identity of it
+//       "marker_expression": "cpu",          // the run's -m
+//       "shard": {"index": 0, "count": 2},   // null when not sharded
+//       "ci": {"GITHUB_SHA": "...", "GITHUB_REF": "refs/pull/7/merge", ...}  // set CI variables
 //     },
 //     "tests": [{
 //       "id": "sdxl/clip_benchmark_cpu.json",
@@ -87,6 +92,11 @@ struct RunContext {
   std::optional<std::array<double, 3>> load_average;
   std::string start_time;  // ISO 8601 UTC, e.g. "2025-01-31T12:00:00Z"
   std::optional<std::string> suite_git_commit;
+  // Rendered only when set (run_id non-empty).
+  std::string run_id;
+  std::string marker_expression;
+  std::optional<std::array<size_t, 2>> shard;  // index, count
+  std::map<std::string, std::string> ci;       // CI variables of the run's environment
 };
 
 // Fills a RunContext from this host: host name, /proc/cpuinfo, core count,

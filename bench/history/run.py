@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""History scale benchmark: 1,000 tests x 1,000 runs.
+
+Writes RUNS synthetic results.json files of TESTS benchmarks each (a tenth of
+the tests get a 15% step half-way), imports them into SQLite and into a
+PostgreSQL server started for the purpose (initdb in a temp dir, a Unix
+socket, run as the `postgres` user when root), then times `history show` and
+`history changes` on each. Prints every figure with its target and ratio:
+
+  show, changes: < 2 s each    import of 1,000 files: < 30 s    database: < 200 MB
+
+    python3 bench/history/run.py [--tests 1000] [--runs 1000] [--keep DIR] [--no-postgres]
+"""
+
+import argparse
+import json
+import os
+import pwd
+import random
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = REPO / "build" / "iree-suite"
+
+
+def write_results(directory, tests, runs):
+    rng = random.Random(1)
+    stepped = set(range(0, tests, 10))
+    base = [rng.uniform(1, 100) for _ in range(tests)]
+    files = []
+    for run in range(runs):
+        day, second = divmod(run, 24)
+        context = {
+            "iree_suite_version": "0.1.0",
+            "tools": [{"name": "iree-compile", "path": "/opt/iree-compile",
+                       "version": f"3.13.0 @ {run:040x}"}],
+            "host_name": f"ci-{run % 4}", "cpu_model": "Bench CPU", "core_count": 16,
+            "load_average": [1.0, 1.0, 1.0],
+            "start_time": f"2025-{1 + day // 28:02d}-{1 + day % 28:02d}T{second:02d}:00:00Z",
+            "suite_git_commit": None, "run_id": f"bench-{run}",
+            "ci": {"GITHUB_SHA": f"{run:040x}", "GITHUB_RUN_ID": str(run)},
+        }
+        entries = []
+        for t in range(tests):
+            level = base[t] * (1.15 if t in stepped and run >= runs // 2 else 1.0)
+            samples = [round(level * (1 + 0.02 * rng.random()), 4) for _ in range(3)]
+            golden = round(base[t] * 1.1, 3)
+            entries.append({
+                "id": f"suite/model_{t:04d}_benchmark.json", "type": "benchmark",
+                "markers": ["cpu", "benchmark"], "outcome": "passed", "reason": "",
+                "failed_step": None, "duration_s": 1.5,
+                "benchmark": {"unit": "ms", "samples": samples, "golden_time_ms": golden,
+                              "tolerance_factor": 1.1, "threshold_ms": round(golden * 1.1, 3)},
+            })
+        path = directory / f"results_{run:04d}.json"
+        path.write_text(json.dumps({"schema": "iree-suite-results", "version": 1,
+                                    "context": context, "tests": entries}))
+        files.append(path)
+    return files
+
+
+def timed(argv):
+    start = time.perf_counter()
+    result = subprocess.run([str(a) for a in argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{argv[:3]} failed ({result.returncode}): {result.stderr[-2000:]}")
+    return elapsed, result.stdout
+
+
+def report(name, value, target, unit):
+    print(f"  {name:<28} {value:9.2f} {unit:<3} target < {target:g} {unit}  "
+          f"ratio {value / target:.2f} {'ok' if value < target else 'MISSED'}")
+
+
+def bench_store(label, location, files, size_of):
+    print(f"{label}:")
+    elapsed, out = timed([BINARY, "history", "import", f"--history={location}", *files])
+    print(f"  ({out.strip()})")
+    report(f"import of {len(files)} files", elapsed, 30, "s")
+    elapsed, out = timed([BINARY, "history", "show", f"--history={location}"])
+    report("history show", elapsed, 2, "s")
+    elapsed, out = timed([BINARY, "history", "changes", f"--history={location}"])
+    report("history changes", elapsed, 2, "s")
+    print(f"  ({out.splitlines()[0]})")
+    report("database size", size_of() / 1e6, 200, "MB")
+
+
+class Postgres:
+    """A throwaway server on a Unix socket in a temp dir."""
+
+    def __init__(self, root):
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not bins:
+            raise RuntimeError("no PostgreSQL server binaries in /usr/lib/postgresql")
+        self.bin = bins[-1].parent
+        self.dir = root / "pg"
+        self.dir.mkdir()
+        self.prefix = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.dir, user.pw_uid, user.pw_gid)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self.run("initdb", "-D", self.dir / "data", "-A", "trust", "-U", "postgres", "--no-sync")
+        self.run("pg_ctl", "-D", self.dir / "data", "-w", "-l", self.dir / "log", "-o",
+                 f"-k {self.dir} -p 54330 -c listen_addresses= -c fsync=off", "start")
+        self.uri = f"postgresql:///postgres?host={self.dir}&port=54330&user=postgres"
+
+    def run(self, tool, *args):
+        subprocess.run(self.prefix + [str(self.bin / tool), *map(str, args)], check=True,
+                       stdout=subprocess.DEVNULL, cwd="/")
+
+    def size(self):
+        out = subprocess.run(self.prefix + [str(self.bin / "psql"), "-h", str(self.dir), "-p",
+                             "54330", "-U", "postgres", "-Atc",
+                             "SELECT pg_database_size('postgres')"],
+                             capture_output=True, text=True, check=True, cwd="/")
+        return int(out.stdout.strip())
+
+    def stop(self):
+        self.run("pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "stop")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tests", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="keep the files in this directory")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="iree-suite-history-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        results = root / "results"
+        results.mkdir(exist_ok=True)
+        start = time.perf_counter()
+        files = write_results(results, args.tests, args.runs)
+        print(f"{args.tests} tests x {args.runs} runs: wrote {len(files)} results files "
+              f"in {time.perf_counter() - start:.1f} s")
+        db = root / "history.sqlite"
+        bench_store("SQLite", db, files,
+                    lambda: sum(p.stat().st_size for p in root.glob("history.sqlite*")))
+        if not args.no_postgres:
+            server = Postgres(root)
+            try:
+                bench_store("PostgreSQL", server.uri, files, server.size)
+            finally:
+                server.stop()
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+#include "history/history_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+namespace iree_suite {
+namespace {
+
+// Rows per multi-row INSERT: few round trips to a server, well under
+// SQLite's limit of bound variables.
+constexpr size_t kRowsPerInsert = 200;
+
+std::string JsonArray(const std::vector<std::string>& values) {
+  return nlohmann::json(values).dump();
+}
+
+std::string JsonArray(const std::vector<double>& values) { return nlohmann::json(values).dump(); }
+
+// "INSERT INTO <head> VALUES (?,...),(?,...)<tail>" for `rows` rows.
+std::string MultiRowInsert(const std::string& head, size_t columns, size_t rows,
+                           const std::string& tail) {
+  std::string row = "(";
+  for (size_t i = 0; i < columns; ++i) row += i == 0 ? "?" : ",?";
+  row += ")";
+  std::string sql = "INSERT INTO " + head + " VALUES ";
+  for (size_t i = 0; i < rows; ++i) sql += (i == 0 ? "" : ",") + row;
+  return sql + tail;
+}
+
+bool IsFileUnreadableMessage(const std::string& message) {
+  return message.find("not a database") != std::string::npos ||
+         message.find("malformed") != std::string::npos;
+}
+
+}  // namespace
+
+std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& location, std::string* error) {
+  std::unique_ptr<SqlDatabase> db;
+  std::string open_error;
+  if (IsPostgresUri(location)) {
+    db = OpenPostgresDatabase(location, 10, &open_error);
+  } else {
+    db = OpenSqliteDatabase(location, 30000, &open_error);
+  }
+  const std::string where = IsPostgresUri(location) ? RedactUri(location) : location;
+  if (!db) {
+    *error = fmt::format("{}: {}{}", where, open_error,
+                         IsFileUnreadableMessage(open_error)
+                             ? " (corrupt, or not an SQLite file; move it away to start anew)"
+                             : "");
+    return nullptr;
+  }
+  std::string migrate_error;
+  if (!MigrateHistorySchema(*db, kHistorySchemaVersion, &migrate_error)) {
+    *error = fmt::format("{}: {}", where, migrate_error);
+    return nullptr;
+  }
+  // Readers keep reading while a run writes; written pages survive a crash.
+  if (db->dialect() == SqlDialect::kSqlite) {
+    std::string ignored;
+    db->ExecScript("PRAGMA journal_mode = WAL", &ignored);
+  }
+  return std::make_unique<HistoryStore>(std::move(db));
+}
+
+bool HistoryStore::InsertRun(const HistoryRunRecord& run, std::optional<int64_t>* run_id,
+                             std::string* error) {
+  const auto& load = run.load_average;
+  std::vector<SqlValue> params = {
+      run.run_key,
+      run.start_time,
+      SqlTextOrNull(run.host),
+      SqlTextOrNull(run.cpu_model),
+      SqlOrNull(run.core_count),
+      load ? SqlValue((*load)[0]) : SqlValue(),
+      load ? SqlValue((*load)[1]) : SqlValue(),
+      load ? SqlValue((*load)[2]) : SqlValue(),
+      SqlTextOrNull(run.iree_suite_version),
+      SqlTextOrNull(run.compiler_version),
+      SqlTextOrNull(run.compiler_commit),
+      SqlTextOrNull(run.runtime_version),
+      SqlTextOrNull(run.suite_commit),
+      SqlTextOrNull(run.github_sha),
+      SqlTextOrNull(run.github_ref),
+      SqlTextOrNull(run.github_run_id),
+      SqlTextOrNull(run.pr_number),
+      SqlTextOrNull(run.marker_expression),
+      SqlOrNull(run.shard_index),
+      SqlOrNull(run.shard_count),
+      SqlTextOrNull(run.source),
+      static_cast<int64_t>(run.tests.size()),
+      SqlTextOrNull(run.context_json),
+  };
+  const std::string sql = MultiRowInsert(
+      "runs (run_key, start_time, host, cpu_model, core_count, load_1m, load_5m, load_15m, "
+      "iree_suite_version, compiler_version, compiler_commit, runtime_version, suite_commit, "
+      "github_sha, github_ref, github_run_id, pr_number, marker_expression, shard_index, "
+      "shard_count, source, test_count, context_json)",
+      params.size(), 1, " ON CONFLICT (run_key) DO NOTHING RETURNING id");
+  return db_->Execute(
+      sql, params, [run_id](const SqlRow& row) { *run_id = row.Int(0); }, error);
+}
+
+bool HistoryStore::TestIds(const HistoryRunRecord& run, std::vector<int64_t>* ids,
+                           std::string* error) {
+  // Sorted, so that concurrent writers lock the rows in one order (no deadlock).
+  std::vector<size_t> order(run.tests.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return run.tests[a].id < run.tests[b].id; });
+  std::unordered_map<std::string, int64_t> by_name;
+  for (size_t begin = 0; begin < order.size(); begin += kRowsPerInsert) {
+    const size_t end = std::min(order.size(), begin + kRowsPerInsert);
+    std::vector<SqlValue> params;
+    for (size_t i = begin; i < end; ++i) {
+      const HistoryTestRecord& test = run.tests[order[i]];
+      params.insert(params.end(), {test.id, test.type, JsonArray(test.markers)});
+    }
+    const std::string sql = MultiRowInsert(
+        "tests (name, type, markers)", 3, end - begin,
+        " ON CONFLICT (name) DO UPDATE SET type = excluded.type, markers = excluded.markers "
+        "RETURNING id, name");
+    if (!db_->Execute(
+            sql, params, [&](const SqlRow& row) { by_name[row.Text(1)] = row.Int(0); }, error)) {
+      return false;
+    }
+  }
+  ids->clear();
+  for (const HistoryTestRecord& test : run.tests) ids->push_back(by_name.at(test.id));
+  return true;
+}
+
+bool HistoryStore::InsertResults(int64_t run_id, const HistoryRunRecord& run,
+                                 const std::vector<int64_t>& ids, std::string* error) {
+  constexpr size_t kColumns = 19;
+  for (size_t begin = 0; begin < run.tests.size(); begin += kRowsPerInsert) {
+    const size_t end = std::min(run.tests.size(), begin + kRowsPerInsert);
+    std::vector<SqlValue> params;
+    params.reserve((end - begin) * kColumns);
+    for (size_t i = begin; i < end; ++i) {
+      const HistoryTestRecord& t = run.tests[i];
+      params.insert(
+          params.end(),
+          {run_id, ids[i], t.outcome, SqlTextOrNull(t.failed_step), SqlTextOrNull(t.reason),
+           t.duration_s, t.samples_ms.empty() ? SqlValue() : SqlValue(JsonArray(t.samples_ms)),
+           SqlOrNull(t.min_ms), SqlOrNull(t.median_ms), SqlOrNull(t.mean_ms),
+           SqlOrNull(t.stddev_ms), SqlOrNull(t.cv), SqlOrNull(t.golden_time_ms),
+           SqlOrNull(t.tolerance_factor), SqlOrNull(t.threshold_ms), SqlOrNull(t.dispatch_count),
+           SqlOrNull(t.binary_size), SqlOrNull(t.golden_dispatch_count),
+           SqlOrNull(t.golden_binary_size)});
+    }
+    const std::string sql = MultiRowInsert(
+        "results (run_id, test_id, outcome, failed_step, reason, duration_s, samples_ms, min_ms, "
+        "median_ms, mean_ms, stddev_ms, cv, golden_time_ms, tolerance_factor, threshold_ms, "
+        "dispatch_count, binary_size, golden_dispatch_count, golden_binary_size)",
+        kColumns, end - begin, "");
+    if (!db_->Execute(sql, params, {}, error)) return false;
+  }
+  return true;
+}
+
+bool HistoryStore::AppendRun(const HistoryRunRecord& run, bool* stored, std::string* error) {
+  *stored = false;
+  if (!db_->BeginWrite(error)) return false;
+  std::optional<int64_t> run_id;
+  std::vector<int64_t> ids;
+  bool ok = InsertRun(run, &run_id, error);
+  if (ok && !run_id) {  // already stored
+    db_->Rollback();
+    return true;
+  }
+  ok = ok && TestIds(run, &ids, error) && InsertResults(*run_id, run, ids, error) &&
+       db_->Commit(error);
+  if (!ok) {
+    db_->Rollback();
+    return false;
+  }
+  *stored = true;
+  return true;
+}
+
+bool HistoryStore::Load(const HistoryQuery& query, HistoryData* data, std::string* error) {
+  *data = {};
+  // Runs first (few), then the results of those runs by id: no string per point.
+  const std::string run_filter = "start_time >= ? AND (? = '' OR host = ?)";
+  const std::vector<SqlValue> run_params = {query.since, query.host, query.host};
+  std::unordered_map<int64_t, size_t> run_index;
+  if (!db_->Execute(
+          "SELECT id, start_time, host, compiler_version, compiler_commit, github_sha "
+          "FROM runs WHERE " +
+              run_filter + " ORDER BY start_time, id",
+          run_params,
+          [&](const SqlRow& row) {
+            run_index[row.Int(0)] = data->runs.size();
+            data->runs.push_back(
+                {row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)});
+          },
+          error)) {
+    return false;
+  }
+  std::unordered_map<int64_t, size_t> series_index;
+  if (!db_->Execute(
+          "SELECT id, name, type, markers FROM tests", {},
+          [&](const SqlRow& row) {
+            series_index[row.Int(0)] = data->series.size();
+            HistorySeries& series = data->series.emplace_back();
+            series.test_id = row.Text(1);
+            series.type = row.Text(2);
+            nlohmann::json markers = nlohmann::json::parse(row.Text(3), nullptr, false);
+            if (markers.is_array()) {
+              for (const auto& marker : markers) {
+                if (marker.is_string()) series.markers.push_back(marker);
+              }
+            }
+          },
+          error)) {
+    return false;
+  }
+  if (!db_->Execute(
+          "SELECT run_id, test_id, outcome, min_ms, golden_time_ms, tolerance_factor, "
+          "threshold_ms, dispatch_count, binary_size FROM results WHERE run_id IN (SELECT id FROM "
+          "runs WHERE " +
+              run_filter + ")",
+          run_params,
+          [&](const SqlRow& row) {
+            auto run = run_index.find(row.Int(0));
+            auto series = series_index.find(row.Int(1));
+            if (run == run_index.end() || series == series_index.end()) return;
+            data->series[series->second].points.push_back(
+                {run->second, row.Text(2), row.OptionalDouble(3), row.OptionalDouble(4),
+                 row.OptionalDouble(5), row.OptionalDouble(6), row.OptionalInt(7),
+                 row.OptionalInt(8)});
+          },
+          error)) {
+    return false;
+  }
+  std::erase_if(data->series, [](const HistorySeries& series) { return series.points.empty(); });
+  for (HistorySeries& series : data->series) {
+    std::sort(series.points.begin(), series.points.end(),
+              [](const HistoryPoint& a, const HistoryPoint& b) { return a.run < b.run; });
+  }
+  std::sort(data->series.begin(), data->series.end(),
+            [](const HistorySeries& a, const HistorySeries& b) { return a.test_id < b.test_id; });
+  return true;
+}
+
+int64_t HistoryStore::RunCount(std::string* error) {
+  int64_t count = -1;
+  db_->Execute(
+      "SELECT count(*) FROM runs", {}, [&count](const SqlRow& row) { count = row.Int(0); }, error);
+  return count;
+}
+
+}  // namespace iree_suite

@@ -1,0 +1,159 @@
+#include "history/trend_svg.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "history/series_summary.h"
+
+namespace iree_suite {
+namespace {
+
+constexpr double kWidth = 640;
+constexpr double kHeight = 170;
+constexpr double kLeft = 56;
+constexpr double kRight = 8;
+constexpr double kTop = 10;
+constexpr double kBottom = 24;
+
+struct Scale {
+  double low = 0, high = 1;
+  size_t count = 1;
+  double X(size_t i) const {
+    const double span = kWidth - kLeft - kRight;
+    return count <= 1 ? kLeft + span / 2 : kLeft + span * static_cast<double>(i) / (count - 1);
+  }
+  double Y(double v) const {
+    return kTop + (kHeight - kTop - kBottom) * (1 - (v - low) / (high - low));
+  }
+};
+
+std::string HorizontalLine(const Scale& scale, const char* cls, double value) {
+  const double y = scale.Y(value);
+  return fmt::format(
+      R"(<line class="{0}" x1="{1:.1f}" y1="{2:.1f}" x2="{3:.1f}" y2="{2:.1f}"/>)"
+      R"(<text class="axis" x="{3:.1f}" y="{4:.1f}" text-anchor="end">{0} {5:.3f} ms</text>)",
+      cls, kLeft, y, kWidth - kRight, y - 3, value);
+}
+
+}  // namespace
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string TrendSvg(const HistorySeries& series, const std::vector<HistoryRunInfo>& runs,
+                     const TrendOptions& options) {
+  const std::vector<size_t> measured = MeasuredPoints(series);
+  if (measured.empty()) return "";
+  const std::vector<double> values = SeriesValues(series);
+  const std::optional<double> golden = CurrentGolden(series);
+  const std::optional<double> threshold = CurrentThreshold(series);
+  Scale scale;
+  scale.count = values.size();
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  scale.low = *low;
+  scale.high = *high;
+  for (const auto& line : {golden, threshold}) {
+    if (line) scale.low = std::min(scale.low, *line), scale.high = std::max(scale.high, *line);
+  }
+  const double pad = std::max((scale.high - scale.low) * 0.08, scale.high * 0.01 + 1e-9);
+  scale.low -= pad;
+  scale.high += pad;
+  std::string svg = fmt::format(
+      R"(<svg class="chart trend-chart" data-test="{}" viewBox="0 0 {} {}" role="img" )"
+      R"(aria-label="trend of {} over {} runs">)",
+      HtmlEscape(series.test_id), kWidth, kHeight, HtmlEscape(series.test_id), values.size());
+  svg += fmt::format(R"(<text class="axis" x="4" y="{:.1f}">{:.3f}</text>)", kTop + 8, *high);
+  svg +=
+      fmt::format(R"(<text class="axis" x="4" y="{:.1f}">{:.3f}</text>)", kHeight - kBottom, *low);
+  if (golden) svg += HorizontalLine(scale, "golden", *golden);
+  if (threshold) svg += HorizontalLine(scale, "threshold", *threshold);
+  for (size_t index : options.change_points) {
+    const double x = (scale.X(index - 1) + scale.X(index)) / 2;
+    svg +=
+        fmt::format(R"(<line class="change" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}"/>)",
+                    x, kTop, kHeight - kBottom);
+  }
+  std::string path;
+  for (size_t i = 0; i < values.size(); ++i) {
+    path += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "" : " ", scale.X(i), scale.Y(values[i]));
+  }
+  svg += fmt::format(R"(<polyline class="series" points="{}"/>)", path);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const HistoryPoint& point = series.points[measured[i]];
+    const HistoryRunInfo& run = runs[point.run];
+    const bool failed = point.outcome == "failed" || point.outcome == "error";
+    const bool current = options.current_run_id && run.id == *options.current_run_id;
+    svg += fmt::format(
+        R"(<circle class="sample{}{}" cx="{:.1f}" cy="{:.1f}" r="{}"><title>{} {} {:.3f} ms</title></circle>)",
+        failed ? " failed" : "", current ? " current" : "", scale.X(i), scale.Y(values[i]),
+        current ? 5 : 2.5, HtmlEscape(run.start_time),
+        HtmlEscape(run.compiler_commit.substr(0, 12)), values[i]);
+  }
+  svg += fmt::format(R"(<text class="axis" x="{:.1f}" y="{:.1f}">{}</text>)", kLeft, kHeight - 6,
+                     HtmlEscape(runs[series.points[measured.front()].run].start_time));
+  svg += fmt::format(R"(<text class="axis" x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)",
+                     kWidth - kRight, kHeight - 6,
+                     HtmlEscape(runs[series.points[measured.back()].run].start_time));
+  return svg + "</svg>";
+}
+
+std::string RenderHistoryReport(const HistoryData& data,
+                                const std::vector<const HistorySeries*>& series,
+                                const std::vector<SeriesChanges>& changes) {
+  std::map<std::string, std::vector<size_t>> change_points;
+  for (const SeriesChanges& one : changes) {
+    for (const SeriesChange& change : one.changes)
+      change_points[one.test_id].push_back(change.point);
+  }
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>iree-suite benchmark history</title>\n<style>\n" +
+      std::string(kTrendCss) + "</style>\n</head>\n<body>\n<main>\n<h1>Benchmark history</h1>\n";
+  html += fmt::format("<p id=\"summary\">{} runs, {} tests</p>\n", data.runs.size(), series.size());
+  for (const HistorySeries* one : series) {
+    const SeriesSummary s = Summarize(*one, data.runs);
+    if (s.n == 0) continue;
+    html += fmt::format("<section class=\"trend\" data-test=\"{}\">\n<h2>{}</h2>\n",
+                        HtmlEscape(one->test_id), HtmlEscape(one->test_id));
+    html += fmt::format(
+        "<p class=\"stats\">n {} · mean {:.3f} ms · p50 {:.3f} · p95 {:.3f} · max {:.3f} · cv "
+        "{:.1f}% · {} · flaky {}/{}</p>\n",
+        s.n, s.mean, s.p50, s.p95, s.max, s.cv * 100,
+        s.golden_failure_rate
+            ? fmt::format("the golden fails {:.1f}%", *s.golden_failure_rate * 100)
+            : std::string("no golden"),
+        s.flakiness.then_passed, s.flakiness.failures);
+    html +=
+        TrendSvg(*one, data.runs, {std::nullopt, change_points[one->test_id]}) + "\n</section>\n";
+  }
+  return html + "</main>\n</body>\n</html>\n";
+}
+
+}  // namespace iree_suite

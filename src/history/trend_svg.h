@@ -1,0 +1,52 @@
+// A benchmark's trend as inline SVG (no script, no network): its minimum per
+// run, golden and threshold lines, change points, failed runs in the failure
+// colour and one run highlighted (the current one in a run's report).
+//
+// Hooks: <svg class="chart trend-chart" data-test="<id>">, circles
+// class="sample" (class "sample failed" for failed runs, "sample current" for
+// the highlighted one), lines class="golden" / "threshold" / "change".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "history/change_analysis.h"
+#include "history/history_store.h"
+
+namespace iree_suite {
+
+struct TrendOptions {
+  std::optional<int64_t> current_run_id;  // the run to highlight
+  std::vector<size_t> change_points;      // indices into the measured points
+};
+
+// The chart's styles, light and dark (for a page's <style>).
+inline constexpr const char* kTrendCss = R"css(
+.trend-chart { width: 100%; max-width: 640px; height: auto; display: block; }
+.trend-chart .series { fill: none; stroke: #4c78a8; stroke-width: 1.2; }
+.trend-chart .sample { fill: #4c78a8; }
+.trend-chart .sample.failed { fill: #d62728; }
+.trend-chart .sample.current { fill: #ff7f0e; stroke: currentColor; stroke-width: 1.5; }
+.trend-chart .golden { stroke: #2ca02c; stroke-dasharray: 4 3; }
+.trend-chart .threshold { stroke: #d62728; stroke-dasharray: 4 3; }
+.trend-chart .change { stroke: #ff7f0e; stroke-width: 2; }
+.trend-chart .axis { font: 10px sans-serif; fill: #666; }
+@media (prefers-color-scheme: dark) {
+  .trend-chart .axis { fill: #aaa; }
+}
+)css";
+
+// "" when the series has no measured point.
+std::string TrendSvg(const HistorySeries& series, const std::vector<HistoryRunInfo>& runs,
+                     const TrendOptions& options);
+
+// A whole page: per series its stats and trend (`history report --html`).
+std::string RenderHistoryReport(const HistoryData& data,
+                                const std::vector<const HistorySeries*>& series,
+                                const std::vector<SeriesChanges>& changes);
+
+// &, <, >, " and ' escaped for HTML text and quoted attributes.
+std::string HtmlEscape(const std::string& text);
+
+}  // namespace iree_suite

@@ -1,0 +1,312 @@
+// The history store on both backends: a temp SQLite file, and a real
+// PostgreSQL server started for these tests (skipped where not installed).
+#include "history/history_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "history/sql_database.h"
+#include "history_fixture.h"
+#include "postgres_server.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class Backend { kSqlite, kPostgres };
+
+class HistoryStoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new PostgresServer();
+    skip_reason_ = server_->Start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    const std::string name = fmt::format(
+        "t{}_{}", getpid(), ::testing::UnitTest::GetInstance()->random_seed() + count_++);
+    if (GetParam() == Backend::kPostgres) {
+      if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+      ASSERT_EQ(server_->CreateDatabase(name), "");
+      location_ = server_->Uri(name);
+    } else {
+      dir_ = fs::temp_directory_path() / ("iree-suite-history-" + name);
+      fs::create_directories(dir_);
+      location_ = (dir_ / "history.sqlite").string();
+    }
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<HistoryStore> Open() {
+    std::string error;
+    std::unique_ptr<HistoryStore> store = HistoryStore::Open(location_, &error);
+    EXPECT_TRUE(store) << error;
+    return store;
+  }
+
+  // Runs `body` in a child process; returns its pid.
+  static pid_t Fork(const std::function<int()>& body) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(body());
+    return pid;
+  }
+
+  static int ExitCode(pid_t pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+
+  static inline PostgresServer* server_ = nullptr;
+  static inline std::string skip_reason_;
+  static inline int count_ = 0;
+  std::string location_;
+  fs::path dir_;
+};
+
+TEST_P(HistoryStoreTest, StoresARunWithItsContextAndLoadsTheSeries) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  HistoryRunRecord run = MakeRun(1, {BenchmarkRecord("a.json", 9.5), BenchmarkRecord("b.json", 3)});
+  run.pr_number = "42";
+  run.shard_index = 1;
+  run.shard_count = 2;
+  run.tests[1].outcome = "failed";
+  run.tests[1].failed_step = "run";
+  bool stored = false;
+  std::string error;
+  ASSERT_TRUE(store->AppendRun(run, &stored, &error)) << error;
+  EXPECT_TRUE(stored);
+  ASSERT_TRUE(store->AppendRun(MakeRun(2, {BenchmarkRecord("a.json", 9.7)}), &stored, &error));
+
+  HistoryData data;
+  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  ASSERT_EQ(data.runs.size(), 2u);
+  EXPECT_EQ(data.runs[0].compiler_commit, "c0");
+  ASSERT_EQ(data.series.size(), 2u);
+  EXPECT_EQ(data.series[0].test_id, "a.json");
+  ASSERT_EQ(data.series[0].points.size(), 2u);
+  EXPECT_EQ(*data.series[0].points[1].min_ms, 9.7);
+  EXPECT_EQ(*data.series[0].points[0].threshold_ms, 11.0);
+  EXPECT_EQ(data.series[1].points[0].outcome, "failed");
+  EXPECT_EQ(data.series[0].markers, (std::vector<std::string>{"cpu", "benchmark"}));
+
+  // Everything else is in the tables, readable by any SQL tool.
+  std::string row;
+  ASSERT_TRUE(store->db().Execute(
+      "SELECT r.pr_number, r.shard_index, r.cpu_model, res.samples_ms, res.failed_step FROM "
+      "results res JOIN runs r ON r.id = res.run_id JOIN tests t ON t.id = res.test_id "
+      "WHERE t.name = 'b.json'",
+      {},
+      [&row](const SqlRow& r) {
+        row = fmt::format("{}|{}|{}|{}|{}", r.Text(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4));
+      },
+      &error))
+      << error;
+  EXPECT_EQ(row, "42|1|Test CPU|[3.0,3.0300000000000002,3.06]|run");
+}
+
+TEST_P(HistoryStoreTest, TheSameRunTwiceIsStoredOnce) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  bool stored = false;
+  std::string error;
+  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a.json", 9)}), &stored, &error));
+  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a.json", 9)}), &stored, &error));
+  EXPECT_FALSE(stored);
+  EXPECT_EQ(store->RunCount(&error), 1);
+  int64_t results = 0;
+  store->db().Execute(
+      "SELECT count(*) FROM results", {}, [&](const SqlRow& r) { results = r.Int(0); }, &error);
+  EXPECT_EQ(results, 1);
+}
+
+TEST_P(HistoryStoreTest, FiltersBySinceAndHost) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  bool stored = false;
+  std::string error;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(store->AppendRun(MakeRun(i, {BenchmarkRecord("a.json", 9)}, 0, i % 2 ? "b" : "a"),
+                                 &stored, &error));
+  }
+  HistoryData data;
+  ASSERT_TRUE(store->Load({"2025-01-03", ""}, &data, &error)) << error;
+  EXPECT_EQ(data.runs.size(), 4u);
+  ASSERT_TRUE(store->Load({"2025-01-03", "b"}, &data, &error)) << error;
+  EXPECT_EQ(data.runs.size(), 2u);
+  ASSERT_EQ(data.series.size(), 1u);
+  EXPECT_EQ(data.series[0].points.size(), 2u);
+}
+
+TEST_P(HistoryStoreTest, TwoWritersAtOnceBothLand) {
+  { ASSERT_TRUE(Open()); }  // schema in place; the writers race on the rows
+  auto writer = [this](int first) {
+    return [this, first] {
+      std::string error;
+      auto store = HistoryStore::Open(location_, &error);
+      if (!store) return 10;
+      for (int i = first; i < first + 15; ++i) {
+        std::vector<HistoryTestRecord> tests;
+        for (int t = 0; t < 50; ++t) tests.push_back(BenchmarkRecord(fmt::format("t{}", t), 5));
+        bool stored = false;
+        if (!store->AppendRun(MakeRun(i, tests), &stored, &error) || !stored) return 11;
+      }
+      return 0;
+    };
+  };
+  pid_t a = Fork(writer(0));
+  pid_t b = Fork(writer(100));
+  EXPECT_EQ(ExitCode(a), 0);
+  EXPECT_EQ(ExitCode(b), 0);
+  auto store = Open();
+  std::string error;
+  EXPECT_EQ(store->RunCount(&error), 30);
+}
+
+TEST_P(HistoryStoreTest, AKilledWriterLeavesNoHalfRun) {
+  { ASSERT_TRUE(Open()); }
+  std::vector<HistoryTestRecord> tests;
+  for (int t = 0; t < 4000; ++t) tests.push_back(BenchmarkRecord(fmt::format("t{}", t), 5));
+  // Kill writers at growing delays: some die before, some during, some after the commit.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    pid_t pid = Fork([&] {
+      std::string error;
+      auto store = HistoryStore::Open(location_, &error);
+      bool stored = false;
+      for (int i = 0; store && i < 1000; ++i) {
+        store->AppendRun(MakeRun(attempt * 1000 + i, tests), &stored, &error);
+      }
+      return 0;
+    });
+    usleep(static_cast<useconds_t>(20000 + attempt * 15000));
+    kill(pid, SIGKILL);
+    ExitCode(pid);
+  }
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::string error;
+  std::vector<std::string> half;
+  ASSERT_TRUE(store->db().Execute(
+      "SELECT r.run_key, r.test_count, (SELECT count(*) FROM results res WHERE res.run_id = "
+      "r.id) FROM runs r",
+      {},
+      [&half](const SqlRow& row) {
+        if (row.Int(1) != row.Int(2)) half.push_back(row.Text(0));
+      },
+      &error))
+      << error;
+  EXPECT_TRUE(half.empty()) << half.front();
+  // And the store still takes runs.
+  bool stored = false;
+  EXPECT_TRUE(store->AppendRun(MakeRun(99999, {BenchmarkRecord("x", 1)}), &stored, &error))
+      << error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, HistoryStoreTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& param_info) {
+                           return param_info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                         });
+
+// --- faults of the SQLite file and of the schema ---
+
+class HistoryFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / fmt::format("iree-suite-history-file-{}", getpid());
+    fs::create_directories(dir_);
+    path_ = (dir_ / "history.sqlite").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string OpenError() {
+    std::string error;
+    EXPECT_FALSE(HistoryStore::Open(path_, &error));
+    return error;
+  }
+  fs::path dir_;
+  std::string path_;
+};
+
+TEST_F(HistoryFileTest, ACorruptFileIsNamedAndKept) {
+  std::ofstream(path_) << std::string(4096, 'x');
+  std::string error = OpenError();
+  EXPECT_NE(error.find(path_), std::string::npos) << error;
+  EXPECT_NE(error.find("not a database"), std::string::npos) << error;
+  EXPECT_EQ(fs::file_size(path_), 4096u);  // nothing overwritten
+}
+
+TEST_F(HistoryFileTest, AForeignSqliteFileIsRefused) {
+  {
+    std::string error;
+    auto db = OpenSqliteDatabase(path_, 1000, &error);
+    ASSERT_TRUE(db->ExecScript("CREATE TABLE photos (id INTEGER)", &error));
+  }
+  std::string error = OpenError();
+  EXPECT_NE(error.find("not an iree-suite history database"), std::string::npos) << error;
+  EXPECT_NE(error.find("photos"), std::string::npos) << error;
+}
+
+TEST_F(HistoryFileTest, ASchemaNewerThanTheBinaryIsRefused) {
+  { ASSERT_TRUE(HistoryStore::Open(path_, new std::string)); }
+  {
+    std::string error;
+    auto db = OpenSqliteDatabase(path_, 1000, &error);
+    ASSERT_TRUE(db->ExecScript(
+        "UPDATE iree_suite_meta SET value = '99' WHERE key = 'schema_version'", &error));
+  }
+  std::string error = OpenError();
+  EXPECT_NE(error.find("version 99, newer than this iree-suite"), std::string::npos) << error;
+}
+
+TEST_F(HistoryFileTest, AnOlderSchemaIsMigratedForwardKeepingItsRuns) {
+  {
+    std::string error;
+    auto db = OpenSqliteDatabase(path_, 1000, &error);
+    ASSERT_TRUE(MigrateHistorySchema(*db, 1, &error)) << error;
+    HistoryStore old_store(std::move(db));
+    bool stored = false;
+    ASSERT_TRUE(old_store.AppendRun(MakeRun(1, {BenchmarkRecord("a", 2)}), &stored, &error))
+        << error;
+  }
+  std::string error;
+  auto store = HistoryStore::Open(path_, &error);
+  ASSERT_TRUE(store) << error;
+  std::string version;
+  int64_t indexes = 0;
+  store->db().Execute(
+      "SELECT value FROM iree_suite_meta WHERE key = 'schema_version'", {},
+      [&](const SqlRow& row) { version = row.Text(0); }, &error);
+  store->db().Execute(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'results_by_test'", {},
+      [&](const SqlRow& row) { indexes = row.Int(0); }, &error);
+  EXPECT_EQ(version, std::to_string(kHistorySchemaVersion));
+  EXPECT_EQ(indexes, 1);
+  EXPECT_EQ(store->RunCount(&error), 1);
+}
+
+TEST(HistoryPostgresTest, AnUnreachableServerIsOneClearError) {
+  std::string error;
+  auto store =
+      HistoryStore::Open("postgresql://iree:secret@127.0.0.1:1/history?connect_timeout=2", &error);
+  EXPECT_FALSE(store);
+  EXPECT_NE(error.find("postgresql://iree:***@127.0.0.1:1/history"), std::string::npos) << error;
+  EXPECT_EQ(error.find("secret"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace iree_suite
