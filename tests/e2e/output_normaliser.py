@@ -99,6 +99,9 @@ def _junit(text):
 
 def _html(text):
     text = re.sub(r"total time: <b>[\d.]+ s</b>", "total time: <b><s> s</b>", text)
+    # The history trend labels its runs by time and compiler commit.
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "<timestamp>", text)
+    text = re.sub(r"(<title><timestamp> )[0-9a-f]*", r"\1<commit>", text)
     text = re.sub(r"started: <b>[^<]*</b>", "started: <b><timestamp></b>", text)
     text = re.sub(r'<td class="num">[\d.]+ s</td>', '<td class="num"><s> s</td>', text)
     lines = []
@@ -116,7 +119,9 @@ def _results_json(text):
     text = re.sub(r'("version": )"[^"]*"', r'\1"<version>"', text)
     text = re.sub(r'("duration_s": )' + NUMBER, r'\1"<s>"', text)
     text = re.sub(r'("load_average": )\[[^\]]*\]', r'\1"<load>"', text)
-    for key in ("host_name", "cpu_model", "start_time"):
+    # A run's identity is random; the CI variables are the environment's.
+    text = re.sub(r'("ci": )\{[^}]*\}', r'\1"<ci>"', text)
+    for key in ("host_name", "cpu_model", "start_time", "run_id"):
         text = re.sub(rf'("{key}": )"[^"]*"', rf'\1"<{key}>"', text)
     text = re.sub(r'("core_count": )\d+', r'\1"<core_count>"', text)
     # Entries are split at their "id" line; measured fields of the volatile ones go.
