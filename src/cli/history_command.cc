@@ -18,7 +18,7 @@
 #include "history/run_history.h"
 #include "history/run_record.h"
 #include "history/series_summary.h"
-#include "history/trend_svg.h"
+#include "report/history_trend.h"
 #include "report/results_json.h"
 #include "suite/marker_expression.h"
 
@@ -57,6 +57,16 @@ void AddReadFlags(CLI::App& app, ReadFlags* flags) {
   app.add_option("--host", flags->host, "Only runs on this host");
   app.add_option("--last", flags->last, "Only each test's newest N runs");
   app.add_flag("--json", flags->json, "JSON for scripts instead of a table");
+}
+
+// The exit code when parsing ends the command (--help, a usage error).
+std::optional<int> Parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
+  }
+  return std::nullopt;
 }
 
 // "2025-01-31", "2025-01-31T12:00:00Z" or "90d" -> an ISO prefix to compare with.
@@ -124,11 +134,7 @@ int RunImport(int argc, char** argv) {
   std::vector<fs::path> files;
   AddLocationFlags(app, &flags);
   app.add_option("RESULTS", files, "results.json files")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
-  }
+  if (std::optional<int> done = Parse(app, argc, argv)) return *done;
   const std::string location = HistoryLocation(flags.history, flags.artifact_directory);
   std::string error;
   std::unique_ptr<HistoryStore> store = HistoryStore::Open(location, &error);
@@ -199,11 +205,7 @@ int RunShow(int argc, char** argv) {
       "iree-suite history show"};
   ReadFlags flags;
   AddReadFlags(app, &flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
-  }
+  if (std::optional<int> done = Parse(app, argc, argv)) return *done;
   HistoryData data;
   std::vector<const HistorySeries*> selected;
   if (std::optional<int> failed = LoadSelected(flags, "show", &data, &selected)) return *failed;
@@ -297,11 +299,7 @@ int RunChanges(int argc, char** argv) {
   AddChangeFlags(app, &options);
   app.add_flag("--fail-on-regression", fail_on_regression,
                "Exit 1 when a series' newest segment began with a significant regression");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
-  }
+  if (std::optional<int> done = Parse(app, argc, argv)) return *done;
   HistoryData data;
   std::vector<const HistorySeries*> selected;
   if (std::optional<int> failed = LoadSelected(flags, "changes", &data, &selected)) return *failed;
@@ -342,11 +340,7 @@ int RunReport(int argc, char** argv) {
   AddReadFlags(app, &flags);
   AddChangeFlags(app, &options);
   app.add_option("--html", html, "Where to write the page")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
-  }
+  if (std::optional<int> done = Parse(app, argc, argv)) return *done;
   HistoryData data;
   std::vector<const HistorySeries*> selected;
   if (std::optional<int> failed = LoadSelected(flags, "report", &data, &selected)) return *failed;
@@ -410,11 +404,7 @@ int RunUpdateGoldensFromHistory(int argc, char** argv) {
   app.add_option("--min-runs", options.min_values, "Fewest runs to propose a golden from")
       ->capture_default_str();
   app.add_flag("--write", write, "Write the changes (default: only print them)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsageError;
-  }
+  if (std::optional<int> done = Parse(app, argc, argv)) return *done;
   // --window alone: the whole window, not only its newest segment.
   if (!window->empty()) options.since_last_change = false;
   try {

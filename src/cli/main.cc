@@ -27,6 +27,7 @@
 #include "history/run_record.h"
 #include "report/console.h"
 #include "report/event_stream.h"
+#include "report/history_trend.h"
 #include "report/html_report.h"
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
@@ -351,8 +352,11 @@ int Main(int argc, char** argv) {
     }
   }
   if (options.html) {
-    HtmlReportInfo info{options.marker_expression, seconds, IREE_SUITE_VERSION,
-                        FormatIso8601Utc(start_wall_clock), {}};
+    HtmlReportInfo info{options.marker_expression,
+                        seconds,
+                        IREE_SUITE_VERSION,
+                        FormatIso8601Utc(start_wall_clock),
+                        {}};
     if (record_history) {
       std::vector<std::string> ids;
       for (const TestResult& result : results) ids.push_back(result.test->id);

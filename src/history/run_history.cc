@@ -2,12 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <set>
-
-#include "history/change_analysis.h"
 #include "history/history_store.h"
 #include "history/run_record.h"
-#include "history/trend_svg.h"
 
 namespace iree_suite {
 
@@ -35,36 +31,6 @@ std::string RecordRun(const std::string& location, const nlohmann::ordered_json&
     return fmt::format("the run is not in the history {}: {}", store->db().description(), error);
   }
   return "";
-}
-
-std::map<std::string, std::string> RunTrends(const std::string& location,
-                                             const std::string& run_key,
-                                             const std::vector<std::string>& test_ids) {
-  std::map<std::string, std::string> trends;
-  std::string error;
-  std::unique_ptr<HistoryStore> store = HistoryStore::Open(location, &error);
-  HistoryData data;
-  if (!store || !store->Load({}, &data, &error)) return trends;
-  std::optional<int64_t> current;
-  store->db().Execute(
-      "SELECT id FROM runs WHERE run_key = ?", {run_key},
-      [&current](const SqlRow& row) { current = row.Int(0); }, &error);
-  const std::set<std::string> wanted(test_ids.begin(), test_ids.end());
-  std::vector<const HistorySeries*> selected;
-  for (const HistorySeries& series : data.series) {
-    if (series.type == "benchmark" && wanted.count(series.test_id)) selected.push_back(&series);
-  }
-  std::map<std::string, std::vector<size_t>> change_points;
-  for (const SeriesChanges& changes : AnalyzeChanges(data, selected, {})) {
-    for (const SeriesChange& change : changes.changes) {
-      change_points[changes.test_id].push_back(change.point);
-    }
-  }
-  for (const HistorySeries* series : selected) {
-    std::string svg = TrendSvg(*series, data.runs, {current, change_points[series->test_id]});
-    if (!svg.empty()) trends[series->test_id] = std::move(svg);
-  }
-  return trends;
 }
 
 }  // namespace iree_suite

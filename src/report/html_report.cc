@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "artifacts/atomic_file.h"
-#include "history/trend_svg.h"
+#include "report/history_trend.h"
 #include "report/junit_xml.h"
 #include "report/results_json.h"
 

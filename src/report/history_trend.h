@@ -1,12 +1,13 @@
-// A benchmark's trend as inline SVG (no script, no network): its minimum per
-// run, golden and threshold lines, change points, failed runs in the failure
-// colour and one run highlighted (the current one in a run's report).
+// Drawing the benchmark history (history/): a benchmark's trend as inline SVG (no script, no
+// network): its minimum per run, golden and threshold lines, change points, failed runs in the
+// failure colour and one run highlighted (the current one in a run's report).
 //
 // Hooks: <svg class="chart trend-chart" data-test="<id>">, circles
 // class="sample" (class "sample failed" for failed runs, "sample current" for
 // the highlighted one), lines class="golden" / "threshold" / "change".
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,7 +47,11 @@ std::string RenderHistoryReport(const HistoryData& data,
                                 const std::vector<const HistorySeries*>& series,
                                 const std::vector<SeriesChanges>& changes);
 
-// &, <, >, " and ' escaped for HTML text and quoted attributes.
-std::string HtmlEscape(const std::string& text);
+// Per benchmark of `test_ids`, its trend over the history at `location`,
+// with change points and run `run_key` highlighted: what a run's HTML report
+// draws under each benchmark. Empty when the history cannot be read.
+std::map<std::string, std::string> RunTrends(const std::string& location,
+                                             const std::string& run_key,
+                                             const std::vector<std::string>& test_ids);
 
 }  // namespace iree_suite

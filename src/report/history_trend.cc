@@ -1,11 +1,14 @@
-#include "history/trend_svg.h"
+#include "report/history_trend.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "history/history_store.h"
 #include "history/series_summary.h"
+#include "report/junit_xml.h"
 
 namespace iree_suite {
 namespace {
@@ -37,34 +40,10 @@ std::string HorizontalLine(const Scale& scale, const char* cls, double value) {
       cls, kLeft, y, kWidth - kRight, y - 3, value);
 }
 
-}  // namespace
+// XmlEscape's rules are safe for HTML text and quoted attributes too.
+std::string HtmlEscape(const std::string& text) { return XmlEscape(text, /*attribute=*/true); }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
 
 std::string TrendSvg(const HistorySeries& series, const std::vector<HistoryRunInfo>& runs,
                      const TrendOptions& options) {
@@ -154,6 +133,36 @@ std::string RenderHistoryReport(const HistoryData& data,
         TrendSvg(*one, data.runs, {std::nullopt, change_points[one->test_id]}) + "\n</section>\n";
   }
   return html + "</main>\n</body>\n</html>\n";
+}
+
+std::map<std::string, std::string> RunTrends(const std::string& location,
+                                             const std::string& run_key,
+                                             const std::vector<std::string>& test_ids) {
+  std::map<std::string, std::string> trends;
+  std::string error;
+  std::unique_ptr<HistoryStore> store = HistoryStore::Open(location, &error);
+  HistoryData data;
+  if (!store || !store->Load({}, &data, &error)) return trends;
+  std::optional<int64_t> current;
+  store->db().Execute(
+      "SELECT id FROM runs WHERE run_key = ?", {run_key},
+      [&current](const SqlRow& row) { current = row.Int(0); }, &error);
+  const std::set<std::string> wanted(test_ids.begin(), test_ids.end());
+  std::vector<const HistorySeries*> selected;
+  for (const HistorySeries& series : data.series) {
+    if (series.type == "benchmark" && wanted.count(series.test_id)) selected.push_back(&series);
+  }
+  std::map<std::string, std::vector<size_t>> change_points;
+  for (const SeriesChanges& changes : AnalyzeChanges(data, selected, {})) {
+    for (const SeriesChange& change : changes.changes) {
+      change_points[changes.test_id].push_back(change.point);
+    }
+  }
+  for (const HistorySeries* series : selected) {
+    std::string svg = TrendSvg(*series, data.runs, {current, change_points[series->test_id]});
+    if (!svg.empty()) trends[series->test_id] = std::move(svg);
+  }
+  return trends;
 }
 
 }  // namespace iree_suite
