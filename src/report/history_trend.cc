@@ -68,6 +68,10 @@ std::string TrendSvg(const HistorySeries& series, const std::vector<HistoryRunIn
       R"(aria-label="trend of {} over {} runs">)",
       HtmlEscape(series.test_id), kWidth, kHeight, HtmlEscape(series.test_id), values.size());
   svg += fmt::format(R"(<text class="axis" x="4" y="{:.1f}">{:.3f}</text>)", kTop + 8, *high);
+  // Flakiness: failures that passed again on the same compiler.
+  const Flakiness flakiness = ComputeFlakiness(series, runs);
+  svg += fmt::format(R"(<text class="axis flakiness" x="{:.1f}" y="{:.1f}">flaky {}/{}</text>)",
+                     kLeft + 4, kTop + 8, flakiness.then_passed, flakiness.failures);
   svg +=
       fmt::format(R"(<text class="axis" x="4" y="{:.1f}">{:.3f}</text>)", kHeight - kBottom, *low);
   if (golden) svg += HorizontalLine(scale, "golden", *golden);

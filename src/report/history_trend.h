@@ -4,7 +4,8 @@
 //
 // Hooks: <svg class="chart trend-chart" data-test="<id>">, circles
 // class="sample" (class "sample failed" for failed runs, "sample current" for
-// the highlighted one), lines class="golden" / "threshold" / "change".
+// the highlighted one), lines class="golden" / "threshold" / "change", and
+// <text class="axis flakiness">flaky <failures passed again>/<failures></text>.
 #pragma once
 
 #include <map>

@@ -215,6 +215,8 @@ def test_history_report_draws_every_trend_with_its_change(binary, tmp_path):
     assert step.count('<circle class="sample') == 40
     assert step.count('class="change"') == 1
     assert 'class="golden"' in step and 'class="threshold"' in step
+    flat = html[html.index('<svg class="chart trend-chart" data-test="flat.json"'):]
+    assert '<text class="axis flakiness" x="60.0" y="18.0">flaky 1/1</text>' in flat
     assert "http" not in html.replace("http://www.w3.org", "")  # nothing to fetch
 
 
