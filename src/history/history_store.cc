@@ -114,13 +114,37 @@ bool HistoryStore::TestIds(const HistoryRunRecord& run, std::vector<int64_t>* id
   std::unordered_map<std::string, int64_t> by_name;
   for (size_t begin = 0; begin < order.size(); begin += kRowsPerInsert) {
     const size_t end = std::min(order.size(), begin + kRowsPerInsert);
+    // Known tests whose type and markers are unchanged are only read: no
+    // row is rewritten (in PostgreSQL every update leaves a dead row).
+    std::vector<SqlValue> names;
+    std::string placeholders;
+    for (size_t i = begin; i < end; ++i) {
+      names.push_back(run.tests[order[i]].id);
+      placeholders += i == begin ? "?" : ",?";
+    }
+    std::unordered_map<std::string, std::pair<int64_t, std::string>> known;  // -> id, type+markers
+    if (!db_->Execute(
+            "SELECT id, name, type, markers FROM tests WHERE name IN (" + placeholders + ")", names,
+            [&](const SqlRow& row) {
+              known[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
+            },
+            error)) {
+      return false;
+    }
     std::vector<SqlValue> params;
     for (size_t i = begin; i < end; ++i) {
       const HistoryTestRecord& test = run.tests[order[i]];
-      params.insert(params.end(), {test.id, test.type, JsonArray(test.markers)});
+      const std::string markers = JsonArray(test.markers);
+      auto found = known.find(test.id);
+      if (found != known.end() && found->second.second == test.type + "\n" + markers) {
+        by_name[test.id] = found->second.first;
+      } else {
+        params.insert(params.end(), {test.id, test.type, markers});
+      }
     }
+    if (params.empty()) continue;
     const std::string sql = MultiRowInsert(
-        "tests (name, type, markers)", 3, end - begin,
+        "tests (name, type, markers)", 3, params.size() / 3,
         " ON CONFLICT (name) DO UPDATE SET type = excluded.type, markers = excluded.markers "
         "RETURNING id, name");
     if (!db_->Execute(

@@ -135,6 +135,25 @@ TEST_P(HistoryStoreTest, TheSameRunTwiceIsStoredOnce) {
   EXPECT_EQ(results, 1);
 }
 
+TEST_P(HistoryStoreTest, ATestKeepsItsIdAndTakesItsNewestMarkers) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  bool stored = false;
+  std::string error;
+  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("b", 1)}),
+                               &stored, &error));
+  HistoryRunRecord second = MakeRun(2, {BenchmarkRecord("a", 1), BenchmarkRecord("b", 1)});
+  second.tests[1].markers = {"cpu", "nightly"};
+  ASSERT_TRUE(store->AppendRun(second, &stored, &error)) << error;
+  HistoryData data;
+  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  ASSERT_EQ(data.series.size(), 2u);
+  EXPECT_EQ(data.series[0].points.size(), 2u);
+  EXPECT_EQ(data.series[0].markers, (std::vector<std::string>{"cpu", "benchmark"}));
+  EXPECT_EQ(data.series[1].points.size(), 2u);
+  EXPECT_EQ(data.series[1].markers, (std::vector<std::string>{"cpu", "nightly"}));
+}
+
 TEST_P(HistoryStoreTest, FiltersBySinceAndHost) {
   auto store = Open();
   ASSERT_TRUE(store);
