@@ -15,9 +15,9 @@ socket, run as the `postgres` user when root), then times `history show` and
 import argparse
 import json
 import os
-import pwd
 import random
 import resource
+import sys
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +26,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BINARY = REPO / "build" / "iree-suite"
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from postgres_server import PostgresServer  # noqa: E402  (the tests' throwaway server)
 
 
 def write_results(directory, tests, runs):
@@ -100,45 +102,13 @@ def bench_store(label, location, files, size_of):
         report(name, size / 1e6, 200, "MB")
 
 
-class Postgres:
-    """A throwaway server on a Unix socket in a temp dir."""
-
-    def __init__(self, root):
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-        if not bins:
-            raise RuntimeError("no PostgreSQL server binaries in /usr/lib/postgresql")
-        self.bin = bins[-1].parent
-        self.dir = root / "pg"
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir.mkdir()
-        self.prefix = []
-        if os.geteuid() == 0:
-            user = pwd.getpwnam("postgres")
-            os.chown(self.dir, user.pw_uid, user.pw_gid)
-            self.prefix = ["runuser", "-u", "postgres", "--"]
-        self.run("initdb", "-D", self.dir / "data", "-A", "trust", "-U", "postgres", "--no-sync")
-        self.run("pg_ctl", "-D", self.dir / "data", "-w", "-l", self.dir / "log", "-o",
-                 f"-k {self.dir} -p 54330 -c listen_addresses= -c fsync=off", "start")
-        self.uri = f"postgresql:///postgres?host={self.dir}&port=54330&user=postgres"
-
-    def run(self, tool, *args):
-        subprocess.run(self.prefix + [str(self.bin / tool), *map(str, args)], check=True,
-                       stdout=subprocess.DEVNULL, cwd="/")
-
-    def size(self):
-        """The history's tables with their indexes and TOAST, and the whole
-        database (which adds PostgreSQL's own catalog, about 7.5 MB)."""
-        tables = ("SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['runs', 'tests', "
-                  "'results', 'iree_suite_meta']) t")
-        out = subprocess.run(self.prefix + [str(self.bin / "psql"), "-h", str(self.dir), "-p",
-                             "54330", "-U", "postgres", "-At", "-c", tables, "-c",
-                             "SELECT pg_database_size('postgres')"],
-                             capture_output=True, text=True, check=True, cwd="/")
-        tables, database = out.stdout.split()
-        return {"history tables size": int(tables), "database size": int(database)}
-
-    def stop(self):
-        self.run("pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "stop")
+def postgres_size(server):
+    """The history's tables with their indexes and TOAST, and the whole
+    database (which adds PostgreSQL's own catalog, about 7.5 MB)."""
+    tables, database = server.query(
+        "SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['runs', 'tests', 'results', "
+        "'iree_suite_meta']) t", "SELECT pg_database_size('postgres')")
+    return {"history tables size": int(tables), "database size": int(database)}
 
 
 def main():
@@ -166,9 +136,9 @@ def main():
             bench_store("SQLite", db, files, lambda: {
             "database size": sum(p.stat().st_size for p in root.glob("history.sqlite*"))})
         if args.only != "sqlite":
-            server = Postgres(root)
+            server = PostgresServer(port=54330)
             try:
-                bench_store("PostgreSQL", server.uri, files, server.size)
+                bench_store("PostgreSQL", server.uri, files, lambda: postgres_size(server))
             finally:
                 server.stop()
     finally:

@@ -6,8 +6,10 @@ import math
 import sqlite3
 
 import numpy as np
+import pytest
 
 from conftest import run_binary
+from postgres_server import PostgresServer, server_binaries
 
 
 def results_doc(index, tests, commit, version=1, run_id=True):
@@ -169,6 +171,10 @@ def test_no_history_and_an_unreachable_server_never_fail_a_run(example_suite):
     off = example_suite.run("-k", "mlp_compstat_cpu", "--no-history")
     assert off.returncode == 0, off.output
     assert not (example_suite.artifacts / "history.sqlite").exists()
+    elsewhere = example_suite.tmp / "elsewhere" / "h.sqlite"
+    assert example_suite.run("-k", "mlp_compstat_cpu", f"--history={elsewhere}").returncode == 0
+    assert sqlite3.connect(elsewhere).execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert not (example_suite.artifacts / "history.sqlite").exists()
     uri = "postgresql://suite:hunter2@127.0.0.1:1/history?connect_timeout=2"
     down = example_suite.run("-k", "mlp_compstat_cpu", f"--history={uri}")
     assert down.returncode == 0, down.output
@@ -233,3 +239,25 @@ def test_the_run_report_draws_the_trend_with_the_current_run(example_suite):
     assert trend.count('class="sample current"') == 1
     # The newest point is the current run.
     assert trend.rindex("<circle") == trend.index('class="sample current"') - len("<circle ")
+
+
+@pytest.fixture
+def postgres():
+    if server_binaries() is None:
+        pytest.skip("PostgreSQL server binaries not installed (/usr/lib/postgresql/*/bin)")
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+def test_runs_record_themselves_in_postgresql(example_suite, postgres, binary):
+    for _ in range(2):
+        run = example_suite.run("-m", "benchmark", f"--history={postgres.uri}")
+        assert run.returncode == 0, run.output
+        assert "warning" not in run.stderr, run.stderr
+    assert postgres.query("SELECT count(*) FROM runs") == ["2"]
+    shown = history(binary, "show", f"--history={postgres.uri}", "--json")
+    assert shown.returncode == 0, shown.output
+    tests = {t["id"]: t for t in json.loads(shown.stdout)["tests"]}
+    assert tests["mlp/mlp_benchmark_cpu.json"]["n"] == 2
+    assert not (example_suite.artifacts / "history.sqlite").exists()
