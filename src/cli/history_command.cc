@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "artifacts/atomic_file.h"
 #include "cli/options.h"
@@ -145,17 +147,29 @@ int RunImport(int argc, char** argv) {
   size_t added = 0;
   size_t known = 0;
   size_t bad = 0;
-  for (const fs::path& file : files) {
-    std::optional<ResultsFile> results = ReadResultsJson(file, &error);
-    std::optional<HistoryRunRecord> record =
-        results ? RunRecordFromResults(*results, file.string(), &error) : std::nullopt;
-    bool stored = false;
-    if (!record || !store->AppendRun(*record, &stored, &error)) {
-      fmt::print(stderr, "iree-suite history import: error: {}\n", error);
-      ++bad;
-      continue;
+  // Files are parsed on every core, a batch ahead; runs are written in order.
+  const size_t batch = 2 * std::max(1u, std::thread::hardware_concurrency());
+  for (size_t begin = 0; begin < files.size(); begin += batch) {
+    std::vector<std::future<std::pair<std::optional<HistoryRunRecord>, std::string>>> parsed;
+    for (size_t i = begin; i < std::min(files.size(), begin + batch); ++i) {
+      parsed.push_back(std::async(std::launch::async, [&file = files[i]] {
+        std::string problem;
+        std::optional<ResultsFile> results = ReadResultsJson(file, &problem);
+        std::optional<HistoryRunRecord> record =
+            results ? RunRecordFromResults(*results, file.string(), &problem) : std::nullopt;
+        return std::pair{std::move(record), problem};
+      }));
     }
-    stored ? ++added : ++known;
+    for (auto& future : parsed) {
+      auto [record, problem] = future.get();
+      bool stored = false;
+      if (!record || !store->AppendRun(*record, &stored, &problem)) {
+        fmt::print(stderr, "iree-suite history import: error: {}\n", problem);
+        ++bad;
+        continue;
+      }
+      stored ? ++added : ++known;
+    }
   }
   fmt::print("imported {} run{}, {} already in the history, {} unreadable ({})\n", added,
              added == 1 ? "" : "s", known, bad, location);
