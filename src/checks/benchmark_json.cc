@@ -6,6 +6,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "suite/json_file.h"
+
 namespace iree_suite {
 namespace {
 
@@ -42,18 +44,14 @@ std::optional<BenchmarkRun> ParseBenchmarkJson(std::string_view text, std::strin
   // Banners before or after the report are not JSON; the report is one object.
   const size_t begin = text.find('{');
   if (begin == std::string_view::npos) return Fail(error, kNoResults);
-  const size_t end = text.rfind('}');
-  json root;
-  try {
-    root = json::parse(text.substr(begin, end + 1 - begin));
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its position and reason.
-    if (what.starts_with("[json.exception.")) {
-      if (size_t close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
-    }
-    return Fail(error, fmt::format("invalid benchmark JSON: {}", what));
-  }
+  // A report cut off before its last '}' is parsed whole, to say where it ends.
+  const size_t last_brace = text.rfind('}');
+  const size_t end = last_brace == std::string_view::npos ? text.size() - 1 : last_brace;
+  JsonParseError parse_error;
+  std::optional<json> parsed = ParseJsonText(text.substr(begin, end + 1 - begin), &parse_error);
+  if (!parsed)
+    return Fail(error, fmt::format("invalid benchmark JSON: {}", parse_error.ToString()));
+  const json& root = *parsed;
   if (!root.is_object() || !root.contains("benchmarks") || !root["benchmarks"].is_array()) {
     return Fail(error, "benchmark JSON has no \"benchmarks\" array");
   }

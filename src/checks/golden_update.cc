@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "artifacts/atomic_file.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 namespace {
@@ -107,8 +108,13 @@ bool IsNumberText(std::string_view text) {
   return !text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'));
 }
 
-double ParseNumberText(const std::string& text) {
-  return nlohmann::json::parse(text).get<double>();
+// The value of a JSON number token; nullopt for anything else (including a
+// number too large for a double).
+std::optional<double> ParseNumberText(const std::string& text) {
+  JsonParseError error;
+  std::optional<nlohmann::json> value = ParseJsonText(text, &error);
+  if (!value || !value->is_number()) return std::nullopt;
+  return value->get<double>();
 }
 
 bool PolicyAllows(GoldenPolicy::Direction direction, double old_value, double new_value) {
@@ -207,19 +213,17 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
       continue;
     }
     std::string old_text = text.substr(span->offset, span->length);
-    double old_value = 0;
-    try {
-      old_value = ParseNumberText(old_text);
-    } catch (const nlohmann::json::exception&) {
-      plan.errors.push_back(
-          fmt::format("{}: {}: not a number: {}", json_path.string(), proposal.field, old_text));
+    std::optional<double> old_value = ParseNumberText(old_text);
+    std::optional<double> new_value = ParseNumberText(proposal.new_text);
+    if (!old_value || !new_value) {
+      plan.errors.push_back(fmt::format("{}: {}: not a number: {}", json_path.string(),
+                                        proposal.field, old_value ? proposal.new_text : old_text));
       continue;
     }
-    double new_value = ParseNumberText(proposal.new_text);
-    if (new_value == old_value) continue;
+    if (*new_value == *old_value) continue;
     GoldenChange change{test_id,           json_path,
                         proposal.field,    old_text,
-                        proposal.new_text, !PolicyAllows(direction, old_value, new_value)};
+                        proposal.new_text, !PolicyAllows(direction, *old_value, *new_value)};
     if (!change.held_back) applied.push_back(proposal);
     plan.changes.push_back(std::move(change));
   }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "artifacts/atomic_file.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 
@@ -49,11 +50,13 @@ std::optional<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json
                                          std::string* error) {
   std::string text;
   if (!ReadSmallFile(stats_json, &text, error)) return std::nullopt;
-  nlohmann::json stats = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (stats.is_discarded()) {
-    *error = fmt::format("{}: not valid JSON", stats_json.string());
+  JsonParseError parse_error;
+  std::optional<nlohmann::json> parsed = ParseJsonText(text, &parse_error);
+  if (!parsed) {
+    *error = fmt::format("{}: not valid JSON: {}", stats_json.string(), parse_error.ToString());
     return std::nullopt;
   }
+  nlohmann::json& stats = *parsed;
   const nlohmann::json::json_pointer pointer("/stream-aggregate/execution/dispatch-count");
   if (!stats.contains(pointer) || !stats[pointer].is_number_integer()) {
     *error = fmt::format("{}: no integer at stream-aggregate.execution.dispatch-count",

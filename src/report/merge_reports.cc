@@ -11,6 +11,7 @@
 
 #include "artifacts/atomic_file.h"
 #include "report/junit_xml.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 
@@ -327,13 +328,14 @@ std::optional<Tables> MergeJobSummaries(const std::vector<std::filesystem::path>
   for (const auto& file : files) {
     std::string text;
     if (!ReadSmallFile(file, &text, error)) return std::nullopt;
-    nlohmann::ordered_json json;
-    try {
-      json = nlohmann::ordered_json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      *error = fmt::format("{}: {}", file.string(), e.what());
+    JsonParseError parse_error;
+    std::optional<nlohmann::ordered_json> parsed =
+        ParseJsonText<nlohmann::ordered_json>(text, &parse_error);
+    if (!parsed) {
+      *error = fmt::format("{}: {}", file.string(), parse_error.ToString());
       return std::nullopt;
     }
+    const nlohmann::ordered_json& json = *parsed;
     if (!json.is_object()) {
       *error = file.string() + ": expected an object of tables by test type";
       return std::nullopt;

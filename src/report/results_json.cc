@@ -15,6 +15,7 @@
 #include "exec/host_name.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 namespace {
@@ -299,13 +300,13 @@ const ResultEntry* ResultsFile::Find(const std::string& id) const {
 
 std::optional<ResultsFile> ParseResultsJson(const std::string& text, const std::string& name,
                                             std::string* error) {
-  Json json;
-  try {
-    json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    *error = fmt::format("{}: not valid JSON: {}", name, e.what());
+  JsonParseError parse_error;
+  std::optional<Json> parsed = ParseJsonText<Json>(text, &parse_error);
+  if (!parsed) {
+    *error = fmt::format("{}: not valid JSON: {}", name, parse_error.ToString());
     return std::nullopt;
   }
+  Json& json = *parsed;
   if (!json.is_object() || !json.contains("schema") || json["schema"] != kResultsSchemaName) {
     *error = fmt::format("{}: not an iree-suite results file (expected \"schema\": \"{}\")", name,
                          kResultsSchemaName);

@@ -1,14 +1,31 @@
-// Reads a JSON file, turning syntax errors into file:line:column diagnostics.
+// Reads JSON text and files without letting any nlohmann exception escape:
+// syntax errors, numbers too large for a double and NUL bytes all become
+// diagnostics with line, column and (when inside the document) the JSON path.
 #pragma once
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "suite/test_definition.h"
 
 namespace iree_suite {
+
+// Why text is not a usable JSON document.
+struct JsonParseError {
+  std::string field;    // JSON path of the offending value ("inputs[2].url"); empty at the top
+  std::string message;  // "invalid JSON at line L, column C: ..." and the like
+  std::string ToString() const;  // "field: message", or the message alone
+};
+
+// The one JSON parser of the project: every reader of files or tool output
+// calls it. Returns nullopt with *error on any problem (never throws).
+// `allow_comments` admits // and /* */ comments (the operator configs' JSON5).
+template <typename Json = nlohmann::json>
+std::optional<Json> ParseJsonText(std::string_view text, JsonParseError* error,
+                                  bool allow_comments = false);
 
 // Returns the parsed document, or nullopt with *diagnostic describing why
 // (unreadable file, or "invalid JSON at line L, column C: ...").
@@ -22,6 +39,6 @@ std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
 std::string BlankTrailingCommas(std::string text);
 
 // 1-based line and column of byte offset `offset` in `text`.
-std::pair<size_t, size_t> LineAndColumn(const std::string& text, size_t offset);
+std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t offset);
 
 }  // namespace iree_suite

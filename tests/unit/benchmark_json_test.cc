@@ -96,8 +96,14 @@ TEST(BenchmarkJsonTest, ToleratesBannersAroundTheReport) {
 
 TEST(BenchmarkJsonTest, ReportsInvalidJsonWithTheParserMessage) {
   const std::string error = ParseError(R"(banner {"benchmarks": [ )");
-  EXPECT_EQ(error.rfind("invalid benchmark JSON: parse error at line 1, column ", 0), 0u) << error;
+  EXPECT_EQ(error.rfind("invalid benchmark JSON: invalid JSON at line 1, column ", 0), 0u) << error;
   EXPECT_EQ(error.find("[json.exception"), std::string::npos) << error;
+}
+
+TEST(BenchmarkJsonTest, ATimeTooLargeForADoubleIsAnErrorNotAnException) {
+  EXPECT_EQ(ParseError(OneEntry(R"("real_time": 1e400, "time_unit": "ms")")),
+            "invalid benchmark JSON: benchmarks[0].real_time: number at line 1, column 87 does "
+            "not fit a double: 1e400");
 }
 
 TEST(BenchmarkJsonTest, ReportsAMissingBenchmarksArray) {

@@ -101,6 +101,49 @@ TEST(JsonFileTest, TruncatedDocumentPointsAtTheEnd) {
             "end of input; expected '}'");
 }
 
+// Text that parses, or the error ParseJsonText gives for it.
+std::string ParseError(std::string_view text, bool allow_comments = false) {
+  JsonParseError error;
+  if (ParseJsonText(text, &error, allow_comments)) return "parsed";
+  return error.ToString();
+}
+
+TEST(ParseJsonTextTest, NumberTooLargeForADoubleNamesItsField) {
+  EXPECT_EQ(ParseError("{\n  \"golden_time_ms\": 1e400\n}"),
+            "golden_time_ms: number at line 2, column 21 does not fit a double: 1e400");
+  EXPECT_EQ(ParseError(R"({"inputs": [{"url": "a"}, {"value": -1e999}]})"),
+            "inputs[1].value: number at line 1, column 37 does not fit a double: -1e999");
+  EXPECT_EQ(ParseError("[1, 2, " + std::string(400, '9') + "]"),
+            "[2]: number at line 1, column 8 does not fit a double: " + std::string(400, '9'));
+  EXPECT_EQ(ParseError("2E605"), "number at line 1, column 1 does not fit a double: 2E605");
+  EXPECT_EQ(ParseError("{\"a\": {\"b\": [[0, 1e309]]}}", /*allow_comments=*/true),
+            "a.b[0][1]: number at line 1, column 18 does not fit a double: 1e309");
+}
+
+TEST(ParseJsonTextTest, BytesAfterANulAreAnError) {
+  EXPECT_EQ(ParseError(std::string("{}\0{\"x\"", 6)), "invalid JSON at line 1, column 3: NUL byte");
+  EXPECT_EQ(ParseError(std::string("{\"a\":\n\"x\0\"}", 11)),
+            "invalid JSON at line 2, column 3: NUL byte");
+}
+
+TEST(ParseJsonTextTest, OrderedJsonKeepsMemberOrder) {
+  JsonParseError error;
+  std::optional<nlohmann::ordered_json> parsed =
+      ParseJsonText<nlohmann::ordered_json>(R"({"b": 1, "a": 2})", &error);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->begin().key(), "b");
+}
+
+TEST(JsonFileTest, FileHoldingAHugeNumberIsADiagnostic) {
+  TempDir dir;
+  fs::path file = dir.path() / "huge.json";
+  WriteText(file, "2E605");
+  Diagnostic diagnostic;
+  EXPECT_FALSE(ReadJsonFile(file, &diagnostic).has_value());
+  EXPECT_EQ(diagnostic.ToString(),
+            file.string() + ": number at line 1, column 1 does not fit a double: 2E605");
+}
+
 TEST(JsonFileTest, UnreadableFile) {
   TempDir dir;
   fs::path file = dir.path() / "missing.json";

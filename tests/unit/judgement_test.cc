@@ -154,7 +154,18 @@ TEST_F(DispatchCountTest, InvalidJson) {
   fs::path path = WriteStats(R"({"stream-aggregate": )");
   std::string error;
   EXPECT_FALSE(ReadDispatchCount(path, &error).has_value());
-  EXPECT_EQ(error, path.string() + ": not valid JSON");
+  EXPECT_EQ(error, path.string() +
+                       ": not valid JSON: invalid JSON at line 1, column 22: syntax error while "
+                       "parsing value - unexpected end of input; expected '[', '{', or a literal");
+}
+
+TEST_F(DispatchCountTest, CountTooLargeForADoubleIsAnError) {
+  fs::path path = WriteStats(R"({"stream-aggregate": {"execution": {"dispatch-count": 1e400}}})");
+  std::string error;
+  EXPECT_FALSE(ReadDispatchCount(path, &error).has_value());
+  EXPECT_EQ(error, path.string() +
+                       ": not valid JSON: stream-aggregate.execution.dispatch-count: number at "
+                       "line 1, column 55 does not fit a double: 1e400");
 }
 
 TEST_F(DispatchCountTest, MissingFile) {

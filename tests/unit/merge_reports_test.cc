@@ -144,7 +144,9 @@ TEST_F(MergeReportsTest, MergeJobSummariesRejectsHeaderMismatch) {
 TEST_F(MergeReportsTest, MergeJobSummariesRejectsMalformedFiles) {
   auto good = File("good.json", R"({"quality": {"headers": ["Name", "Status"], "rows": []}})");
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"{\"quality\": ", "parse error"},
+      {"{\"quality\": ", "invalid JSON at line 1, column 13"},
+      {R"({"quality": {"headers": ["N"], "rows": [[1e400]]}})",
+       "quality.rows[0][0]: number at line 1, column 42 does not fit a double: 1e400"},
       {"[]", "expected an object of tables by test type"},
       {R"({"quality": {"headers": ["Name"]}})", "quality: expected an object"},
       {R"({"quality": {"headers": ["Name"], "rows": [["a", "b"]]}})",

@@ -187,6 +187,11 @@ TEST(ParseResultsJsonTest, RejectsOtherSchemasVersionsAndBadFields) {
   std::string error;
   EXPECT_FALSE(ParseResultsJson("{", "r.json", &error));
   EXPECT_NE(error.find("r.json: not valid JSON"), std::string::npos) << error;
+  EXPECT_FALSE(
+      ParseResultsJson(R"({"schema": "x", "tests": [{"time_ms": 1e400}]})", "r.json", &error));
+  EXPECT_EQ(error,
+            "r.json: not valid JSON: tests[0].time_ms: number at line 1, column 39 does not fit "
+            "a double: 1e400");
   EXPECT_FALSE(ParseResultsJson(R"({"quality": {}})", "r.json", &error));
   EXPECT_NE(error.find("not an iree-suite results file"), std::string::npos) << error;
   EXPECT_FALSE(ParseResultsJson(R"({"schema": "iree-suite-results", "version": 2, "tests": []})",
