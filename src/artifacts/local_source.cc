@@ -34,8 +34,13 @@ std::optional<std::filesystem::path> ResolveLocalSource(
     if (path.is_relative()) path = external_file_directory / path;
   }
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    *error = fmt::format("{}: file not found ({})", url, path.string());
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!std::filesystem::is_regular_file(status)) {
+    // Say what is there: a directory or a device is no "file not found".
+    const char* what = !std::filesystem::exists(status)        ? "file not found"
+                       : std::filesystem::is_directory(status) ? "a directory, not a file"
+                                                               : "not a regular file";
+    *error = fmt::format("{}: {} ({})", url, what, path.string());
     return std::nullopt;
   }
   return std::filesystem::absolute(path).lexically_normal();

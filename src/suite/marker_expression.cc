@@ -297,7 +297,8 @@ std::optional<MarkerExpression> MarkerExpression::Parse(std::string_view text, s
 }
 
 bool MarkerExpression::Evaluate(const std::function<bool(std::string_view)>& ident_is_true) const {
-  return root_ < 0 || EvaluateNode(root_, ident_is_true);
+  if (root_ < 0) return text_.empty();
+  return EvaluateNode(root_, ident_is_true);
 }
 
 bool MarkerExpression::EvaluateNode(
@@ -326,6 +327,7 @@ bool MarkerExpression::MatchesMarkers(const std::vector<std::string>& markers) c
 
 bool MarkerExpression::MatchesKeywords(std::string_view name,
                                        const std::vector<std::string>& markers) const {
+  if (root_ < 0) return true;
   std::vector<std::string> haystacks = {AsciiLower(name)};
   for (const std::string& marker : markers) haystacks.push_back(AsciiLower(marker));
   return Evaluate([&](std::string_view ident) {

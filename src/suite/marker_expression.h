@@ -27,15 +27,17 @@ class MarkerExpression {
   // column counted in characters, e.g. "at column 3: expected end of input; got identifier".
   static std::optional<MarkerExpression> Parse(std::string_view text, std::string* error);
 
-  // Evaluates with `ident_is_true(name)` deciding each identifier. An expression of only
-  // blanks matches everything; `name(key=value)` terms are false without consulting it.
+  // Evaluates with `ident_is_true(name)` deciding each identifier. The empty expression
+  // matches everything and one of only blanks nothing (pytest's -m ' ' selects no test);
+  // `name(key=value)` terms are false without consulting it.
   bool Evaluate(const std::function<bool(std::string_view)>& ident_is_true) const;
 
   // -m: an identifier is true iff it equals one of the markers.
   bool MatchesMarkers(const std::vector<std::string>& markers) const;
 
   // -k: an identifier is true iff it is a case-insensitive substring of `name` or of one of
-  // `markers` (pytest's KeywordMatcher also matches marker names by substring).
+  // `markers` (pytest's KeywordMatcher also matches marker names by substring). Blanks
+  // match everything: pytest strips -k.
   bool MatchesKeywords(std::string_view name, const std::vector<std::string>& markers) const;
 
   const std::string& text() const { return text_; }

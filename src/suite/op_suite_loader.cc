@@ -9,6 +9,7 @@
 
 #include "artifacts/atomic_file.h"
 #include "suite/json_file.h"
+#include "suite/tree_walk.h"
 
 namespace iree_suite {
 namespace {
@@ -61,31 +62,34 @@ bool IsWithin(const fs::path& path, const fs::path& root) {
 // pytest sorts paths); folders with the flagfile but not exactly one model are errors.
 std::vector<std::pair<fs::path, fs::path>> FindTestFolders(const fs::path& root,
                                                            std::vector<Diagnostic>* errors) {
-  std::vector<std::pair<fs::path, fs::path>> folders;  // (relative folder, model)
-  std::error_code ec;
-  auto consider = [&](const fs::path& dir) {
-    if (!fs::is_regular_file(dir / kOpSuiteFlagfile, ec)) return;
-    std::vector<fs::path> models;
-    for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
-      const std::string ext = entry.path().extension().string();
-      if ((ext == ".mlir" || ext == ".mlirbc") && entry.is_regular_file(ec)) {
-        models.push_back(entry.path());
-      }
+  // The files of each directory, from one walk (links followed, each real
+  // directory once: a link cycle repeats no folder).
+  std::map<fs::path, std::vector<fs::path>> files_by_directory = {{root, {}}};
+  for (const TreeEntry& entry : WalkTree(root, errors)) {
+    if (entry.directory) {
+      files_by_directory[entry.path];
+    } else {
+      files_by_directory[entry.path.parent_path()].push_back(entry.path);
     }
+  }
+  std::vector<std::pair<fs::path, fs::path>> folders;  // (relative folder, model)
+  for (const auto& [directory, files] : files_by_directory) {
+    bool has_flagfile = false;
+    std::vector<fs::path> models;
+    for (const fs::path& file : files) {
+      const std::string ext = file.extension().string();
+      has_flagfile |= file.filename() == kOpSuiteFlagfile;
+      if (ext == ".mlir" || ext == ".mlirbc") models.push_back(file);
+    }
+    if (!has_flagfile) continue;
     if (models.size() != 1) {
       errors->push_back(
-          {dir.string(), "",
+          {directory.string(), "",
            fmt::format("a test folder needs exactly one .mlir or .mlirbc file beside {}, found {}",
                        kOpSuiteFlagfile, models.size())});
-      return;
+      continue;
     }
-    folders.emplace_back(dir.lexically_relative(root), models.front());
-  };
-  consider(root);
-  for (auto it = fs::recursive_directory_iterator(
-           root, fs::directory_options::follow_directory_symlink, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec)) consider(it->path());
+    folders.emplace_back(directory.lexically_relative(root), models.front());
   }
   std::sort(folders.begin(), folders.end());
   return folders;
@@ -106,19 +110,15 @@ std::optional<OpSuiteConfig> ReadOpSuiteConfig(const fs::path& file,
     errors->push_back({file.string(), "", read_error});
     return std::nullopt;
   }
-  nlohmann::json document;
-  try {
-    // The reference reads configs as JSON5: // comments and trailing commas.
-    document = nlohmann::json::parse(BlankTrailingCommas(text), nullptr, true,
-                                     /*ignore_comments=*/true);
-  } catch (const nlohmann::json::parse_error& e) {
-    auto [line, column] = LineAndColumn(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    if (size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    errors->push_back({file.string(), "",
-                       fmt::format("invalid JSON at line {}, column {}: {}", line, column, what)});
+  // The reference reads configs as JSON5: // comments and trailing commas.
+  JsonParseError parse_error;
+  std::optional<nlohmann::json> parsed =
+      ParseJsonText(BlankTrailingCommas(text), &parse_error, /*allow_comments=*/true);
+  if (!parsed) {
+    errors->push_back({file.string(), parse_error.field, parse_error.message});
     return std::nullopt;
   }
+  const nlohmann::json& document = *parsed;
   if (!document.is_object()) {
     errors->push_back({file.string(), "", "expected a JSON object"});
     return std::nullopt;

@@ -99,6 +99,16 @@ class FieldReader {
     return value->get<double>();
   }
 
+  // An optional golden maximum: no test can pass one of zero or less.
+  std::optional<int64_t> PositiveInteger(const std::string& field) {
+    std::optional<int64_t> value = Integer(field, false);
+    if (value && *value <= 0) {
+      Error(field, fmt::format("expected a positive integer, got {}", *value));
+      return std::nullopt;
+    }
+    return value;
+  }
+
   std::optional<int64_t> Integer(const std::string& field, bool required) {
     const json* value = Find(field);
     if (value == nullptr) {
@@ -220,8 +230,10 @@ std::vector<WeightSpec> ParseWeights(FieldReader& reader, const std::filesystem:
 ParseStatus ParseTestDefinition(const json& document, const std::filesystem::path& file,
                                 TestDefinition* test, std::vector<Diagnostic>* diagnostics) {
   if (!document.is_object()) {
-    // Only objects can be tests; anything else is data we were not asked about.
-    return ParseStatus::kNotATest;
+    // Tests and modules are objects: anything else here is a mistake, not data.
+    diagnostics->push_back(
+        {file.string(), "", fmt::format("expected a JSON object, got {}", Describe(document))});
+    return ParseStatus::kInvalid;
   }
   size_t errors_before = diagnostics->size();
   FieldReader reader(document, "", file, diagnostics);
@@ -247,8 +259,8 @@ ParseStatus ParseTestDefinition(const json& document, const std::filesystem::pat
 
   if (test->kind == TestKind::kCompstat) {
     if (auto module = reader.String("module", true)) test->modules = {*module};
-    test->golden_dispatch_count = reader.Integer("golden_dispatch_count", false);
-    test->golden_binary_size = reader.Integer("golden_binary_size", false);
+    test->golden_dispatch_count = reader.PositiveInteger("golden_dispatch_count");
+    test->golden_binary_size = reader.PositiveInteger("golden_binary_size");
   } else {
     if (auto modules = reader.StringArray("modules", true)) {
       if (modules->empty()) reader.Error("modules", "expected at least one module");
@@ -261,6 +273,12 @@ ParseStatus ParseTestDefinition(const json& document, const std::filesystem::pat
     if (auto run_args = reader.StringArray("run_args", false)) test->run_args = *run_args;
     if (test->kind == TestKind::kBenchmark) {
       test->golden_time_ms = reader.Number("golden_time_ms");
+      // A golden of zero or less fails every run: a mistake to report now.
+      if (test->golden_time_ms && *test->golden_time_ms <= 0) {
+        reader.Error("golden_time_ms",
+                     fmt::format("expected a positive number, got {}", *test->golden_time_ms));
+        test->golden_time_ms.reset();
+      }
       if (auto factor = reader.Number("tolerance_factor")) {
         if (*factor <= 0) {
           reader.Error("tolerance_factor", "expected a positive number");

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <optional>
-#include <set>
 
 #include "suite/json_file.h"
 #include "suite/schema.h"
+#include "suite/tree_walk.h"
 
 namespace iree_suite {
 namespace {
@@ -21,41 +21,22 @@ bool IsWithin(const fs::path& file, const fs::path& root) {
 
 std::vector<fs::path> FindJsonFiles(const SuiteLocation& location,
                                     std::vector<Diagnostic>* errors) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(location.test_directory,
-                                      fs::directory_options::follow_directory_symlink, ec);
-  if (ec) {
-    errors->push_back({location.test_directory.string(), "",
-                       fmt::format("cannot read test directory: {}", ec.message())});
-    return files;
-  }
   std::vector<fs::path> roots;
-  for (const fs::path& path : location.restrict_to) roots.push_back(fs::weakly_canonical(path));
-  // Directory symlinks are followed (suites link shared folders), but each
-  // real directory is walked once, so a link cycle cannot repeat tests.
-  std::set<fs::path> visited = {fs::weakly_canonical(location.test_directory)};
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      errors->push_back({location.test_directory.string(), "",
-                         fmt::format("directory walk stopped: {}", ec.message())});
-      break;
-    }
-    if (it->is_directory(ec)) {
-      if (!visited.insert(fs::weakly_canonical(it->path())).second) {
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    if (!it->is_regular_file(ec) || it->path().extension() != ".json") continue;
+  std::error_code ec;
+  for (const fs::path& path : location.restrict_to) roots.push_back(fs::weakly_canonical(path, ec));
+  std::vector<fs::path> files;
+  // Directory symlinks are followed (suites link shared folders), each real
+  // directory once, so a link cycle cannot repeat tests.
+  for (const TreeEntry& entry : WalkTree(location.test_directory, errors)) {
+    if (entry.directory || entry.path.extension() != ".json") continue;
     if (!roots.empty()) {
-      fs::path canonical = fs::weakly_canonical(it->path());
-      if (std::none_of(roots.begin(), roots.end(),
-                       [&](const fs::path& root) { return IsWithin(canonical, root); })) {
+      fs::path canonical = fs::weakly_canonical(entry.path, ec);
+      if (ec || std::none_of(roots.begin(), roots.end(),
+                             [&](const fs::path& root) { return IsWithin(canonical, root); })) {
         continue;
       }
     }
-    files.push_back(it->path());
+    files.push_back(entry.path);
   }
   // std::filesystem::path orders element by element, as Python's sorted(Path) does.
   std::sort(files.begin(), files.end());

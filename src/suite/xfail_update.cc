@@ -194,6 +194,13 @@ std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const s
   // One level of indentation: that of the top-level keys, else two spaces.
   std::string key_indent = IndentBefore(text, members.front().key_begin);
   const std::string unit = key_indent.empty() ? "  " : key_indent;
+  const auto copies =
+      std::count_if(members.begin(), members.end(), [&](const Member& m) { return m.key == key; });
+  if (copies > 1) {
+    // The loader reads the last copy: editing any one of them would mislead.
+    *error = fmt::format("{}: appears {} times (the last one is read); keep one", key, copies);
+    return std::nullopt;
+  }
   auto member =
       std::find_if(members.begin(), members.end(), [&](const Member& m) { return m.key == key; });
   if (member == members.end()) {

@@ -78,8 +78,15 @@ TEST(MarkerExpressionTest, KeywordsAreCaseSensitive) {
 
 TEST(MarkerExpressionTest, EmptyExpressionMatchesEverything) {
   EXPECT_TRUE(Marks("", {}));
-  EXPECT_TRUE(Marks("  \t ", {"a"}));
+  EXPECT_TRUE(Marks("", {"a"}));
+  // pytest strips -k, so blanks are no filter there.
   EXPECT_TRUE(MustParse(" ").MatchesKeywords("x", {}));
+}
+
+TEST(MarkerExpressionTest, BlankMarkerExpressionMatchesNothingAsInPytest) {
+  // pytest's -m is not stripped: "  " compiles to an empty expression, which is false.
+  EXPECT_FALSE(Marks(" ", {}));
+  EXPECT_FALSE(Marks("  \t ", {"a"}));
 }
 
 TEST(MarkerExpressionTest, SyntaxErrorsNameTheColumn) {

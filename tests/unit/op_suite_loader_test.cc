@@ -89,6 +89,19 @@ TEST_F(OpSuiteLoaderTest, IgnoreXfailsSkipAllRunsAndRestriction) {
   EXPECT_TRUE(suite.tests[0].compile_only);
 }
 
+TEST_F(OpSuiteLoaderTest, SymlinkLoopsRepeatNoFolder) {
+  WriteFolder("ops/a");
+  WriteFolder("ops/b");
+  fs::create_directory_symlink("..", root_ / "ops" / "a" / "self");
+  fs::create_directory_symlink(root_ / "ops", root_ / "ops" / "b" / "up");
+  Write("c.json", R"({"config_name": "c", "iree_compile_flags": [], "iree_run_module_flags": []})");
+  LoadedSuite suite = LoadOpSuite(Options({"c.json"}));
+  EXPECT_TRUE(suite.errors.empty()) << suite.errors.front().ToString();
+  std::vector<std::string> ids;
+  for (const TestDefinition& test : suite.tests) ids.push_back(test.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"ops/a::c", "ops/b::c"}));
+}
+
 TEST_F(OpSuiteLoaderTest, DiagnosticsNameFileAndField) {
   WriteFolder("ops/a");
   Write("ops/two/a.mlir", "");

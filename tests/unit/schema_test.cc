@@ -59,10 +59,9 @@ TEST(SchemaTest, DocumentWithoutTypeIsNotATest) {
   EXPECT_TRUE(parse.diagnostics.empty());
 }
 
-TEST(SchemaTest, NonObjectDocumentIsNotATest) {
-  TestParse parse = ParseTest(R"(["type", "quality"])");
-  EXPECT_EQ(parse.status, ParseStatus::kNotATest);
-  EXPECT_TRUE(parse.diagnostics.empty());
+TEST(SchemaTest, NonObjectDocumentIsAnError) {
+  ExpectSingleError(R"(["type", "quality"])", "", "expected a JSON object, got an array");
+  ExpectSingleError("null", "", "expected a JSON object, got null");
 }
 
 TEST(SchemaTest, UnknownTestType) {
@@ -157,6 +156,19 @@ TEST(SchemaTest, ToleranceFactorMustBePositive) {
                     "tolerance_factor", "expected a positive number");
   ExpectSingleError(Benchmark(R"(, "golden_time_ms": 10, "tolerance_factor": -1.5)"),
                     "tolerance_factor", "expected a positive number");
+}
+
+TEST(SchemaTest, GoldensMustBePositive) {
+  ExpectSingleError(Benchmark(R"(, "golden_time_ms": 0)"), "golden_time_ms",
+                    "expected a positive number, got 0");
+  ExpectSingleError(Benchmark(R"(, "golden_time_ms": -2.5)"), "golden_time_ms",
+                    "expected a positive number, got -2.5");
+  ExpectSingleError(
+      R"({"type": "compstat", "markers": [], "module": "m", "golden_dispatch_count": 0})",
+      "golden_dispatch_count", "expected a positive integer, got 0");
+  ExpectSingleError(
+      R"({"type": "compstat", "markers": [], "module": "m", "golden_binary_size": -4})",
+      "golden_binary_size", "expected a positive integer, got -4");
 }
 
 TEST(SchemaTest, ToleranceFactorNotANumber) {

@@ -1,7 +1,11 @@
 #include "suite/suite_loader.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -99,11 +103,24 @@ TEST_F(SuiteLoaderTest, FilesWithoutTypeAreSkipped) {
   AddModule("m");
   AddQuality("t.json");
   WriteTest("modules/m.json", R"({"mlir": "m.mlir", "compiler_flags": []})");
-  WriteTest("data.json", R"([1, 2, 3])");
   LoadedSuite suite = Load();
   EXPECT_TRUE(suite.errors.empty()) << testing::PrintToString(Errors(suite));
   EXPECT_EQ(Ids(suite), (std::vector<std::string>{"t.json"}));
   EXPECT_EQ(suite.invalid_test_files, 0u);
+}
+
+TEST_F(SuiteLoaderTest, FilesThatAreNoObjectAreErrorsNotSkipped) {
+  AddModule("m");
+  AddQuality("t.json");
+  WriteTest("data.json", R"([1, 2, 3])");
+  WriteTest("null.json", "null");
+  LoadedSuite suite = Load();
+  EXPECT_EQ(Errors(suite), (std::vector<std::string>{
+                               (tests_ / "data.json").string() +
+                                   ": expected a JSON object, got an array",
+                               (tests_ / "null.json").string() + ": expected a JSON object, got null"}));
+  EXPECT_EQ(Ids(suite), (std::vector<std::string>{"t.json"}));
+  EXPECT_EQ(suite.invalid_test_files, 2u);
 }
 
 TEST_F(SuiteLoaderTest, LoadsNamedModules) {
@@ -278,6 +295,62 @@ TEST_F(SuiteLoaderTest, SymlinkLoopDoesNotDuplicateTests) {
   LoadedSuite suite = Load();
   EXPECT_TRUE(suite.errors.empty());
   EXPECT_EQ(Ids(suite), (std::vector<std::string>{"a.json", "b/z.json"}));
+}
+
+// Creates `levels` nested directories named `name` below `parent` with
+// mkdirat (their path outgrows PATH_MAX) and a file `file` at the bottom.
+void MakeDeepTree(const fs::path& parent, const std::string& name, int levels,
+                  const std::string& file, const std::string& text) {
+  int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < levels; ++i) {
+    ASSERT_EQ(::mkdirat(fd, name.c_str(), 0755), 0);
+    int child = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY);
+    ::close(fd);
+    ASSERT_GE(child, 0);
+    fd = child;
+  }
+  int out = ::openat(fd, file.c_str(), O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(out, 0);
+  ASSERT_EQ(::write(out, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(out);
+  ::close(fd);
+}
+
+// Removes what MakeDeepTree made, bottom up, without ever naming a long path.
+void RemoveDeepTree(int parent_fd, const std::string& name) {
+  int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (fd < 0) {
+    ::unlinkat(parent_fd, name.c_str(), 0);
+    return;
+  }
+  DIR* dir = ::fdopendir(fd);
+  std::vector<std::string> children;
+  while (const dirent* item = ::readdir(dir)) {
+    if (std::string(item->d_name) != "." && std::string(item->d_name) != "..") {
+      children.push_back(item->d_name);
+    }
+  }
+  for (const std::string& child : children) RemoveDeepTree(::dirfd(dir), child);
+  ::closedir(dir);
+  ::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR);
+}
+
+TEST_F(SuiteLoaderTest, APathLongerThanPathMaxIsACollectionErrorOfThatFile) {
+  AddModule("m");
+  AddQuality("a.json");
+  const std::string level(200, 'd');
+  MakeDeepTree(tests_, level, 25, "deep.json",
+               R"({"type": "quality", "markers": ["cpu"], "modules": ["m"]})");
+  LoadedSuite suite = Load();
+  EXPECT_EQ(Ids(suite), std::vector<std::string>{"a.json"});
+  ASSERT_EQ(suite.errors.size(), 1u);
+  EXPECT_GT(suite.errors[0].file.size(), static_cast<size_t>(PATH_MAX));
+  EXPECT_EQ(suite.errors[0].file.substr(suite.errors[0].file.size() - 10), "/deep.json");
+  EXPECT_EQ(suite.errors[0].message, "cannot open: File name too long");
+  int fd = ::open(tests_.c_str(), O_RDONLY | O_DIRECTORY);
+  RemoveDeepTree(fd, level);
+  ::close(fd);
 }
 
 TEST_F(SuiteLoaderTest, MissingTestDirectory) {

@@ -38,6 +38,12 @@ TEST(ReplaceTopLevelArrayTest, EmptyOneLineAndMissingArrays) {
   EXPECT_FALSE(ReplaceTopLevelArray("{\"l\": [\"a\" // c\n]}", "l", {}, &error));
 }
 
+TEST(ReplaceTopLevelArrayTest, RefusesADuplicatedKey) {
+  std::string error;
+  EXPECT_FALSE(ReplaceTopLevelArray(R"({"l": ["a"], "b": 1, "l": ["c"]})", "l", {"x"}, &error));
+  EXPECT_EQ(error, "l: appears 2 times (the last one is read); keep one");
+}
+
 TEST(FailedStepTest, InferredFromReason) {
   ResultEntry entry;
   entry.outcome = "failed";
