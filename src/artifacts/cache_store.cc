@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/parameters/irpa_format.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 namespace fs = std::filesystem;
@@ -34,6 +36,32 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 
 bool IsLeftoverName(const std::string& name) {
   return name.find(".tmp.") != std::string::npos || name.find(".partial.") != std::string::npos;
+}
+
+// What the layout would name an entry: a key (16 hex digits), optionally
+// followed by one of `suffixes`.
+bool IsKeyName(const std::string& name, std::initializer_list<std::string_view> suffixes) {
+  if (name.size() < 16 ||
+      !std::all_of(name.begin(), name.begin() + 16, [](char c) { return std::isxdigit(c); })) {
+    return false;
+  }
+  const std::string_view rest = std::string_view(name).substr(16);
+  return std::find(suffixes.begin(), suffixes.end(), rest) != suffixes.end();
+}
+
+// The part of a leftover's name before ".tmp." or ".partial.": the name of
+// what was being written.
+std::string LeftoverTarget(const std::string& name) {
+  return name.substr(0, std::min(name.find(".tmp."), name.find(".partial.")));
+}
+
+// Whether the process that named a lock-less leftover (".tmp.<pid>.") is gone.
+bool WriterIsGone(const fs::path& leftover) {
+  const std::string name = leftover.filename().string();
+  size_t at = name.find(".tmp.");
+  if (at == std::string::npos) return false;
+  const long pid = std::strtol(name.c_str() + at + 5, nullptr, 10);
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 // A non-blocking flock, so cache maintenance never waits on (or stalls) a run.
@@ -92,7 +120,7 @@ Measure MeasurePath(const fs::path& path, bool split_leftovers,
     uint64_t size = fs::file_size(file, ec);
     if (ec) return;  // vanished meanwhile
     if (split_leftovers && IsLeftoverName(name)) {
-      if (leftovers) leftovers->push_back({file, size});
+      if (leftovers) leftovers->push_back({file, size, {}});
       return;
     }
     fs::file_time_type mtime = fs::last_write_time(file, ec);
@@ -119,15 +147,25 @@ uint64_t TreeBytes(const fs::path& path, std::vector<std::string>* errors) {
   return MeasurePath(path, /*split_leftovers=*/false, nullptr, errors).bytes;
 }
 
-// The children of `directory`, sorted; none when it does not exist.
+// The children of `directory`, sorted; none when it does not exist or is a
+// link. Symbolic links among them are reported, never returned: the cache
+// neither follows nor deletes one (it may lead out of the artifact directory).
 std::vector<fs::directory_entry> Children(const fs::path& directory,
                                           std::vector<std::string>* errors) {
   std::vector<fs::directory_entry> children;
   std::error_code ec;
-  if (!fs::is_directory(directory, ec)) return children;
+  if (!fs::is_directory(fs::symlink_status(directory, ec))) return children;
   fs::directory_iterator it(directory, ec), end;
   if (ec) errors->push_back(fmt::format("{}: cannot read: {}", directory.string(), ec.message()));
-  for (; !ec && it != end; it.increment(ec)) children.push_back(*it);
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code link_ec;
+    if (it->is_symlink(link_ec)) {
+      errors->push_back(
+          fmt::format("{}: is a symbolic link; not followed, not deleted", it->path().string()));
+      continue;
+    }
+    children.push_back(*it);
+  }
   std::sort(children.begin(), children.end(),
             [](const auto& a, const auto& b) { return a.path() < b.path(); });
   return children;
@@ -135,24 +173,31 @@ std::vector<fs::directory_entry> Children(const fs::path& directory,
 
 void AddEntry(CacheScan* scan, CacheKind kind, const fs::path& path, fs::path lock_path,
               bool failed) {
+  const size_t first_leftover = scan->leftovers.size();
   Measure measure = MeasurePath(path, /*split_leftovers=*/true, &scan->leftovers, &scan->errors);
+  // Leftovers inside an entry were being written under the entry's lock.
+  for (size_t i = first_leftover; i < scan->leftovers.size(); ++i) {
+    scan->leftovers[i].lock_path = lock_path;
+  }
   // A download directory holding only its lock is what a failed fetch leaves.
   if (kind == CacheKind::kDownloads && measure.files == 0) return;
   scan->entries.push_back(
       {kind, path, std::move(lock_path), measure.bytes, measure.newest, failed});
 }
 
-void AddLeftover(CacheScan* scan, const fs::path& path) {
-  scan->leftovers.push_back({path, TreeBytes(path, &scan->errors)});
+void AddLeftover(CacheScan* scan, const fs::path& path, fs::path lock_path) {
+  scan->leftovers.push_back({path, TreeBytes(path, &scan->errors), std::move(lock_path)});
 }
 
 void ScanDownloads(const fs::path& root, CacheScan* scan) {
   for (const fs::directory_entry& child : Children(root, &scan->errors)) {
     std::error_code ec;
-    if (IsLeftoverName(child.path().filename().string())) {
-      AddLeftover(scan, child.path());
-    } else if (child.is_directory(ec)) {
-      AddEntry(scan, CacheKind::kDownloads, child.path(), child.path() / kDownloadLockName, false);
+    const std::string name = child.path().filename().string();
+    if (IsLeftoverName(name)) {
+      AddLeftover(scan, child.path(), {});
+    } else if (child.is_directory(ec) && IsKeyName(name, {""})) {
+      AddEntry(scan, CacheKind::kDownloads, child.path(), CacheLayout::DownloadLock(child.path()),
+               false);
     }
   }
 }
@@ -163,14 +208,14 @@ void ScanModules(const fs::path& root, CacheScan* scan) {
     if (!module.is_directory(ec)) continue;
     for (const fs::directory_entry& child : Children(module.path(), &scan->errors)) {
       const std::string name = child.path().filename().string();
+      // A failed compile shares the lock of the entry it failed to make, and
+      // so do the leftovers of either.
+      const std::string key = LeftoverTarget(name).substr(0, 16);
+      const fs::path lock = CacheLayout::ModuleLock(module.path() / key);
       if (IsLeftoverName(name)) {
-        AddLeftover(scan, child.path());
-      } else if (child.is_directory(ec)) {
-        bool failed = EndsWith(name, kFailedSuffix);
-        // A failed compile shares the lock of the entry it failed to make.
-        std::string key = failed ? name.substr(0, name.size() - kFailedSuffix.size()) : name;
-        AddEntry(scan, CacheKind::kModules, child.path(),
-                 module.path() / (key + std::string(kLockSuffix)), failed);
+        AddLeftover(scan, child.path(), IsKeyName(key, {""}) ? lock : fs::path());
+      } else if (child.is_directory(ec) && IsKeyName(name, {"", kFailedSuffix})) {
+        AddEntry(scan, CacheKind::kModules, child.path(), lock, EndsWith(name, kFailedSuffix));
       }
     }
   }
@@ -182,11 +227,12 @@ void ScanParameters(const fs::path& root, CacheScan* scan) {
     if (!module.is_directory(ec)) continue;
     for (const fs::directory_entry& child : Children(module.path(), &scan->errors)) {
       const std::string name = child.path().filename().string();
+      const fs::path target = module.path() / LeftoverTarget(name);
       if (IsLeftoverName(name)) {
-        AddLeftover(scan, child.path());
-      } else if (child.is_regular_file(ec) && !EndsWith(name, kLockSuffix)) {
-        AddEntry(scan, CacheKind::kParameters, child.path(),
-                 child.path().string() + std::string(kLockSuffix), false);
+        AddLeftover(scan, child.path(), CacheLayout::ParameterLock(target));
+      } else if (child.is_regular_file(ec) && IsKeyName(name, {"-random.irpa", "-splat.irpa"})) {
+        AddEntry(scan, CacheKind::kParameters, child.path(), CacheLayout::ParameterLock(target),
+                 false);
       }
     }
   }
@@ -195,7 +241,7 @@ void ScanParameters(const fs::path& root, CacheScan* scan) {
 void ScanLogs(const fs::path& root, CacheScan* scan) {
   for (const fs::directory_entry& child : Children(root, &scan->errors)) {
     if (IsLeftoverName(child.path().filename().string())) {
-      AddLeftover(scan, child.path());
+      AddLeftover(scan, child.path(), {});
     } else {
       AddEntry(scan, CacheKind::kLogs, child.path(), {}, false);
     }
@@ -203,7 +249,9 @@ void ScanLogs(const fs::path& root, CacheScan* scan) {
 }
 
 // Deletes an entry; the caller holds its lock. Lock files stay (see header).
-std::string RemoveEntry(const CacheEntry& entry) {
+// Checked again just before: a link planted since the scan is not followed.
+std::string RemoveEntry(const CacheLayout& layout, const CacheEntry& entry) {
+  if (std::string link = layout.FindSymlink(entry.path); !link.empty()) return link;
   std::error_code ec;
   if (entry.kind == CacheKind::kDownloads) {
     for (const fs::directory_entry& child : fs::directory_iterator(entry.path, ec)) {
@@ -336,28 +384,54 @@ void VerifyParameters(const CacheEntry& entry, std::vector<CacheProblem>* proble
   }
 }
 
-}  // namespace
-
-const char* CacheKindName(CacheKind kind) {
-  switch (kind) {
-    case CacheKind::kDownloads:
-      return "downloads";
-    case CacheKind::kModules:
-      return "modules";
-    case CacheKind::kParameters:
-      return "parameters";
-    case CacheKind::kLogs:
-      return "logs";
+// Removes the leftovers that no process is writing: the lock of their entry
+// is free (and held here meanwhile) or, without a lock, their writer is gone.
+std::vector<CacheLeftover> RemoveAbandonedLeftovers(const CacheLayout& layout,
+                                                    const std::vector<CacheLeftover>& leftovers,
+                                                    bool dry_run,
+                                                    std::vector<std::string>* errors) {
+  std::vector<CacheLeftover> removed;
+  for (const CacheLeftover& leftover : leftovers) {
+    TryLock lock;
+    std::string lock_error;
+    if (leftover.lock_path.empty() ? !WriterIsGone(leftover.path)
+                                   : !lock.Acquire(leftover.lock_path, &lock_error)) {
+      if (!lock_error.empty()) errors->push_back(lock_error);
+      continue;
+    }
+    if (std::string link = layout.FindSymlink(leftover.path); !link.empty()) {
+      errors->push_back(link);
+      continue;
+    }
+    std::error_code ec;
+    if (!dry_run) fs::remove_all(leftover.path, ec);
+    if (ec) {
+      errors->push_back(fmt::format("{}: cannot remove: {}", leftover.path.string(), ec.message()));
+      continue;
+    }
+    removed.push_back(leftover);
   }
-  return "?";
+  return removed;
 }
+
+}  // namespace
 
 CacheScan ScanCache(const fs::path& artifact_directory) {
   CacheScan scan;
-  ScanDownloads(artifact_directory / "downloads", &scan);
-  ScanModules(artifact_directory / "modules", &scan);
-  ScanParameters(artifact_directory / "parameters", &scan);
-  ScanLogs(artifact_directory / "logs", &scan);
+  const CacheLayout layout(artifact_directory);
+  using Scanner = void (*)(const fs::path&, CacheScan*);
+  const std::pair<CacheKind, Scanner> kinds[] = {{CacheKind::kDownloads, ScanDownloads},
+                                                 {CacheKind::kModules, ScanModules},
+                                                 {CacheKind::kParameters, ScanParameters},
+                                                 {CacheKind::kLogs, ScanLogs}};
+  for (const auto& [kind, scanner] : kinds) {
+    const fs::path directory = layout.KindDirectory(kind);
+    if (std::string link = layout.FindSymlink(directory); !link.empty()) {
+      scan.errors.push_back(link);
+      continue;
+    }
+    scanner(directory, &scan);
+  }
   std::sort(scan.entries.begin(), scan.entries.end(),
             [](const CacheEntry& a, const CacheEntry& b) { return a.path < b.path; });
   std::sort(scan.leftovers.begin(), scan.leftovers.end(),
@@ -384,8 +458,13 @@ CacheInfo GetCacheInfo(const fs::path& artifact_directory) {
 
 CacheVerifyReport VerifyCache(const fs::path& artifact_directory, bool fix) {
   CacheScan scan = ScanCache(artifact_directory);
+  const CacheLayout layout(artifact_directory);
   CacheVerifyReport report;
   report.errors = std::move(scan.errors);
+  if (fix) {
+    report.removed_leftovers =
+        RemoveAbandonedLeftovers(layout, scan.leftovers, /*dry_run=*/false, &report.errors);
+  }
   for (const CacheEntry& entry : scan.entries) {
     if (entry.kind == CacheKind::kLogs || entry.failed_compile) continue;
     // Under the lock, so a fetch or compile in progress is not taken for damage.
@@ -415,7 +494,7 @@ CacheVerifyReport VerifyCache(const fs::path& artifact_directory, bool fix) {
         break;
     }
     if (fix && !problems.empty()) {
-      std::string remove_error = RemoveEntry(entry);
+      std::string remove_error = RemoveEntry(layout, entry);
       for (CacheProblem& problem : problems) {
         problem.removed = remove_error.empty();
         problem.fix_error = remove_error;
@@ -433,6 +512,12 @@ PruneReport PruneCache(const fs::path& artifact_directory, const PruneOptions& o
   for (const CacheEntry& entry : scan.entries) report.bytes_before += entry.bytes;
   for (const CacheLeftover& leftover : scan.leftovers) report.bytes_before += leftover.bytes;
   uint64_t total = report.bytes_before;
+  const CacheLayout layout(artifact_directory);
+  report.deleted_leftovers =
+      RemoveAbandonedLeftovers(layout, scan.leftovers, options.dry_run, &report.errors);
+  for (const CacheLeftover& leftover : report.deleted_leftovers) {
+    total -= std::min(total, leftover.bytes);
+  }
 
   std::vector<CacheEntry> entries = std::move(scan.entries);
   std::stable_sort(entries.begin(), entries.end(), [](const CacheEntry& a, const CacheEntry& b) {
@@ -460,7 +545,7 @@ PruneReport PruneCache(const fs::path& artifact_directory, const PruneOptions& o
       }
     }
     if (!options.dry_run) {
-      if (std::string remove_error = RemoveEntry(entry); !remove_error.empty()) {
+      if (std::string remove_error = RemoveEntry(layout, entry); !remove_error.empty()) {
         report.errors.push_back(remove_error);
         continue;
       }

@@ -1,11 +1,7 @@
 // Looks after an artifact directory as a whole: what it holds, whether its
-// entries are intact, and trimming it to a size. The layout it understands:
-//   downloads/<sha256(url)[:16]>/{<file>, meta.json, .lock}
-//   modules/<module>/<key16>/{module.vmfb, compile_stats.json, compile.log}
-//     with modules/<module>/<key16>.lock beside it; failed compiles in
-//     <key16>.failed/ (an entry too, sharing that lock)
-//   parameters/<module>/<key16>-<random|splat>.irpa with <that path>.lock
-//   logs/<test id>/ (no lock)
+// entries are intact, and trimming it to a size. The layout is CacheLayout's
+// (cache_layout.h); names it does not make are left alone, and symbolic links
+// are neither followed nor deleted (each is reported as an error).
 // Names containing ".tmp." or ".partial." are leftovers of interrupted writes
 // and never part of an entry. Lock files are never deleted: removing one while
 // another process waits on it would let a third process lock a fresh file
@@ -20,13 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "artifacts/cache_layout.h"
+
 namespace iree_suite {
-
-enum class CacheKind { kDownloads = 0, kModules, kParameters, kLogs };
-inline constexpr int kCacheKindCount = 4;
-
-// "downloads", "modules", "parameters", "logs".
-const char* CacheKindName(CacheKind kind);
 
 // One unit the cache creates and deletes as a whole.
 struct CacheEntry {
@@ -44,6 +36,9 @@ struct CacheEntry {
 struct CacheLeftover {
   std::filesystem::path path;
   uint64_t bytes = 0;
+  // The lock of the entry it was being written for; empty when it has none
+  // (then it is in use while the process named in it, ".tmp.<pid>.", lives).
+  std::filesystem::path lock_path;
 };
 
 struct CacheScan {
@@ -84,6 +79,7 @@ struct CacheVerifyReport {
   uint64_t checked = 0;  // entries verified (logs and failed compiles are not checked)
   std::vector<std::filesystem::path> skipped_in_use;  // their lock was held
   std::vector<CacheProblem> problems;
+  std::vector<CacheLeftover> removed_leftovers;  // --fix: those no process was writing
   std::vector<std::string> errors;
 };
 
@@ -91,7 +87,8 @@ struct CacheVerifyReport {
 // (streamed); a data file without a valid meta.json is a problem. Modules:
 // module.vmfb and a parsable compile_stats.json. Parameters: an "IRPA" magic
 // and a size that is a multiple of 4096. With `fix`, bad entries are deleted
-// (under their lock) so the next run fetches or compiles them anew.
+// (under their lock) so the next run fetches or compiles them anew, and so
+// are leftovers that no process is writing (see CacheLeftover::lock_path).
 CacheVerifyReport VerifyCache(const std::filesystem::path& artifact_directory, bool fix);
 
 struct PruneOptions {
@@ -104,12 +101,13 @@ struct PruneReport {
   uint64_t bytes_after = 0;                // expected after the deletions under dry_run
   std::vector<CacheEntry> deleted;         // oldest use first
   std::vector<CacheEntry> skipped_locked;  // in use by another process
+  std::vector<CacheLeftover> deleted_leftovers;
   std::vector<std::string> errors;
 };
 
-// Deletes whole entries, oldest last use first, until the cache is at most
-// max_bytes. An entry whose lock another process holds is skipped. Leftovers
-// are not deleted (a running process may still be writing them).
+// Deletes the leftovers no process is writing, then whole entries, oldest
+// last use first, until the cache is at most max_bytes. An entry whose lock
+// another process holds is skipped.
 PruneReport PruneCache(const std::filesystem::path& artifact_directory,
                        const PruneOptions& options);
 

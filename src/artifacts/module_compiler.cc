@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "artifacts/atomic_file.h"
+#include "artifacts/cache_layout.h"
 #include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
 #include "exec/subprocess.h"
@@ -90,16 +91,6 @@ bool LinkEntry(const fs::path& twin, const fs::path& entry) {
 
 }  // namespace
 
-std::string SafeFileName(const std::string& name) {
-  std::string safe;
-  for (char c : name) {
-    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    safe += plain ? c : '_';
-  }
-  if (safe.empty() || safe[0] == '.') safe.insert(0, "_");
-  return safe;
-}
-
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
                                CompilerInfo compiler, bool force_recompile,
                                MlirResolver resolve_mlir, TraceWriter* trace)
@@ -158,8 +149,8 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   }
   result.key = hasher.HexDigest();
 
-  const fs::path entry =
-      artifact_directory_ / "modules" / SafeFileName(module.name) / result.key.substr(0, 16);
+  const CacheLayout layout(artifact_directory_);
+  const fs::path entry = layout.ModuleEntry(module.name, result.key);
   result.vmfb = entry / kVmfbName;
   result.stats_json = entry / kStatsName;
   result.log = entry / kLogName;
@@ -174,11 +165,14 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   // Runners sharing the artifact directory take turns: the second waits for
   // the first's compile and reuses it (even under --force-recompile, since it
   // was just made by this compiler).
+  if (std::string prepare_error = layout.PrepareParent(entry); !prepare_error.empty()) {
+    result.error = prepare_error;
+    return result;
+  }
   std::error_code ec;
-  fs::create_directories(entry.parent_path(), ec);
   FileLock lock;
   bool waited = false;
-  if (std::string lock_error = lock.Acquire(entry.string() + ".lock", &waited);
+  if (std::string lock_error = lock.Acquire(CacheLayout::ModuleLock(entry), &waited);
       !lock_error.empty()) {
     result.error = lock_error;
     return result;
@@ -217,7 +211,7 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   result.seconds = process.elapsed_s;
   if (!process.Succeeded() || !IsComplete(staging)) {
     // Keep the log where the user can read it, under a name no run takes for a module.
-    const fs::path failed = entry.string() + ".failed";
+    const fs::path failed = CacheLayout::FailedModuleEntry(entry);
     PublishDirectory(staging, failed);
     result.log = failed / kLogName;
     result.output_tail = TailOfFile(result.log);

@@ -68,7 +68,4 @@ class ModuleCompiler {
   SingleFlight<std::string, CompiledModule> compiled_;  // by module name
 };
 
-// Turns a module or test name into one safe path component.
-std::string SafeFileName(const std::string& name);
-
 }  // namespace iree_suite

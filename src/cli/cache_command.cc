@@ -89,6 +89,14 @@ int RunInfo(const fs::path& artifact_directory) {
   return info.errors.empty() ? kCacheOk : kCacheProblems;
 }
 
+// Leftovers of killed runs that no process was writing any more.
+void PrintRemovedLeftovers(const std::vector<CacheLeftover>& leftovers, const char* verb) {
+  for (const CacheLeftover& leftover : leftovers) {
+    std::printf("%s leftover of an interrupted write (%s): %s\n", verb,
+                FormatByteSize(leftover.bytes).c_str(), leftover.path.string().c_str());
+  }
+}
+
 int RunVerify(const fs::path& artifact_directory, bool fix) {
   CacheVerifyReport report = VerifyCache(artifact_directory, fix);
   std::vector<std::vector<std::string>> rows;
@@ -106,6 +114,7 @@ int RunVerify(const fs::path& artifact_directory, bool fix) {
   for (const fs::path& path : report.skipped_in_use) {
     std::printf("skipped (in use by another process): %s\n", path.string().c_str());
   }
+  PrintRemovedLeftovers(report.removed_leftovers, "removed");
   size_t removed = 0;
   for (const CacheProblem& problem : report.problems) removed += problem.removed;
   std::printf("%llu entries checked, %zu problems%s, %zu skipped in use\n",
@@ -131,6 +140,7 @@ int RunPrune(const fs::path& artifact_directory, uint64_t max_bytes, bool dry_ru
   for (const CacheEntry& entry : report.skipped_locked) {
     std::printf("skipped (in use by another process): %s\n", entry.path.string().c_str());
   }
+  PrintRemovedLeftovers(report.deleted_leftovers, dry_run ? "would delete (dry run)" : "deleted");
   uint64_t freed = 0;
   for (const CacheEntry& entry : report.deleted) freed += entry.bytes;
   PrintTable({{"limit", FormatByteSize(max_bytes)},

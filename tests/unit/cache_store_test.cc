@@ -54,7 +54,7 @@ class CacheStoreTest : public ::testing::Test {
 
   // A complete download entry, as the fetcher leaves it. Returns its directory.
   fs::path AddDownload(const std::string& url, const std::string& contents) {
-    const fs::path entry = DownloadEntryDirectory(root_, url);
+    const fs::path entry = CacheLayout(root_).DownloadEntry(url);
     WriteFile(entry / DownloadFileName(url), contents);
     WriteFile(entry / kDownloadLockName, "");
     Md5Stream md5;
@@ -91,14 +91,14 @@ TEST_F(CacheStoreTest, InfoCountsEntriesBytesAndLeftovers) {
   AddDownload("https://example.com/a/model.mlir", std::string(100, 'a'));
   AddDownload("https://example.com/b/weights.irpa", std::string(50, 'b'));
   // A failed fetch leaves only the lock: not an entry.
-  WriteFile(DownloadEntryDirectory(root_, "https://example.com/gone") / kDownloadLockName, "");
+  WriteFile(CacheLayout(root_).DownloadEntry("https://example.com/gone") / kDownloadLockName, "");
   AddModule("clip", "0123456789abcdef", 1000);
   WriteFile(root_ / "modules/clip/fedcba9876543210.failed/compile.log", "error: x");
   AddParameters("clip", "0123456789abcdef-random.irpa", Irpa(4096));
   WriteFile(root_ / "logs/test_a/stdout.txt", "12345");
   // Leftovers: a partial download, a compile's staging directory, a temp archive.
-  const fs::path partial =
-      DownloadEntryDirectory(root_, "https://example.com/a/model.mlir") / "model.mlir.partial.77";
+  const fs::path partial = CacheLayout(root_).DownloadEntry("https://example.com/a/model.mlir") /
+                           "model.mlir.partial.77";
   WriteFile(partial, std::string(7, 'p'));
   WriteFile(root_ / "modules/clip/0123456789abcdef.tmp.77.0/module.vmfb", std::string(20, 't'));
   WriteFile(root_ / "parameters/clip/x.irpa.tmp.77.1", std::string(3, 't'));
@@ -292,6 +292,128 @@ TEST_F(CacheStoreTest, PruneDryRunOnlyLists) {
   EXPECT_EQ(report.deleted[0].path, entry);
   EXPECT_EQ(report.bytes_after, 0u);
   EXPECT_TRUE(fs::exists(entry / "module.vmfb"));
+}
+
+// Plants links from every level of the layout to a directory outside.
+class CacheSymlinkTest : public CacheStoreTest {
+ protected:
+  void SetUp() override {
+    CacheStoreTest::SetUp();
+    precious_ = root_.parent_path() / (root_.filename().string() + "_precious");
+    fs::remove_all(precious_);
+    WriteFile(precious_ / "notes.txt", "keep me");
+    WriteFile(precious_ / "photos" / "cat.jpg", std::string(5000, 'c'));
+    WriteFile(precious_ / "module.vmfb.tmp.1.0", "");  // looks like a leftover
+    fs::create_directories(root_ / "modules" / "real");
+    fs::create_directories(root_ / "parameters");
+    fs::create_directory_symlink(precious_, root_ / "modules" / "linked");
+    fs::create_directory_symlink(precious_, root_ / "modules" / "real" / "aaaaaaaaaaaaaaaa");
+    fs::create_directory_symlink(precious_, root_ / "parameters" / "linked");
+    fs::create_directory_symlink(precious_, root_ / "downloads");
+    fs::create_directory_symlink(precious_, root_ / "logs");
+  }
+  void TearDown() override {
+    fs::remove_all(precious_);
+    CacheStoreTest::TearDown();
+  }
+  void ExpectPreciousIntact() {
+    std::vector<std::string> names;
+    for (const auto& item : fs::recursive_directory_iterator(precious_)) {
+      names.push_back(item.path().lexically_relative(precious_).string());
+    }
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"module.vmfb.tmp.1.0", "notes.txt", "photos",
+                                               "photos/cat.jpg"}));
+  }
+  fs::path precious_;
+};
+
+TEST_F(CacheSymlinkTest, VerifyFixNeverFollowsALinkOutOfTheArtifactDirectory) {
+  CacheVerifyReport report = VerifyCache(root_, /*fix=*/true);
+  ExpectPreciousIntact();
+  EXPECT_TRUE(report.problems.empty());
+  EXPECT_TRUE(report.removed_leftovers.empty());
+  std::vector<std::string> expected;
+  for (const char* link : {"downloads", "modules/linked", "modules/real/aaaaaaaaaaaaaaaa",
+                           "parameters/linked", "logs"}) {
+    expected.push_back((root_ / link).string());
+  }
+  std::vector<std::string> named;
+  for (const std::string& error : report.errors) {
+    EXPECT_NE(error.find("is a symbolic link"), std::string::npos) << error;
+    named.push_back(error.substr(0, error.find(": ")));
+  }
+  std::sort(named.begin(), named.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(named, expected);
+  // The links themselves are left alone too.
+  EXPECT_TRUE(fs::is_symlink(root_ / "modules" / "linked"));
+}
+
+TEST_F(CacheSymlinkTest, PruneAndInfoNeverFollowALinkOutOfTheArtifactDirectory) {
+  PruneReport report = PruneCache(root_, {0, /*dry_run=*/false});
+  ExpectPreciousIntact();
+  EXPECT_TRUE(report.deleted.empty());
+  EXPECT_TRUE(report.deleted_leftovers.empty());
+  EXPECT_EQ(report.errors.size(), 5u);
+  CacheInfo info = GetCacheInfo(root_);
+  EXPECT_EQ(info.total_bytes, 0u);
+  EXPECT_EQ(info.errors.size(), 5u);
+}
+
+TEST_F(CacheStoreTest, NamesTheLayoutDoesNotMakeAreLeftAlone) {
+  WriteFile(root_ / "modules" / "clip" / "notes" / "mine.txt", "mine");
+  WriteFile(root_ / "parameters" / "clip" / "weights.bin", "mine");
+  WriteFile(root_ / "downloads" / "my-folder" / "data", "mine");
+  EXPECT_EQ(GetCacheInfo(root_).total_entries, 0u);
+  PruneReport report = PruneCache(root_, {0, /*dry_run=*/false});
+  EXPECT_TRUE(report.deleted.empty());
+  EXPECT_TRUE(fs::exists(root_ / "modules" / "clip" / "notes" / "mine.txt"));
+  EXPECT_TRUE(fs::exists(root_ / "parameters" / "clip" / "weights.bin"));
+  EXPECT_TRUE(fs::exists(root_ / "downloads" / "my-folder" / "data"));
+}
+
+TEST_F(CacheStoreTest, LeftoversOfKilledRunsGoUnlessTheirWriterHoldsTheLock) {
+  // A killed compile's staging directory, a killed fetch's partial, a killed
+  // generation's temp archive: their locks are free.
+  const fs::path staging = root_ / "modules/clip/0123456789abcdef.tmp.77.0";
+  WriteFile(staging / "module.vmfb", "half");
+  const fs::path entry = AddDownload("https://example.com/a.bin", "data");
+  const fs::path partial = entry / "a.bin.partial.77";
+  WriteFile(partial, "ha");
+  const fs::path temp_archive = root_ / "parameters/clip/0123456789abcdef-random.irpa.tmp.77.1";
+  WriteFile(temp_archive, "IRPA");
+  // Being written right now: its entry's lock is held.
+  const fs::path busy = root_ / "modules/clip/fedcba9876543210.tmp.78.0";
+  WriteFile(busy / "module.vmfb", "half");
+  FileLock held;
+  bool waited = false;
+  ASSERT_EQ(held.Acquire(root_ / "modules/clip/fedcba9876543210.lock", &waited), "");
+  // Log temp files have no lock: they go when the process named in them is gone.
+  const fs::path dead_log = root_ / "logs/t/run.log.tmp.2147483646.0";
+  WriteFile(dead_log, "x");
+  const fs::path live_log = root_ / fmt::format("logs/t/run.log.tmp.{}.0", ::getpid());
+  WriteFile(live_log, "x");
+
+  CacheVerifyReport report = VerifyCache(root_, /*fix=*/true);
+  std::vector<fs::path> removed;
+  for (const CacheLeftover& leftover : report.removed_leftovers) removed.push_back(leftover.path);
+  std::sort(removed.begin(), removed.end());
+  std::vector<fs::path> expected = {staging, partial, temp_archive, dead_log};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(removed, expected);
+  for (const fs::path& path : expected) EXPECT_FALSE(fs::exists(path)) << path;
+  EXPECT_TRUE(fs::exists(busy / "module.vmfb"));
+  EXPECT_TRUE(fs::exists(live_log));
+  EXPECT_TRUE(fs::exists(entry / "a.bin"));
+
+  // prune does the same (here: nothing left that no one writes).
+  WriteFile(staging / "module.vmfb", "half");
+  PruneReport pruned = PruneCache(root_, {1u << 30, /*dry_run=*/false});
+  ASSERT_EQ(pruned.deleted_leftovers.size(), 1u);
+  EXPECT_EQ(pruned.deleted_leftovers[0].path, staging);
+  EXPECT_TRUE(pruned.deleted.empty());
+  EXPECT_TRUE(fs::exists(busy / "module.vmfb"));
 }
 
 TEST(CacheStoreSizeTest, ParsesAndFormatsByteSizes) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "artifacts/cache_layout.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 
@@ -37,7 +38,7 @@ TEST(FetchCacheLayoutTest, FileNameAndEntry) {
   EXPECT_EQ(DownloadFileName("https://h"), "download");
   EXPECT_EQ(DownloadFileName("https://h/x/meta.json"), "_meta.json");
   EXPECT_EQ(DownloadFileName("https://h/x/.lock"), "_.lock");
-  EXPECT_EQ(DownloadEntryDirectory("/a", "https://h/f"),
+  EXPECT_EQ(CacheLayout("/a").DownloadEntry("https://h/f"),
             std::filesystem::path("/a/downloads") / Sha256Hex("https://h/f").substr(0, 16));
 }
 

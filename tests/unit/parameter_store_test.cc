@@ -5,6 +5,7 @@
 #include <fstream>
 #include <regex>
 
+#include "artifacts/cache_layout.h"
 #include "artifacts/parameters/irpa_reader.h"
 
 namespace iree_suite {
@@ -114,7 +115,8 @@ TEST_F(ParameterStoreTest, GeneratesIntoTheCacheLayout) {
   std::string error;
   auto path = Store().Get(Random(1), "group/modules/model_cpu", mlir_, &error);
   ASSERT_TRUE(path) << error;
-  EXPECT_EQ(path->parent_path(), dir_ / "artifacts/parameters/group_modules_model_cpu");
+  EXPECT_EQ(path->parent_path(),
+            dir_ / "artifacts/parameters" / EntryName("group/modules/model_cpu"));
   EXPECT_TRUE(std::regex_match(path->filename().string(), std::regex("[0-9a-f]{16}-random\\.irpa")))
       << *path;
   auto entries = ReadIrpaIndex(*path, &error);

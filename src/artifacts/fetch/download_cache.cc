@@ -32,10 +32,6 @@ std::string DownloadFileName(const std::string& url) {
   return safe;
 }
 
-fs::path DownloadEntryDirectory(const fs::path& artifact_directory, const std::string& url) {
-  return artifact_directory / "downloads" / Sha256Hex(url).substr(0, 16);
-}
-
 std::string ApplyUrlMirrors(const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& mirrors) {
   for (const auto& [prefix, replacement] : mirrors) {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "artifacts/cache_layout.h"
+
 namespace iree_suite {
 
 struct DownloadMeta {
@@ -28,13 +30,9 @@ struct DownloadMeta {
 };
 
 inline constexpr const char* kDownloadMetaName = "meta.json";
-inline constexpr const char* kDownloadLockName = ".lock";
 
 // The last segment of the URL's path, made safe as a file name.
 std::string DownloadFileName(const std::string& url);
-// The entry directory of `url`.
-std::filesystem::path DownloadEntryDirectory(const std::filesystem::path& artifact_directory,
-                                             const std::string& url);
 // Rewrites the first matching prefix; `url` unchanged when none matches.
 std::string ApplyUrlMirrors(const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& mirrors);

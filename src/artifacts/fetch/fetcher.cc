@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "artifacts/cache_layout.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/fetch/resumable_download.h"
 #include "artifacts/file_lock.h"
@@ -97,19 +98,18 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
     if (!path) *error = fmt::format("{} (mirror of {})", *error, url);
     return path;
   }
-  const fs::path entry = DownloadEntryDirectory(artifact_directory_, url);
+  const CacheLayout layout(artifact_directory_);
+  const fs::path entry = layout.DownloadEntry(url);
   const std::string name = DownloadFileName(url);
   const fs::path data = entry / name;
   std::error_code ec;
-  fs::create_directories(entry, ec);
-  if (ec) {
-    *error =
-        fmt::format("cannot fetch {}: cannot create {}: {}", url, entry.string(), ec.message());
+  if (std::string prepare_error = layout.PrepareDirectory(entry); !prepare_error.empty()) {
+    *error = fmt::format("cannot fetch {}: {}", url, prepare_error);
     return std::nullopt;
   }
   FileLock entry_lock;
   bool waited = false;
-  if (std::string lock_error = entry_lock.Acquire(entry / kDownloadLockName, &waited);
+  if (std::string lock_error = entry_lock.Acquire(CacheLayout::DownloadLock(entry), &waited);
       !lock_error.empty()) {
     *error = fmt::format("cannot fetch {}: {}", url, lock_error);
     return std::nullopt;

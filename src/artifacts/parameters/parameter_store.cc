@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "artifacts/cache_layout.h"
 #include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
 #include "artifacts/module_compiler.h"
@@ -106,8 +107,8 @@ std::optional<fs::path> ParameterStore::ArchivePath(const WeightSpec& weight,
     hasher.Add("seed", fmt::format("{}", weight.seed));
   }
   hasher.Add("scope", weight.scope);
-  return options_.artifact_directory / "parameters" / SafeFileName(module_name) /
-         fmt::format("{}-{}.irpa", hasher.HexDigest().substr(0, 16), KindName(weight));
+  return CacheLayout(options_.artifact_directory)
+      .ParameterArchive(module_name, hasher.HexDigest(), KindName(weight));
 }
 
 std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
@@ -118,6 +119,12 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
 
   std::optional<fs::path> path = ArchivePath(weight, module_name, mlir, error);
   if (!path) return std::nullopt;
+  // Before anything is read or removed there: parameters/<module> may be a planted link.
+  if (std::string prepare_error = CacheLayout(options_.artifact_directory).PrepareParent(*path);
+      !prepare_error.empty()) {
+    *error = prepare_error;
+    return std::nullopt;
+  }
   std::error_code ec;
   auto reusable = [&] {
     if (!fs::is_regular_file(*path, ec)) return false;
@@ -129,10 +136,9 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
   if (reusable()) return ready_[identity] = *path;
   // Runners sharing the artifact directory take turns: the second waits for
   // the first's archive and reuses it instead of generating it again.
-  fs::create_directories(path->parent_path(), ec);
   FileLock lock;
   bool waited = false;
-  if (std::string lock_error = lock.Acquire(path->string() + ".lock", &waited);
+  if (std::string lock_error = lock.Acquire(CacheLayout::ParameterLock(*path), &waited);
       !lock_error.empty()) {
     *error = lock_error;
     return std::nullopt;
