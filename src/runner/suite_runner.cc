@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "artifacts/atomic_file.h"
+#include "artifacts/cache_layout.h"
 #include "artifacts/local_source.h"
 #include "checks/benchmark_json.h"
 #include "checks/judgement.h"
@@ -18,6 +19,40 @@
 
 namespace iree_suite {
 namespace fs = std::filesystem;
+
+namespace {
+
+// Runs `job`, turning whatever it throws into the failure of `test`: an
+// exception escaping a worker thread would end the process (std::terminate)
+// before any report is written.
+template <typename Job>
+TestResult Guarded(const TestDefinition& test, Job&& job) {
+  std::string what;
+  try {
+    return job();
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception that is not a std::exception";
+  }
+  TestResult result;
+  result.test = &test;
+  result.outcome = Outcome::kFailed;
+  result.reason = fmt::format("internal error while running the test: {}", what);
+  return result;
+}
+
+// Runs a job whose failure is not a test's: the tests that depend on it meet
+// the same failure in their own (guarded) jobs.
+template <typename Job>
+void IgnoringExceptions(Job&& job) {
+  try {
+    job();
+  } catch (...) {
+  }
+}
+
+}  // namespace
 
 SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules, ToolSet tools,
                          RunnerConfig config)
@@ -42,7 +77,10 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
   // Runners on this host that share the artifact directory (pytest-xdist
   // workers, shards) keep each other's benchmarks undisturbed too; per host,
   // in case the directory is on a network file system.
-  gate_.ShareAcrossProcesses(config_.artifact_directory / "locks" / SafeFileName(HostName()));
+  const CacheLayout layout(config_.artifact_directory);
+  const fs::path host_lock = layout.HostLockDirectory(HostName());
+  // A refused (symlinked) locks/ leaves the gate to this process alone.
+  if (layout.PrepareDirectory(host_lock).empty()) gate_.ShareAcrossProcesses(host_lock);
 }
 
 std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
@@ -78,7 +116,7 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
       size_t index = next_url.fetch_add(1);
       if (index >= urls.size()) return;
       std::string error;
-      (void)Fetch(urls[index], "", &error);
+      IgnoringExceptions([&] { (void)Fetch(urls[index], "", &error); });
     }
   };
   std::vector<std::thread> downloaders;
@@ -90,18 +128,22 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
     while (!stop()) {
       size_t job = next.fetch_add(1);
       if (job < compiles.size()) {
-        auto turn = gate_.Shared();
-        compiler_.Compile(*compiles[job], config_.timeout_s);
+        IgnoringExceptions([&] {
+          auto turn = gate_.Shared();
+          compiler_.Compile(*compiles[job], config_.timeout_s);
+        });
         continue;
       }
       size_t index = job - compiles.size();
       if (index >= tests.size()) return;
       const TestDefinition& test = *tests[index];
-      if (observer) {
-        std::lock_guard<std::mutex> lock(observer_mutex);
-        observer->OnTestStarted(test);
-      }
-      TestResult result = RunOne(test);
+      TestResult result = Guarded(test, [&] {
+        if (observer) {
+          std::lock_guard<std::mutex> lock(observer_mutex);
+          observer->OnTestStarted(test);
+        }
+        return RunOne(test);
+      });
       if (InterruptSignal() != 0) {
         // The test was cut short: it neither passed nor failed on its merits.
         result.outcome = Outcome::kError;
@@ -110,7 +152,8 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
       if (IsFailure(result.outcome)) ++failures;
       std::lock_guard<std::mutex> lock(observer_mutex);
       slots[index] = std::move(result);
-      if (observer) observer->OnTestFinished(*slots[index]);
+      // The reports are written from `slots` after the run, whatever the observer does.
+      if (observer) IgnoringExceptions([&] { observer->OnTestFinished(*slots[index]); });
     }
   };
   const size_t threads = std::max<size_t>(1, std::min(config_.jobs, tests.size()));
@@ -157,7 +200,7 @@ std::vector<std::string> SuiteRunner::RemoteUrlsOf(
 }
 
 fs::path SuiteRunner::LogDirectory(const TestDefinition& test) const {
-  return config_.artifact_directory / "logs" / SafeFileName(test.id);
+  return CacheLayout(config_.artifact_directory).LogDirectory(test.id);
 }
 
 TestResult SuiteRunner::RunOne(const TestDefinition& test) {
@@ -321,8 +364,13 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   argv.insert(argv.end(), flags->begin(), flags->end());
 
   const fs::path log_dir = LogDirectory(test);
+  if (std::string prepare_error = CacheLayout(config_.artifact_directory).PrepareDirectory(log_dir);
+      !prepare_error.empty()) {
+    result->outcome = Outcome::kError;
+    result->reason = fmt::format("logs: {}", prepare_error);
+    return;
+  }
   std::error_code ec;
-  fs::create_directories(log_dir, ec);
   const fs::path stdout_log = log_dir / (benchmark ? "benchmark.json" : "run.log");
   const fs::path stderr_log = benchmark ? log_dir / "benchmark.log" : fs::path();
   // The tool writes to this process's own temp names, renamed into place

@@ -351,3 +351,33 @@ def test_make_parameters_tool_is_deterministic_across_threads(tmp_path):
 
     bad = run_binary([MAKE_PARAMETERS, f"--mlir={mlir}", "--output=x.irpa"], cwd=tmp_path)
     assert bad.returncode == 2 and "usage:" in bad.stderr
+
+
+HUGE_MLIR = """module @huge {
+  util.global private @a = #stream.parameter.named<"model"::"a"> : tensor<1073741824x1073741824x8xi8>
+  util.global private @b = #stream.parameter.named<"model"::"b"> : tensor<1073741824x1073741824x8xi8>
+  func.func @main() { return }
+}
+"""
+
+
+def test_archive_sizes_that_wrap_fail_the_test_and_the_others_run(tmp_path):
+    # 2^63 + 2^63 bytes wrap to 0 in 64 bits: before anything is allocated, the
+    # test fails naming the parameter, the other test passes, reports are written.
+    suite = make_suite(tmp_path, HUGE_MLIR, [random_weight()])
+    (suite.root / "p" / "empty.mlir").write_text(EMPTY_MLIR)
+    (suite.root / "p" / "modules" / "empty_cpu.json").write_text(json.dumps(
+        {"mlir": "p/empty.mlir", "compiler_flags": CPU_FLAGS}))
+    (suite.root / "p" / "other_cpu.json").write_text(json.dumps({
+        "type": "quality", "markers": ["cpu"], "modules": ["p/modules/empty_cpu"],
+        "run_args": ["--device=local-task", "--function=main"]}))
+    results = tmp_path / "results.json"
+    result = suite.run("-j", "2", "--results-json", results)
+    assert result.returncode == 1, result.output
+    assert "p/other_cpu.json PASSED" in result.stdout, result.stdout
+    assert ('parameter "a": 9223372036854775808 bytes would make the archive larger than '
+            '4611686018427387904 bytes') in result.stdout, result.stdout
+    verdicts = {t["id"]: t["outcome"] for t in json.loads(results.read_text())["tests"]}
+    assert verdicts == {"p/other_cpu.json": "passed", "p/test_cpu.json": "error"}, verdicts
+    assert (suite.summary_dir / "job_summary.json").is_file()
+    assert not archives(suite, "random")

@@ -97,6 +97,23 @@ TEST(IrpaFormatTest, RejectsBadSplatPatterns) {
   EXPECT_FALSE(LayoutIrpa({{"y", 6, {1, 2, 3, 4}}}, &layout, &error));
 }
 
+TEST(IrpaFormatTest, RejectsSizesThatWouldWrap) {
+  IrpaLayout layout;
+  std::string error;
+  // Two tensor<1073741824x1073741824x8xi8>: 2^63 + 2^63 wraps to 0 in 64 bits.
+  const uint64_t two_to_63 = uint64_t{1} << 63;
+  EXPECT_FALSE(LayoutIrpa({{"a", two_to_63, {}}, {"b", two_to_63, {}}}, &layout, &error));
+  EXPECT_EQ(error,
+            "parameter \"a\": 9223372036854775808 bytes would make the archive larger than "
+            "4611686018427387904 bytes");
+  const uint64_t two_to_61 = uint64_t{1} << 61;
+  EXPECT_FALSE(
+      LayoutIrpa({{"a", two_to_61, {}}, {"b", two_to_61, {}}, {"c", 64, {}}}, &layout, &error));
+  EXPECT_EQ(error.rfind("parameter \"c\": 64 bytes would make the archive larger", 0), 0u) << error;
+  // Splats take no storage, however large they are.
+  EXPECT_TRUE(LayoutIrpa({{"a", two_to_63, {1}}, {"b", two_to_63, {1}}}, &layout, &error));
+}
+
 TEST(IrpaFormatTest, ReaderReadsWhatTheLayoutWrites) {
   IrpaLayout layout;
   std::string error;

@@ -131,6 +131,29 @@ TEST_F(ParameterArchiveTest, KeepsAnArchiveThatAppearedMeanwhile) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
 
+TEST_F(ParameterArchiveTest, AnArchiveLargerThanTheFreeSpaceIsRefusedBeforeAnyWrite) {
+  ArchiveContents contents;
+  contents.parameters = {{"huge", ElementType::kI8, uint64_t{1} << 61}};  // 2 EiB: no disk
+  const fs::path path = dir_ / "huge.irpa";
+  std::string error = WriteParameterArchive(contents, path, {});
+  EXPECT_EQ(error.rfind(path.string() + ": the archive needs 2305843009213698048 bytes, " +
+                            dir_.string() + " has ",
+                        0),
+            0u)
+      << error;
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(ParameterArchiveTest, SizesThatWrapAreAnErrorNotAnAllocation) {
+  ArchiveContents contents;
+  contents.parameters = {{"a", ElementType::kI8, uint64_t{1} << 63},
+                         {"b", ElementType::kI8, uint64_t{1} << 63}};
+  std::string error = WriteParameterArchive(contents, dir_ / "wrap.irpa", {});
+  EXPECT_EQ(error.rfind("parameter \"a\": 9223372036854775808 bytes would make the archive", 0), 0u)
+      << error;
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
 TEST_F(ParameterArchiveTest, InterruptionLeavesNothingBehind) {
   ArchiveWriteOptions options;
   options.block_bytes = 4096;

@@ -48,7 +48,7 @@ class SuiteRunnerTest : public testing::Test {
 
   std::vector<TestResult> Run(const std::vector<TestDefinition>& tests, size_t jobs = 1,
                               std::optional<double> timeout_s = std::nullopt,
-                              size_t benchmark_retries = 0) {
+                              size_t benchmark_retries = 0, TestObserver* observer = nullptr) {
     ToolSet tools;
     tools.compiler = {dir_ / "tools" / "iree-compile", "stand-in 1.0"};
     tools.run_module = dir_ / "tools" / "iree-run-module";
@@ -63,7 +63,7 @@ class SuiteRunnerTest : public testing::Test {
     SuiteRunner runner(modules_, tools, config);
     std::vector<const TestDefinition*> pointers;
     for (const TestDefinition& test : tests) pointers.push_back(&test);
-    return runner.Run(pointers, nullptr);
+    return runner.Run(pointers, observer);
   }
 
   // From now on the stand-in compiler appends a line per invocation.
@@ -104,6 +104,37 @@ TEST_F(SuiteRunnerTest, ToolKilledBySignalIsATestFailureNamingTheSignal) {
   EXPECT_EQ(results[0].outcome, Outcome::kFailed);
   EXPECT_NE(results[0].reason.find("iree-run-module killed by signal 11"), std::string::npos)
       << results[0].reason;
+}
+
+// Throws from inside the job of the test named `id`, in its worker thread.
+class ThrowingObserver : public TestObserver {
+ public:
+  explicit ThrowingObserver(std::string id) : id_(std::move(id)) {}
+  void OnTestStarted(const TestDefinition& test) override {
+    if (test.id == id_) throw std::runtime_error("observer failed");
+  }
+  void OnTestFinished(const TestResult& result) override {
+    if (result.test->id == id_) throw std::runtime_error("observer failed again");
+  }
+
+ private:
+  std::string id_;
+};
+
+TEST_F(SuiteRunnerTest, AnExceptionInAJobIsThatTestsFailureAndTheOthersRun) {
+  Script("iree-run-module", "exit 0\n");
+  ThrowingObserver observer("t2.json");
+  std::vector<TestDefinition> tests;
+  for (int i = 0; i < 6; ++i) tests.push_back(Quality("t" + std::to_string(i) + ".json"));
+  std::vector<TestResult> results = Run(tests, 3, std::nullopt, 0, &observer);
+  ASSERT_EQ(results.size(), 6u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i == 2) continue;
+    EXPECT_EQ(results[i].outcome, Outcome::kPassed) << results[i].reason;
+  }
+  EXPECT_EQ(results[2].outcome, Outcome::kFailed);
+  EXPECT_EQ(results[2].test, &tests[2]);
+  EXPECT_EQ(results[2].reason, "internal error while running the test: observer failed");
 }
 
 TEST_F(SuiteRunnerTest, HangingToolTimesOut) {

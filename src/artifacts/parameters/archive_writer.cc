@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -164,6 +165,17 @@ std::string WriteFile(const ArchiveContents& contents, const IrpaLayout& layout,
   return RandomDataWriter(contents, layout, fd, options).Run();
 }
 
+// Refuses an archive that cannot fit in the free space of `directory`, before
+// anything is allocated (fallocate may succeed sparsely on some filesystems).
+std::string CheckFreeSpace(const fs::path& directory, uint64_t file_size) {
+  struct statvfs stats;
+  if (::statvfs(directory.c_str(), &stats) != 0) return {};  // unknown: fallocate will tell
+  const uint64_t free_bytes = static_cast<uint64_t>(stats.f_bavail) * stats.f_frsize;
+  if (file_size <= free_bytes) return {};
+  return fmt::format("the archive needs {} bytes, {} has {} free", file_size, directory.string(),
+                     free_bytes);
+}
+
 }  // namespace
 
 uint64_t ArchiveDataBytes(const ArchiveContents& contents) {
@@ -189,6 +201,9 @@ std::string WriteParameterArchive(const ArchiveContents& contents, const fs::pat
 
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  error =
+      CheckFreeSpace(path.has_parent_path() ? path.parent_path() : fs::path("."), layout.file_size);
+  if (!error.empty()) return fmt::format("{}: {}", path.string(), error);
   const fs::path temp = TempPathFor(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fmt::format("{}: cannot create: {}", temp.string(), std::strerror(errno));

@@ -41,6 +41,13 @@ bool LayoutIrpa(const std::vector<IrpaEntry>& entries, IrpaLayout* layout, std::
     if (entry.splat_pattern.empty()) {
       table_size += kDataEntrySize;
       storage_offsets[i] = AlignUp(storage_size, kIrpaDataAlignment);
+      // Both terms stay under 2^62, so neither the sum nor the next AlignUp wraps.
+      if (entry.length > kIrpaMaxFileSize || storage_offsets[i] + entry.length > kIrpaMaxFileSize) {
+        *error =
+            fmt::format("parameter \"{}\": {} bytes would make the archive larger than {} bytes",
+                        entry.name, entry.length, kIrpaMaxFileSize);
+        return false;
+      }
       storage_size = storage_offsets[i] + entry.length;
     } else {
       const size_t pattern = entry.splat_pattern.size();
@@ -57,6 +64,10 @@ bool LayoutIrpa(const std::vector<IrpaEntry>& entries, IrpaLayout* layout, std::
   const uint64_t names_offset = table_offset + table_size;
   const uint64_t storage_offset = AlignUp(names_offset + names_size, kIrpaDataAlignment);
   layout->file_size = AlignUp(storage_offset + storage_size, kIrpaFileAlignment);
+  if (layout->file_size > kIrpaMaxFileSize) {
+    *error = fmt::format("the archive would be larger than {} bytes", kIrpaMaxFileSize);
+    return false;
+  }
 
   std::string& out = layout->head;
   out.clear();

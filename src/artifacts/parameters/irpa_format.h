@@ -24,6 +24,9 @@ inline constexpr uint64_t kIrpaEntryAlignment = 16;
 inline constexpr uint64_t kIrpaDataAlignment = 64;
 inline constexpr uint64_t kIrpaFileAlignment = 4096;
 inline constexpr uint64_t kIrpaMaxSplatPattern = 16;
+// Largest archive laid out: file offsets are off_t, and keeping every size
+// under 2^62 lets sums of two of them never wrap.
+inline constexpr uint64_t kIrpaMaxFileSize = uint64_t{1} << 62;
 
 struct IrpaEntry {
   std::string name;
@@ -38,7 +41,8 @@ struct IrpaLayout {
 };
 
 // Lays out an archive of `entries` in order. Returns false and sets *error
-// for an invalid splat pattern (wrong size, or not dividing the length).
+// for an invalid splat pattern (wrong size, or not dividing the length) or
+// an archive larger than kIrpaMaxFileSize.
 bool LayoutIrpa(const std::vector<IrpaEntry>& entries, IrpaLayout* layout, std::string* error);
 
 inline uint64_t AlignUp(uint64_t value, uint64_t alignment) {
