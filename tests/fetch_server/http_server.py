@@ -12,7 +12,9 @@ Faults come from --faults, a JSON file reread on every request:
              "wrong_md5": true,                      # send a wrong Content-MD5
              "stall_after": N, "stall_s": S, "stall_count": K,  # sleep mid-body
              "ignore_range": true,                   # always answer 200
-             "no_md5": true, "no_etag": true}}       # omit those headers
+             "no_md5": true, "no_etag": true,        # omit those headers
+             "no_length": true,                      # no Content-Length: the close ends the body
+             "redirect_to": URL}}                    # answer 302 with this Location
 Counts are per path over GET requests. The server exits after --idle-timeout
 seconds without requests, so nothing outlives a test.
 """
@@ -93,6 +95,13 @@ class Handler(BaseHTTPRequestHandler):
                 GET_COUNTS[path] = count + 1
         if faults.get("error_status") and count < faults.get("error_count", 1 << 30):
             return self.send_simple(int(faults["error_status"]), entry, b"injected error\n")
+        if faults.get("redirect_to"):
+            entry["status"] = 302
+            self.send_response(302)
+            self.send_header("Location", faults["redirect_to"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         file = os.path.realpath(os.path.join(ARGS.root, path.lstrip("/")))
         if not file.startswith(os.path.realpath(ARGS.root) + os.sep) or not os.path.isfile(file):
             return self.send_simple(404, entry, b"not found\n")
@@ -139,7 +148,10 @@ class Handler(BaseHTTPRequestHandler):
         body = data[start:]
         entry["status"] = status
         self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
+        if faults.get("no_length"):
+            self.close_connection = True  # the end of the body is the end of the connection
+        else:
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Last-Modified", last_modified)
         if not faults.get("no_etag"):

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "artifacts/atomic_file.h"
+#include "artifacts/cache_layout.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/fetch/fetcher.h"
@@ -57,7 +58,7 @@ class FetcherTest : public ::testing::Test {
   }
 
   Fetcher MakeFetcher() { return Fetcher(artifacts_, dir_ / "root", options_); }
-  fs::path Entry(const std::string& url) { return DownloadEntryDirectory(artifacts_, url); }
+  fs::path Entry(const std::string& url) { return CacheLayout(artifacts_).DownloadEntry(url); }
   // GET requests the server saw for `path`.
   std::vector<nlohmann::json> Gets(const std::string& path = "/model.irpa") {
     std::vector<nlohmann::json> gets;
@@ -210,6 +211,33 @@ TEST_F(FetcherTest, GivesUpAfterMaxAttemptsListingCauses) {
   EXPECT_NE(error.find("gave up after 3 attempts; last cause: HTTP 500"), std::string::npos)
       << error;
   EXPECT_NE(error.find("attempt 2: HTTP 500"), std::string::npos) << error;
+}
+
+TEST_F(FetcherTest, ABodyEndedByACloseWithoutLengthOrDigestIsAFailure) {
+  // Half the file, then the server closes: without Content-Length or
+  // Content-MD5 this looks exactly like the whole file.
+  server_.SetFaults(
+      {{"/model.irpa", {{"no_length", true}, {"no_md5", true}, {"drop_after", 1 << 19}}}});
+  const std::string url = server_.Url("model.irpa");
+  std::string error;
+  EXPECT_FALSE(MakeFetcher().Fetch(url, &error));
+  EXPECT_NE(error.find("neither Content-Length nor Content-MD5"), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(Entry(url) / "model.irpa"));
+  EXPECT_FALSE(fs::exists(Entry(url) / "meta.json"));
+  // With a Content-MD5 the same response can be checked, and is accepted.
+  server_.SetFaults({{"/model.irpa", {{"no_length", true}}}});
+  std::optional<fs::path> path = MakeFetcher().Fetch(url, &error);
+  ASSERT_TRUE(path) << error;
+  EXPECT_EQ(ReadAll(*path), contents_);
+}
+
+TEST_F(FetcherTest, RedirectsToOtherSchemesThanHttpAreRefused) {
+  server_.SetFaults({{"/model.irpa", {{"redirect_to", "ftp://127.0.0.1:1/model.irpa"}}}});
+  std::string error;
+  EXPECT_FALSE(MakeFetcher().Fetch(server_.Url("model.irpa"), &error));
+  EXPECT_EQ(Gets().size(), 1u);  // refused, not retried
+  EXPECT_NE(error.find("ftp"), std::string::npos) << error;
+  EXPECT_NE(error.find("not supported or disabled"), std::string::npos) << error;
 }
 
 TEST_F(FetcherTest, NotFoundIsNotRetried) {

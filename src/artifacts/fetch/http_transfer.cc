@@ -94,6 +94,21 @@ int OnProgress(void* user, curl_off_t, curl_off_t now, curl_off_t, curl_off_t) {
   return 0;
 }
 
+// Whether a 2xx body ended only because the server closed the connection
+// (HTTP/1.x without Content-Length or chunked encoding): whole or cut short,
+// such a body looks the same, so only a Content-MD5 can vouch for it.
+bool IsUnverifiableCloseDelimitedBody(CURL* curl, const HttpHeaders& headers) {
+  long version = 0;
+  curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
+  if (version != CURL_HTTP_VERSION_1_0 && version != CURL_HTTP_VERSION_1_1) return false;
+  auto encoding = headers.find("transfer-encoding");
+  const bool chunked =
+      encoding != headers.end() && encoding->second.find("chunked") != std::string::npos;
+  // A 206's Content-Range tells the total size, which the download checks.
+  return !chunked && !headers.contains("content-length") && !headers.contains("content-md5") &&
+         !headers.contains("content-range");
+}
+
 void GlobalInitOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -133,6 +148,9 @@ HttpResult PerformHttpGet(const HttpRequest& request, HttpBodySink* sink) {
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  // Downloads are http(s) only: a redirect to ftp://, file://, ... is refused.
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -159,7 +177,13 @@ HttpResult PerformHttpGet(const HttpRequest& request, HttpBodySink* sink) {
   result.aborted_by_sink = transfer.aborted;
   result.cancelled = transfer.cancelled;
   result.transport_ok = code == CURLE_OK && !transfer.aborted;
-  if (transfer.stalled) {
+  if (result.transport_ok && result.status >= 200 && result.status < 300 &&
+      IsUnverifiableCloseDelimitedBody(h, result.headers)) {
+    result.transport_ok = false;  // not retried: another try could not be checked either
+    result.transport_error =
+        "the server sent neither Content-Length nor Content-MD5 and ended the body by closing "
+        "the connection: a cut-off transfer would look complete";
+  } else if (transfer.stalled) {
     result.curl_code = CURLE_OPERATION_TIMEDOUT;  // retryable, like libcurl's own check
     result.transport_error = fmt::format("stalled: no data for {} s", request.low_speed_time_s);
   } else if (code != CURLE_OK) {
