@@ -236,6 +236,24 @@ std::string PadRight(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+// A cell's text on one table row: a raw line break would end the row and a
+// '|' the cell, so they are written as \n, \r and \|.
+std::string EscapeCell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '|') {
+      out += "\\|";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string JoinRow(const std::vector<std::string>& cells) {
   std::string line = "|";
   for (const std::string& cell : cells) line += " " + cell + " |";
@@ -279,7 +297,7 @@ std::string RenderGithubTable(const SummaryTable& table) {
     for (size_t r = 0; r < table.rows.size(); ++r) {
       const auto& row = table.rows[r];
       cells[r][c] = c < row.size() ? FormatCell(row[c], type) : "";
-      if (!numeric[c]) cells[r][c] = std::string(StripSpace(cells[r][c]));
+      if (!numeric[c]) cells[r][c] = EscapeCell(StripSpace(cells[r][c]));
     }
     if (numeric[c]) {
       // Pad on the right so decimal points line up once right-aligned.
@@ -288,7 +306,7 @@ std::string RenderGithubTable(const SummaryTable& table) {
       for (auto& row : cells) row[c] += std::string(max_decimals - DigitsAfterPoint(row[c]), ' ');
     }
     // tabulate reserves two extra columns beyond the header's own width.
-    const std::string header = c < table.headers.size() ? table.headers[c] : "";
+    const std::string header = c < table.headers.size() ? EscapeCell(table.headers[c]) : "";
     widths[c] = Width(header) + 2;
     for (const auto& row : cells) widths[c] = std::max(widths[c], Width(row[c]));
   }
@@ -301,7 +319,8 @@ std::string RenderGithubTable(const SummaryTable& table) {
     return JoinRow(out);
   };
 
-  std::vector<std::string> headers = table.headers;
+  std::vector<std::string> headers;
+  for (const std::string& header : table.headers) headers.push_back(EscapeCell(header));
   headers.resize(columns);
   std::string text = aligned(headers) + "\n|";
   for (size_t c = 0; c < columns; ++c) text += std::string(widths[c] + 2, '-') + "|";
@@ -312,7 +331,7 @@ std::string RenderGithubTable(const SummaryTable& table) {
 std::string RenderJobSummaryMarkdown(
     const std::string& marker_expression,
     const std::vector<std::pair<std::string, SummaryTable>>& tables) {
-  std::string text = "# Job Summary For Markers: " + marker_expression + "\n\n";
+  std::string text = "# Job Summary For Markers: " + EscapeCell(marker_expression) + "\n\n";
   for (const auto& [kind, table] : tables) {
     std::string title = kind;
     // Python's str.capitalize().

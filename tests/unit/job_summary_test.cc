@@ -39,6 +39,23 @@ TEST_F(JobSummaryTest, QualityTableMarkdown) {
             "\n");
 }
 
+TEST_F(JobSummaryTest, LineBreaksAndBarsInIdsStayInTheirCell) {
+  std::vector<TestResult> results = {
+      Result(Define("a\nb.json", TestKind::kQuality), Outcome::kPassed),
+      Result(Define("ops/x::cpu|\r\nsync", TestKind::kQuality), Outcome::kFailed),
+  };
+  EXPECT_EQ(RenderJobSummaryMarkdown("cpu\nor gpu", BuildSummaryTables(results)),
+            "# Job Summary For Markers: cpu\\nor gpu\n"
+            "\n"
+            "## Quality Test Summary\n"
+            "\n"
+            "| Name                 | Status   |\n"
+            "|----------------------|----------|\n"
+            "| a\\nb.json            | PASSED   |\n"
+            "| ops/x::cpu\\|\\r\\nsync | FAILED   |\n"
+            "\n");
+}
+
 TEST_F(JobSummaryTest, EmptyMarkerExpressionAndNoResults) {
   EXPECT_EQ(RenderJobSummaryMarkdown("", BuildSummaryTables({})),
             "# Job Summary For Markers: \n\n");
