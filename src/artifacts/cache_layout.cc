@@ -85,7 +85,7 @@ std::string EntryName(std::string_view name) {
   }
   if (!changed) return readable;
   if (!readable.empty() && readable[0] == '.') readable[0] = '_';  // never hidden, "." or ".."
-  return fmt::format("{}~{}", readable, Sha256Hex(name).substr(0, 12));
+  return fmt::format("{}+{}", readable, Sha256Hex(name).substr(0, 12));
 }
 
 fs::path CacheLayout::DownloadEntry(const std::string& url) const {

@@ -28,8 +28,9 @@ const char* CacheKindName(CacheKind kind);
 
 // One path component for a module name or test id, distinct for distinct
 // names: characters other than [A-Za-z0-9._-] become '_' and a name so
-// changed (or longer than 160 bytes, then cut) gets "~" and 12 hex digits of
-// its SHA-256; '~' is never kept, so a changed name never equals a kept one.
+// changed (or longer than 160 bytes, then cut) gets "+" and 12 hex digits of
+// its SHA-256; '+' is never kept, so a changed name never equals a kept one
+// (and, unlike most other characters, needs no quoting in a shell command).
 std::string EntryName(std::string_view name);
 
 class CacheLayout {

@@ -32,7 +32,7 @@ TEST(EntryNameTest, DistinctNamesGetDistinctComponents) {
   EXPECT_EQ(EntryName("mlp_quality_cpu.json"), "mlp_quality_cpu.json");
   // '/', ' ' and '\n' all become '_', so the changed names carry a hash.
   const std::vector<std::string> ids = {"sd/x.json", "sd_x.json", "sd x.json", "sd\nx.json",
-                                        "sd~x.json", ".",         "..",        ""};
+                                        "sd+x.json", ".",         "..",        ""};
   std::set<std::string> names;
   for (const std::string& id : ids) {
     const std::string name = EntryName(id);
@@ -40,7 +40,7 @@ TEST(EntryNameTest, DistinctNamesGetDistinctComponents) {
     EXPECT_EQ(name.find('/'), std::string::npos);
     EXPECT_NE(name[0], '.') << id;
   }
-  EXPECT_EQ(EntryName("sd/x.json"), "sd_x.json~" + Sha256Hex("sd/x.json").substr(0, 12));
+  EXPECT_EQ(EntryName("sd/x.json"), "sd_x.json+" + Sha256Hex("sd/x.json").substr(0, 12));
 }
 
 TEST(EntryNameTest, LongNamesStayUnderNameMax) {
