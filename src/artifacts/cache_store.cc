@@ -299,11 +299,16 @@ void VerifyDownload(const CacheEntry& entry, std::vector<CacheProblem>* problems
   std::string url;
   std::string md5;
   uint64_t size = 0;
+  JsonParseError parse_error;
+  std::optional<nlohmann::json> json = ParseJsonText(text, &parse_error);
+  if (!json) {
+    untrusted(fmt::format("meta.json is not valid: {}", parse_error.ToString()));
+    return;
+  }
   try {
-    nlohmann::json json = nlohmann::json::parse(text);
-    url = json.at("url").get<std::string>();
-    size = json.at("size").get<uint64_t>();
-    md5 = json.at("md5").get<std::string>();
+    url = json->at("url").get<std::string>();
+    size = json->at("size").get<uint64_t>();
+    md5 = json->at("md5").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     untrusted(fmt::format("meta.json is not valid: {}", e.what()));
     return;
@@ -355,13 +360,8 @@ void VerifyModule(const CacheEntry& entry, std::vector<CacheProblem>* problems) 
     Problem(problems, entry, stats, "compile_stats.json missing");
   } else if (!ReadSmallFile(stats, &text, &error)) {
     Problem(problems, entry, stats, error);
-  } else {
-    try {
-      nlohmann::json parsed = nlohmann::json::parse(text);
-      (void)parsed;  // parsing is the check
-    } catch (const nlohmann::json::exception& e) {
-      Problem(problems, entry, stats, fmt::format("does not parse: {}", e.what()));
-    }
+  } else if (JsonParseError parse_error; !ParseJsonText(text, &parse_error)) {
+    Problem(problems, entry, stats, fmt::format("does not parse: {}", parse_error.ToString()));
   }
 }
 

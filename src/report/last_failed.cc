@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "artifacts/atomic_file.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 
@@ -15,9 +16,10 @@ std::set<std::string> ReadLastFailed(const std::filesystem::path& artifact_direc
   std::string error;
   std::set<std::string> ids;
   if (!ReadSmallFile(LastFailedPath(artifact_directory), &text, &error)) return ids;
-  nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!document.is_object() || !document["failed"].is_array()) return ids;
-  for (const auto& id : document["failed"]) {
+  JsonParseError parse_error;
+  std::optional<nlohmann::json> document = ParseJsonText(text, &parse_error);
+  if (!document || !document->is_object() || !(*document)["failed"].is_array()) return ids;
+  for (const auto& id : (*document)["failed"]) {
     if (id.is_string()) ids.insert(id.get<std::string>());
   }
   return ids;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "artifacts/atomic_file.h"
+#include "suite/json_file.h"
 #include "suite/op_suite_loader.h"
 
 namespace iree_suite {
@@ -107,11 +108,10 @@ bool ScanTopLevel(const std::string& text, std::vector<Member>* members) {
     Member member;
     member.key_begin = i;
     size_t key_end = SkipString(text, i);
-    try {
-      member.key = nlohmann::json::parse(text.substr(i, key_end - i)).get<std::string>();
-    } catch (const nlohmann::json::exception&) {
-      return false;
-    }
+    JsonParseError parse_error;
+    std::optional<nlohmann::json> key = ParseJsonText(text.substr(i, key_end - i), &parse_error);
+    if (!key || !key->is_string()) return false;
+    member.key = key->get<std::string>();
     i = SkipSpace(text, key_end);
     if (i >= text.size() || text[i] != ':') return false;
     member.value_begin = SkipSpace(text, i + 1);

@@ -8,6 +8,7 @@
 
 #include "artifacts/atomic_file.h"
 #include "artifacts/fetch/digest.h"
+#include "suite/json_file.h"
 
 namespace iree_suite {
 namespace fs = std::filesystem;
@@ -47,8 +48,10 @@ std::optional<DownloadMeta> ReadTrustedMeta(const fs::path& entry_directory,
   std::string text;
   std::string error;
   if (!ReadSmallFile(entry_directory / kDownloadMetaName, &text, &error)) return std::nullopt;
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return std::nullopt;
+  JsonParseError parse_error;
+  std::optional<nlohmann::json> parsed = ParseJsonText(text, &parse_error);
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  const nlohmann::json& json = *parsed;
   DownloadMeta meta;
   try {
     meta.url = json.at("url").get<std::string>();
