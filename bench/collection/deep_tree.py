@@ -63,7 +63,8 @@ def main():
             make_chain(root, depth)
             start = time.monotonic()
             result = subprocess.run([BINARY, f"--test-file-directory={root}",
-                                     f"--module-directory={root}", "--collect-only", "-q"],
+                                     f"--module-directory={root}",
+                                     f"--external-file-directory={root}", "--collect-only", "-q"],
                                     capture_output=True, text=True)
             seconds = time.monotonic() - start
             per_directory[depth] = seconds / depth
