@@ -340,9 +340,10 @@ std::optional<Tables> MergeJobSummaries(const std::vector<std::filesystem::path>
       *error = file.string() + ": expected an object of tables by test type";
       return std::nullopt;
     }
-    for (const auto& [type, value] : json.items()) {
+    for (const auto& item : json.items()) {
+      const std::string& type = item.key();  // not a structured binding: the lambda captures it
       SummaryTable table;
-      if (std::string message = ReadTable(value, &table); !message.empty()) {
+      if (std::string message = ReadTable(item.value(), &table); !message.empty()) {
         *error = fmt::format("{}: {}: {}", file.string(), type, message);
         return std::nullopt;
       }

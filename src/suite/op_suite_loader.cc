@@ -205,9 +205,9 @@ LoadedSuite LoadOpSuite(const OpSuiteOptions& options) {
     return std::find(list.begin(), list.end(), folder) != list.end();
   };
   for (const auto& [relative, model] : folders) {
-    if (!roots.empty() && std::none_of(roots.begin(), roots.end(), [&](const fs::path& r) {
-          return IsWithin(canonical_root / relative, r);
-        })) {
+    const fs::path wanted = canonical_root / relative;
+    if (!roots.empty() && std::none_of(roots.begin(), roots.end(),
+                                       [&](const fs::path& r) { return IsWithin(wanted, r); })) {
       continue;
     }
     const std::string folder = relative.generic_string();

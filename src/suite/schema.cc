@@ -323,7 +323,9 @@ std::vector<Diagnostic> UnknownTestFields(const json& document, TestKind kind,
   }
   std::vector<Diagnostic> warnings;
   if (!document.is_object()) return warnings;
-  for (const auto& [field, value] : document.items()) {
+  for (const auto& item : document.items()) {
+    // A named reference, not a structured binding: Clang 14 cannot capture those in lambdas.
+    const std::string& field = item.key();
     if (std::find(known.begin(), known.end(), field) != known.end()) continue;
     std::string message = fmt::format("unknown field for a {} test, ignored", TestKindName(kind));
     auto closest = std::min_element(known.begin(), known.end(), [&](const auto& a, const auto& b) {

@@ -111,7 +111,7 @@ TEST(ParameterFillTest, KnownValuesForSeed42) {
 // Normal(0, 0.01): mean, standard deviation and the shape of the
 // distribution, within five standard errors for 4M samples.
 TEST(ParameterFillTest, RandomFloatsAreNormalWithStddev001) {
-  const size_t n = size_t{1} << 22;
+  constexpr size_t n = size_t{1} << 22;
   const std::vector<float> values = RandomF32(ParameterStreamKey(3, "big"), n);
   double sum = 0;
   double sum_squares = 0;
@@ -130,7 +130,7 @@ TEST(ParameterFillTest, RandomFloatsAreNormalWithStddev001) {
   const double stddev = std::sqrt(sum_squares / n - mean * mean);
   EXPECT_NEAR(mean, 0.0, 5 * 0.01 / std::sqrt(n));
   EXPECT_NEAR(stddev, 0.01, 5 * 0.01 / std::sqrt(2.0 * n));
-  auto expect_fraction = [n](size_t count, double p, const char* what) {
+  auto expect_fraction = [](size_t count, double p, const char* what) {
     EXPECT_NEAR(static_cast<double>(count) / n, p, 5 * std::sqrt(p * (1 - p) / n)) << what;
   };
   expect_fraction(within_1, 0.682689492137, "within 1 sigma");
