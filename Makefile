@@ -2,8 +2,11 @@
 BUILD_DIR ?= build
 VENV := $(CURDIR)/.venv
 SUITE_FLAGS ?=
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: setup setup-test build build-binary run test unit-test e2e-test format clean
+.PHONY: setup setup-test build build-binary run test unit-test e2e-test fuzz fuzz-smoke asan-test \
+	format clean
 
 # `make run` needs only the binary's build dependencies and the IREE tools;
 # the test-only packages (GoogleTest, Chromium, ...) come with `make test`.
@@ -39,8 +42,21 @@ e2e-test: build
 
 test: unit-test e2e-test
 
+# The libFuzzer harnesses of tests/fuzz, built with Clang, ASan and UBSan in build-fuzz, each
+# run for FUZZ_SECONDS, one after another.
+fuzz: setup-test
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Each harness for FUZZ_SMOKE_SECONDS; skipped with a message where Clang is not installed.
+fuzz-smoke: setup-test
+	@bash scripts/fuzz.sh --smoke $(FUZZ_SMOKE_SECONDS)
+
+# The unit and end-to-end tests on an ASan+UBSan build (build-asan); too slow for `make test`.
+asan-test: setup-test
+	@bash scripts/asan_test.sh
+
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz build-asan

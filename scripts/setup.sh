@@ -20,7 +20,8 @@ requirements=(requirements-iree.txt)
 if [ $for_tests -eq 1 ]; then
   debs+=(libgtest-dev clang-format
          postgresql  # the history tests start a real server of their own
-         chromium)  # chromium: the e2e test opens the HTML report in a real headless browser
+         chromium  # chromium: the e2e test opens the HTML report in a real headless browser
+         clang libclang-rt-dev)  # `make fuzz`: libclang-rt-dev (libFuzzer, sanitizers) is only a Recommends of clang
   requirements+=(requirements-test.txt)
 fi
 
