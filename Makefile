@@ -40,7 +40,7 @@ e2e-test: build
 	@IREE_SUITE_BINARY=$(CURDIR)/$(BUILD_DIR)/iree-suite IREE_SUITE_TOOLS_DIR=$(VENV)/bin \
 	  $(VENV)/bin/python -m pytest -q -rs tests/e2e
 
-test: unit-test e2e-test
+test: unit-test e2e-test fuzz-smoke
 
 # The libFuzzer harnesses of tests/fuzz, built with Clang, ASan and UBSan in build-fuzz, each
 # run for FUZZ_SECONDS, one after another.
