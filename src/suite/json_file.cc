@@ -208,6 +208,11 @@ std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
     *diagnostic = {path.string(), "", error};
     return std::nullopt;
   }
+  return ParseJsonFileText(path, text, diagnostic);
+}
+
+std::optional<nlohmann::json> ParseJsonFileText(const std::filesystem::path& path,
+                                                std::string_view text, Diagnostic* diagnostic) {
   JsonParseError parse_error;
   std::optional<nlohmann::json> document = ParseJsonText(text, &parse_error);
   if (!document) *diagnostic = {path.string(), parse_error.field, parse_error.message};

@@ -27,6 +27,11 @@ template <typename Json = nlohmann::json>
 std::optional<Json> ParseJsonText(std::string_view text, JsonParseError* error,
                                   bool allow_comments = false);
 
+// Parses `text`, the contents of `path`; nullopt with *diagnostic naming the
+// file (and the field, where inside the document) when it is not valid.
+std::optional<nlohmann::json> ParseJsonFileText(const std::filesystem::path& path,
+                                                std::string_view text, Diagnostic* diagnostic);
+
 // Returns the parsed document, or nullopt with *diagnostic describing why
 // (unreadable file, or "invalid JSON at line L, column C: ...").
 std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,

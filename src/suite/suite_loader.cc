@@ -19,15 +19,18 @@ bool IsWithin(const fs::path& file, const fs::path& root) {
   return root_end == root.end();
 }
 
-std::vector<fs::path> FindJsonFiles(const SuiteLocation& location,
-                                    std::vector<Diagnostic>* errors) {
+// The JSON files of the suite, read during the walk (relative to their
+// folder: a long path costs no lookup of every component per file).
+std::vector<TreeEntry> FindJsonFiles(const SuiteLocation& location,
+                                     std::vector<Diagnostic>* errors) {
   std::vector<fs::path> roots;
   std::error_code ec;
   for (const fs::path& path : location.restrict_to) roots.push_back(fs::weakly_canonical(path, ec));
-  std::vector<fs::path> files;
+  std::vector<TreeEntry> files;
+  auto is_json = [](const fs::path& name) { return name.extension() == ".json"; };
   // Directory symlinks are followed (suites link shared folders), each real
   // directory once, so a link cycle cannot repeat tests.
-  for (const TreeEntry& entry : WalkTree(location.test_directory, errors)) {
+  for (TreeEntry& entry : WalkTree(location.test_directory, errors, is_json)) {
     if (entry.directory || entry.path.extension() != ".json") continue;
     if (!roots.empty()) {
       fs::path canonical = fs::weakly_canonical(entry.path, ec);
@@ -36,10 +39,11 @@ std::vector<fs::path> FindJsonFiles(const SuiteLocation& location,
         continue;
       }
     }
-    files.push_back(entry.path);
+    files.push_back(std::move(entry));
   }
   // std::filesystem::path orders element by element, as Python's sorted(Path) does.
-  std::sort(files.begin(), files.end());
+  std::sort(files.begin(), files.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
   return files;
 }
 
@@ -97,9 +101,11 @@ fs::path ModuleJsonPath(const fs::path& module_directory, const std::string& nam
 LoadedSuite LoadSuite(const SuiteLocation& location) {
   LoadedSuite suite;
   ModuleCache module_cache(location.module_directory);
-  for (const fs::path& file : FindJsonFiles(location, &suite.errors)) {
-    Diagnostic syntax;
-    std::optional<nlohmann::json> document = ReadJsonFile(file, &syntax);
+  for (const TreeEntry& entry : FindJsonFiles(location, &suite.errors)) {
+    const fs::path& file = entry.path;
+    Diagnostic syntax{file.string(), "", entry.read_error};
+    std::optional<nlohmann::json> document =
+        entry.contents ? ParseJsonFileText(file, *entry.contents, &syntax) : std::nullopt;
     if (!document) {
       suite.errors.push_back(syntax);
       ++suite.invalid_test_files;

@@ -20,9 +20,34 @@ namespace {
 // One open directory per level: well under the descriptor limit.
 constexpr size_t kMaxDepth = 4096;
 
+// Reads `name` in the directory open at `directory` into `entry`.
+void ReadAt(int directory, const std::string& name, TreeEntry* entry) {
+  const int fd = ::openat(directory, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    entry->read_error = fmt::format("cannot open: {}", std::strerror(errno));
+    return;
+  }
+  std::string contents;
+  char buffer[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      entry->read_error = fmt::format("cannot read: {}", std::strerror(errno));
+      ::close(fd);
+      return;
+    }
+    if (n == 0) break;
+    contents.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  entry->contents = std::move(contents);
+}
+
 class TreeWalker {
  public:
-  explicit TreeWalker(std::vector<Diagnostic>* errors) : errors_(errors) {}
+  TreeWalker(std::vector<Diagnostic>* errors, const ReadFilePredicate& read)
+      : errors_(errors), read_(read) {}
 
   // Walks the directory open at `fd` (taking it over), known as `path`.
   void Walk(int fd, const fs::path& path, size_t depth) {
@@ -49,7 +74,10 @@ class TreeWalker {
         directory = S_ISDIR(target.st_mode);
         file = S_ISREG(target.st_mode);
       }
-      if (file) entries_.push_back({path / name, false});
+      if (file) {
+        entries_.push_back({path / name, false, std::nullopt, {}});
+        if (read_ && read_(name)) ReadAt(::dirfd(dir), name, &entries_.back());
+      }
       if (directory) subdirectories.push_back(name);
     }
     for (const std::string& name : subdirectories) {
@@ -59,7 +87,7 @@ class TreeWalker {
         Error(child_path, fmt::format("cannot read directory: {}", std::strerror(errno)));
         continue;
       }
-      entries_.push_back({child_path, true});
+      entries_.push_back({child_path, true, std::nullopt, {}});
       if (depth + 1 >= kMaxDepth) {
         Error(child_path,
               fmt::format("nested deeper than {} directories: not collected", kMaxDepth));
@@ -79,14 +107,16 @@ class TreeWalker {
   }
 
   std::vector<Diagnostic>* errors_;
+  const ReadFilePredicate& read_;
   std::set<std::pair<dev_t, ino_t>> visited_;
   std::vector<TreeEntry> entries_;
 };
 
 }  // namespace
 
-std::vector<TreeEntry> WalkTree(const fs::path& root, std::vector<Diagnostic>* errors) {
-  TreeWalker walker(errors);
+std::vector<TreeEntry> WalkTree(const fs::path& root, std::vector<Diagnostic>* errors,
+                                const ReadFilePredicate& read) {
+  TreeWalker walker(errors, read);
   const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     errors->push_back(
