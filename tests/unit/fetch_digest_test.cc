@@ -18,6 +18,30 @@ TEST(FetchDigestTest, Md5OfKnownText) {
   EXPECT_EQ(HexEncode(md5.Digest()), "d41d8cd98f00b204e9800998ecf8427e");
 }
 
+// Bytes handed over in odd-sized chunks, across many blocks, hash as one
+// Md5Stream hashes them; Reset and a look at the digest mid-way work too.
+TEST(FetchDigestTest, BackgroundMd5MatchesTheStream) {
+  std::string data(9 * (1 << 20) + 12345, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 7919) >> 3);
+  Md5Stream reference;
+  reference.Update(data.data(), data.size());
+  BackgroundMd5 md5;
+  md5.Update("discarded", 9);
+  md5.Reset();
+  size_t offset = 0;
+  for (size_t chunk = 1; offset < data.size(); chunk = chunk * 3 % 70001 + 1) {
+    const size_t take = std::min(chunk, data.size() - offset);
+    md5.Update(data.data() + offset, take);
+    offset += take;
+    if (offset > data.size() / 2 && offset - take <= data.size() / 2) {
+      Md5Stream half;
+      half.Update(data.data(), offset);
+      EXPECT_EQ(md5.Digest(), half.Digest());
+    }
+  }
+  EXPECT_EQ(HexEncode(md5.Digest()), HexEncode(reference.Digest()));
+}
+
 TEST(FetchDigestTest, Base64RoundTrip) {
   for (const std::string& text :
        std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {

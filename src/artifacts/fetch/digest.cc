@@ -3,10 +3,15 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace iree_suite {
@@ -48,6 +53,109 @@ std::string Md5Stream::Digest() const {
   EVP_DigestFinal_ex(copy, digest.data(), &length);
   EVP_MD_CTX_free(copy);
   return std::string(reinterpret_cast<const char*>(digest.data()), length);
+}
+
+namespace {
+constexpr size_t kBlockBytes = 1 << 20;
+constexpr size_t kMaxBlocks = 8;
+}  // namespace
+
+struct BackgroundMd5::Queue {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<char>> full;    // waiting to be hashed, in order
+  std::vector<std::vector<char>> spare;  // hashed, for reuse
+  std::vector<char> current;             // being filled by Update()
+  size_t blocks = 0;                     // allocated, all lists together
+  bool hashing = false;                  // the thread holds a block
+  bool stop = false;
+  std::thread thread;
+};
+
+BackgroundMd5::BackgroundMd5() : queue_(std::make_unique<Queue>()) {
+  queue_->thread = std::thread([this] { HashBlocks(); });
+}
+
+BackgroundMd5::~BackgroundMd5() {
+  {
+    std::lock_guard<std::mutex> lock(queue_->mutex);
+    queue_->stop = true;
+  }
+  queue_->changed.notify_all();
+  queue_->thread.join();
+}
+
+void BackgroundMd5::HashBlocks() {
+  Queue& queue = *queue_;
+  std::unique_lock<std::mutex> lock(queue.mutex);
+  for (;;) {
+    queue.changed.wait(lock, [&] { return queue.stop || !queue.full.empty(); });
+    if (queue.full.empty()) return;  // stopping, nothing left
+    std::vector<char> block = std::move(queue.full.front());
+    queue.full.pop_front();
+    queue.hashing = true;
+    lock.unlock();
+    md5_.Update(block.data(), block.size());
+    lock.lock();
+    queue.hashing = false;
+    block.clear();
+    queue.spare.push_back(std::move(block));
+    queue.changed.notify_all();
+  }
+}
+
+void BackgroundMd5::Update(const void* data, size_t size) {
+  Queue& queue = *queue_;
+  const char* bytes = static_cast<const char*>(data);
+  while (size > 0) {
+    if (queue.current.capacity() == 0) {
+      std::unique_lock<std::mutex> lock(queue.mutex);
+      queue.changed.wait(lock, [&] { return !queue.spare.empty() || queue.blocks < kMaxBlocks; });
+      if (!queue.spare.empty()) {
+        queue.current = std::move(queue.spare.back());
+        queue.spare.pop_back();
+      } else {
+        ++queue.blocks;
+        queue.current.reserve(kBlockBytes);
+      }
+    }
+    const size_t take = std::min(size, kBlockBytes - queue.current.size());
+    queue.current.insert(queue.current.end(), bytes, bytes + take);
+    bytes += take;
+    size -= take;
+    if (queue.current.size() == kBlockBytes) {
+      std::lock_guard<std::mutex> lock(queue.mutex);
+      queue.full.push_back(std::move(queue.current));
+      queue.current = {};
+      queue.changed.notify_all();
+    }
+  }
+}
+
+void BackgroundMd5::Drain() {
+  Queue& queue = *queue_;
+  std::unique_lock<std::mutex> lock(queue.mutex);
+  if (!queue.current.empty()) {
+    queue.full.push_back(std::move(queue.current));
+    queue.current = {};
+    queue.changed.notify_all();
+  }
+  queue.changed.wait(lock, [&] { return queue.full.empty() && !queue.hashing; });
+}
+
+void BackgroundMd5::Reset() {
+  Drain();
+  md5_.Reset();
+}
+
+std::string BackgroundMd5::UpdateFromFile(const std::filesystem::path& path, uint64_t size) {
+  Drain();
+  return md5_.UpdateFromFile(path, size);
+}
+
+std::string BackgroundMd5::Digest() {
+  Drain();
+  return md5_.Digest();
 }
 
 std::string Sha256Hex(std::string_view bytes) {

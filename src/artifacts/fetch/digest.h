@@ -33,6 +33,33 @@ class Md5Stream {
   std::unique_ptr<State> state_;
 };
 
+// MD5 computed on a thread of its own, so that a download's receiving thread
+// only copies each chunk and goes back to the socket: the hash keeps pace
+// with the transfer instead of adding to it. Memory stays bounded (a few
+// 1 MiB blocks); Update() waits when the hashing thread falls behind.
+class BackgroundMd5 {
+ public:
+  BackgroundMd5();
+  ~BackgroundMd5();
+  BackgroundMd5(const BackgroundMd5&) = delete;
+  BackgroundMd5& operator=(const BackgroundMd5&) = delete;
+
+  void Reset();
+  void Update(const void* data, size_t size);
+  // As Md5Stream::UpdateFromFile, after the bytes already queued.
+  std::string UpdateFromFile(const std::filesystem::path& path, uint64_t size);
+  // Waits for every queued byte, then as Md5Stream::Digest.
+  std::string Digest();
+
+ private:
+  struct Queue;
+  void HashBlocks();
+  void Drain();
+
+  Md5Stream md5_;  // the thread's, except while the queue is drained
+  std::unique_ptr<Queue> queue_;
+};
+
 std::string Sha256Hex(std::string_view bytes);
 std::string HexEncode(std::string_view bytes);
 std::string Base64Encode(std::string_view bytes);

@@ -155,8 +155,16 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
     case DownloadOutcome::Kind::kDownloaded:
       break;
   }
+  return Publish(url, source, partial, data, outcome, error);
+}
+
+std::optional<fs::path> Fetcher::Publish(const std::string& url, const std::string& source,
+                                         const fs::path& partial, const fs::path& data,
+                                         const DownloadOutcome& outcome, std::string* error) {
+  const fs::path entry = data.parent_path();
   // Untrust the old entry first, so a crash between the two renames leaves a
   // data file without meta (refetched), never new data under old meta.
+  std::error_code ec;
   fs::remove(entry / kDownloadMetaName, ec);
   fs::rename(partial, data, ec);
   std::error_code ignored;

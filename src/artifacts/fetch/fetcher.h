@@ -14,6 +14,7 @@
 
 #include "artifacts/fetch/fetch_options.h"
 #include "artifacts/fetch/fetch_progress.h"
+#include "artifacts/fetch/resumable_download.h"
 
 namespace iree_suite {
 
@@ -43,6 +44,11 @@ class Fetcher {
     std::string error;
   };
   std::optional<std::filesystem::path> FetchRemote(const std::string& url, std::string* error);
+  // Moves a finished download into place and records its meta.json.
+  std::optional<std::filesystem::path> Publish(const std::string& url, const std::string& source,
+                                               const std::filesystem::path& partial,
+                                               const std::filesystem::path& data,
+                                               const DownloadOutcome& outcome, std::string* error);
 
   std::filesystem::path artifact_directory_;
   std::filesystem::path external_file_directory_;

@@ -165,7 +165,7 @@ class PartialFile : public HttpBodySink {
   const DownloadRequest& request_;
   FetchProgress* progress_;
   int fd_ = -1;
-  Md5Stream md5_;
+  BackgroundMd5 md5_;
   uint64_t have_ = 0;         // bytes in the partial file
   uint64_t total_ = 0;        // size of the whole file; 0 when unknown
   uint64_t transferred_ = 0;  // body bytes received, all attempts
@@ -186,6 +186,96 @@ std::filesystem::path PartialValidatorPath(const std::filesystem::path& partial)
   return partial.string() + ".validator";
 }
 
+namespace {
+
+// The request for the next attempt: a range after the bytes we have (if the
+// file is still the one they came from), else a conditional request for a
+// cached copy until a body came back.
+HttpRequest NextRequest(const DownloadRequest& request, const FetchOptions& options,
+                        const PartialFile& file, bool got_body_response) {
+  HttpRequest http;
+  http.url = request.url;
+  http.low_speed_limit_bytes = options.low_speed_limit_bytes;
+  http.low_speed_time_s = options.low_speed_time_s;
+  http.connect_timeout_s = options.connect_timeout_s;
+  http.cancelled = &options.cancelled;
+  if (file.have_ > 0) {
+    http.range_start = file.have_;
+    // Resume only if the file is still the one whose start we have. A weak
+    // ETag may not validate a range; then the date is the best we know.
+    bool strong_etag = !file.etag_.empty() && file.etag_.rfind("W/", 0) != 0;
+    http.if_range = strong_etag ? file.etag_ : file.last_modified_;
+  } else if (!got_body_response) {
+    http.if_none_match = request.if_none_match;
+    http.if_modified_since = request.if_none_match.empty() ? request.if_modified_since : "";
+  }
+  return http;
+}
+
+// A complete body: synced and checked against the server's Content-MD5.
+// Returns true with *outcome final, or false with *cause for a retry.
+bool FinishBody(const DownloadRequest& request, PartialFile& file, FetchProgress* progress,
+                DownloadOutcome* outcome, std::string* cause, bool* retry) {
+  if (file.total_ > 0 && file.have_ != file.total_) {
+    // libcurl catches most short bodies itself; this is the last line.
+    *cause = fmt::format("Content-Length mismatch: expected {} bytes, received {}", file.total_,
+                         file.have_);
+    if (file.have_ > file.total_) file.Truncate();
+    return false;
+  }
+  if (std::string sync_error = file.Sync(); !sync_error.empty()) {
+    *cause = sync_error;
+    *retry = false;
+    return false;
+  }
+  const std::string digest = file.md5_.Digest();
+  std::optional<std::string> expected;
+  if (!file.expected_md5_.empty()) expected = Base64Decode(file.expected_md5_);
+  if (!file.expected_md5_.empty() && (!expected || *expected != digest)) {
+    // Wrong bytes are never used, nor resumed from.
+    file.Close();
+    std::error_code ec;
+    fs::remove(request.partial, ec);
+    fs::remove(PartialValidatorPath(request.partial), ec);
+    outcome->error = fmt::format(
+        "cannot fetch {}: Content-MD5 mismatch: the server sent {} (hex {}), the {} bytes "
+        "received hash to {} (hex {})",
+        request.url, file.expected_md5_, expected ? HexEncode(*expected) : "not base64", file.have_,
+        Base64Encode(digest), HexEncode(digest));
+    if (progress) progress->OnFinished(request.url, false, file.have_);
+    return true;
+  }
+  outcome->kind = DownloadOutcome::Kind::kDownloaded;
+  outcome->size = file.have_;
+  outcome->etag = file.etag_;
+  outcome->last_modified = file.last_modified_;
+  outcome->content_md5 = file.expected_md5_;
+  outcome->md5_hex = HexEncode(digest);
+  if (progress) progress->OnFinished(request.url, true, file.have_);
+  return true;
+}
+
+// Backs off in short slices, so that Ctrl-C is not kept waiting.
+void BackOff(double seconds, const FetchOptions& options) {
+  const auto wake = Clock::now() + std::chrono::duration<double>(seconds);
+  while (Clock::now() < wake && !(options.cancelled && options.cancelled())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+std::string GiveUpMessage(const std::string& url, int attempts,
+                          const std::vector<std::string>& causes) {
+  std::string list;
+  for (const std::string& cause : causes) list += "\n  " + cause;
+  return fmt::format(
+      "cannot fetch {}: gave up after {} attempt{}; last cause: {}{}", url, attempts,
+      attempts == 1 ? "" : "s",
+      causes.empty() ? "unknown" : causes.back().substr(causes.back().find(": ") + 2),
+      causes.size() > 1 ? list : "");
+}
+
+}  // namespace
+
 DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchOptions& options,
                                     FetchProgress* progress) {
   DownloadOutcome outcome;
@@ -200,22 +290,7 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
   const int max_attempts = std::max(1, options.max_attempts);
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     outcome.attempts = attempt;
-    HttpRequest http;
-    http.url = request.url;
-    http.low_speed_limit_bytes = options.low_speed_limit_bytes;
-    http.low_speed_time_s = options.low_speed_time_s;
-    http.connect_timeout_s = options.connect_timeout_s;
-    http.cancelled = &options.cancelled;
-    if (file.have_ > 0) {
-      http.range_start = file.have_;
-      // Resume only if the file is still the one whose start we have. A weak
-      // ETag may not validate a range; then the date is the best we know.
-      bool strong_etag = !file.etag_.empty() && file.etag_.rfind("W/", 0) != 0;
-      http.if_range = strong_etag ? file.etag_ : file.last_modified_;
-    } else if (!got_body_response) {
-      http.if_none_match = request.if_none_match;
-      http.if_modified_since = request.if_none_match.empty() ? request.if_modified_since : "";
-    }
+    HttpRequest http = NextRequest(request, options, file, got_body_response);
     file.abort_reason_.clear();
     file.restart_ = false;
     HttpResult result = PerformHttpGet(http, &file);
@@ -240,41 +315,7 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
       return outcome;
     } else if (result.status == 200 || result.status == 206) {
       got_body_response = true;
-      if (file.total_ > 0 && file.have_ != file.total_) {
-        // libcurl catches most short bodies itself; this is the last line.
-        cause = fmt::format("Content-Length mismatch: expected {} bytes, received {}", file.total_,
-                            file.have_);
-        if (file.have_ > file.total_) file.Truncate();
-      } else if (std::string sync_error = file.Sync(); !sync_error.empty()) {
-        cause = sync_error;
-        retry = false;
-      } else {
-        std::string digest = file.md5_.Digest();
-        std::optional<std::string> expected;
-        if (!file.expected_md5_.empty()) expected = Base64Decode(file.expected_md5_);
-        if (!file.expected_md5_.empty() && (!expected || *expected != digest)) {
-          // Wrong bytes are never used, nor resumed from.
-          file.Close();
-          std::error_code ec;
-          fs::remove(request.partial, ec);
-          fs::remove(PartialValidatorPath(request.partial), ec);
-          outcome.error = fmt::format(
-              "cannot fetch {}: Content-MD5 mismatch: the server sent {} (hex {}), the {} bytes "
-              "received hash to {} (hex {})",
-              request.url, file.expected_md5_, expected ? HexEncode(*expected) : "not base64",
-              file.have_, Base64Encode(digest), HexEncode(digest));
-          if (progress) progress->OnFinished(request.url, false, file.have_);
-          return outcome;
-        }
-        outcome.kind = DownloadOutcome::Kind::kDownloaded;
-        outcome.size = file.have_;
-        outcome.etag = file.etag_;
-        outcome.last_modified = file.last_modified_;
-        outcome.content_md5 = file.expected_md5_;
-        outcome.md5_hex = HexEncode(digest);
-        if (progress) progress->OnFinished(request.url, true, file.have_);
-        return outcome;
-      }
+      if (FinishBody(request, file, progress, &outcome, &cause, &retry)) return outcome;
     } else if (result.status == 416 && file.have_ > 0) {
       cause = "HTTP 416: the partial file does not fit the server's; starting from zero";
       file.Truncate();
@@ -284,20 +325,10 @@ DownloadOutcome DownloadWithRetries(const DownloadRequest& request, const FetchO
     }
     causes.push_back(fmt::format("attempt {}: {}", attempt, cause));
     if (!retry || attempt == max_attempts) break;
-    // Back off in short slices, so that Ctrl-C is not kept waiting.
-    const auto wake = std::chrono::steady_clock::now() + std::chrono::duration<double>(backoff);
-    while (std::chrono::steady_clock::now() < wake && !(options.cancelled && options.cancelled())) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    BackOff(backoff, options);
     backoff = std::min(backoff * 2, options.max_backoff_s);
   }
-  std::string list;
-  for (const std::string& cause : causes) list += "\n  " + cause;
-  outcome.error =
-      fmt::format("cannot fetch {}: gave up after {} attempt{}; last cause: {}{}", request.url,
-                  outcome.attempts, outcome.attempts == 1 ? "" : "s",
-                  causes.empty() ? "unknown" : causes.back().substr(causes.back().find(": ") + 2),
-                  causes.size() > 1 ? list : "");
+  outcome.error = GiveUpMessage(request.url, outcome.attempts, causes);
   if (progress) progress->OnFinished(request.url, false, file.have_);
   return outcome;
 }
