@@ -1,79 +1,194 @@
 #!/usr/bin/env python3
-"""Operator-suite benchmark: the full onnx_ops corpus (~1150 tests) under
-configs-iree/onnx_ops_cpu_llvm_sync_O2.json (IREE's own CI config) on a cold
-cache, with -j equal to the core count. Prints the wall time, tests per
-second, the verdict counts, and every test whose verdict disagrees with the
-config's expected-failure lists (failed: expected to pass; xpassed: listed as
-an expected failure but passed), since IREE versions differ.
+"""Operator-suite benchmark: iree-suite side by side with the reference
+onnx_ops conftest (../shared/reference/iree-test-suites) on the ONNX operator
+corpus under configs-iree/onnx_ops_cpu_llvm_sync_O2.json (IREE's CI config).
 
-    .venv/bin/python bench/op_suite/run.py [--jobs N] [--config NAME] [-k EXPR] [--keep DIR]
+Rows, all from one run of this script on the same copy of the tests:
+  reference cold / warm   pytest -n JOBS (pytest-xdist) with the reference
+                          conftest, twice (it compiles every module each run)
+  iree-suite cold         -j JOBS on an empty artifact directory (compile workers)
+  iree-suite warm         again, same artifact directory
+  iree-suite cold process --compile-mode=process: the worker gain on its own
+Prints each time, the ratios reference / iree-suite, the verdict counts and
+every test whose verdict differs between the two, and the machine's load
+before and after (the ratios are only meaningful side by side in one run).
 
-Skips with a message when the shared corpus is absent.
+The reference runs in a venv this script makes (build/bench-op-suite-venv):
+the project venv's pinned IREE packages plus the conftest's own
+requirements (pyjson5, pytest-xdist), with the pip console scripts of the
+project venv on PATH, as `pip install` would leave them.
+
+    .venv/bin/python bench/op_suite/run.py [--limit N] [--jobs N] [-k EXPR] [--keep DIR]
+
+The whole corpus (~1150 tests) takes ~10 min per row on 2 cores: --limit
+measures on the first N test folders. Skips with a message when the shared
+corpus or the reference is absent.
 """
 
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BINARY = REPO / "build" / "iree-suite"
 TOOLS = REPO / ".venv" / "bin"
 CORPUS = REPO.parent / "shared" / "corpus" / "iree-onnx-ops"
+REFERENCE = REPO.parent / "shared" / "reference" / "iree-test-suites" / "onnx_ops"
+VENV = REPO / "build" / "bench-op-suite-venv"
 OUTCOMES = ["passed", "xfailed", "xpassed", "failed", "skipped", "error"]
+
+
+def reference_python() -> Path:
+    """The reference's venv: the project venv's packages plus its requirements."""
+    python = VENV / "bin" / "python"
+    ready = python.exists() and subprocess.run(
+        [str(python), "-c", "import iree.compiler, pyjson5, xdist"], capture_output=True
+    ).returncode == 0
+    if not ready:
+        print(f"making {VENV} for the reference conftest")
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
+        site = subprocess.run([str(TOOLS / "python"), "-c", "import site; "
+                               "print(site.getsitepackages()[0])"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+        ours = subprocess.run([str(python), "-c", "import site; "
+                               "print(site.getsitepackages()[0])"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+        Path(ours, "project-venv.pth").write_text(site + "\n")
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "pyjson5", "pytest-xdist"], check=True)
+    return python
+
+
+def copy_tests(work: Path, limit: int, keyword: str, config: Path) -> Path:
+    """A private copy of the selected test folders (the reference writes its
+    .vmfb files into them) with the config and the reference conftest."""
+    generated = CORPUS / "onnx" / "node" / "generated"
+    names = sorted(d.name for d in generated.iterdir()
+                   if (d / "run_module_io_flags.txt").is_file() and keyword in d.name)
+    if limit:
+        names = names[:limit]
+    suite = work / "suite"
+    for name in names:
+        shutil.copytree(generated / name, suite / "onnx" / "node" / "generated" / name)
+    (suite / "configs-iree").mkdir(parents=True)
+    shutil.copy(config, suite / "configs-iree" / config.name)
+    shutil.copy(REFERENCE / "conftest.py", suite / "conftest.py")
+    return suite
+
+
+def timed(argv, env=None, cwd=None):
+    start = time.monotonic()
+    done = subprocess.run([str(a) for a in argv], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, env=env, cwd=cwd)
+    return time.monotonic() - start, done
+
+
+def run_reference(python: Path, suite: Path, config: Path, jobs: int, junit: Path):
+    for vmfb in suite.rglob("*.vmfb"):
+        vmfb.unlink()
+    env = dict(os.environ, PATH=f"{python.parent}:{TOOLS}:{os.environ.get('PATH', '')}")
+    seconds, done = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", jobs,
+                           f"--junitxml={junit}", "--config-files", config, suite],
+                          env=env, cwd=suite)
+    if done.returncode not in (0, 1):
+        sys.exit(f"reference pytest exited {done.returncode}:\n{done.stdout[-4000:]}")
+    return seconds, reference_verdicts(junit)
+
+
+def reference_verdicts(junit: Path):
+    verdicts = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        test = props.get("relative_test_directory_name", case.get("name"))
+        if case.find("failure") is not None:
+            outcome = "failed"
+        elif case.find("error") is not None:
+            outcome = "error"
+        elif (skipped := case.find("skipped")) is not None:
+            outcome = "xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"
+        else:
+            outcome = "passed"
+        verdicts[test] = outcome
+    return verdicts
+
+
+def run_suite(suite: Path, config: Path, jobs: int, work: Path, artifacts: str, *extra):
+    results = work / f"results-{artifacts}-{len(extra)}.json"
+    argv = [BINARY, f"--test-file-directory={suite}", f"--iree-tools-dir={TOOLS}",
+            f"--artifact-directory={work / artifacts}", f"--job-summary-path={work}",
+            f"--results-json={results}", "-q", "-j", jobs, *extra, "--config-files", config]
+    seconds, done = timed(argv)
+    if done.returncode not in (0, 1):
+        sys.exit(f"iree-suite exited {done.returncode}:\n{done.stderr[-4000:]}")
+    verdicts = {re.sub(r"::.*$", "", t["id"]): t["outcome"]
+                for t in json.loads(results.read_text())["tests"]}
+    return seconds, verdicts
+
+
+def counts(verdicts):
+    tally = {outcome: 0 for outcome in OUTCOMES}
+    for outcome in verdicts.values():
+        tally[outcome] = tally.get(outcome, 0) + 1
+    return ", ".join(f"{n} {outcome}" for outcome, n in tally.items() if n)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="-j of the run (default: the core count)")
+    parser.add_argument("--jobs", type=int, default=2, help="-n / -j of every row (default 2)")
     parser.add_argument("--config", default="onnx_ops_cpu_llvm_sync_O2.json",
                         help="config file in configs-iree/")
-    parser.add_argument("-k", default="", help="only tests matching this -k expression")
-    parser.add_argument("--keep", type=Path, help="keep artifacts and reports here")
+    parser.add_argument("--limit", type=int, default=0,
+                        help="only the first N test folders (default: all)")
+    parser.add_argument("-k", default="", help="only test folders whose name contains this")
+    parser.add_argument("--keep", type=Path, help="keep the copy, artifacts and reports here")
     args = parser.parse_args()
     config = CORPUS / "configs-iree" / args.config
-    if not config.is_file():
-        print(f"skipped: {config} is absent (the shared corpus exists only on development "
-              "and CI machines)")
+    if not config.is_file() or not (REFERENCE / "conftest.py").is_file():
+        print(f"skipped: {config} or {REFERENCE} is absent (the shared corpus and reference "
+              "exist only on development and CI machines)")
         return
+    python = reference_python()
     work = args.keep or Path(tempfile.mkdtemp(prefix="op_suite_bench_"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        results_path = work / "results.json"
-        argv = [str(BINARY), f"--test-file-directory={CORPUS}", f"--iree-tools-dir={TOOLS}",
-                f"--artifact-directory={work / 'artifacts'}", f"--job-summary-path={work}",
-                f"--results-json={results_path}", "-q", "-j", str(args.jobs)]
-        if args.k:
-            argv += ["-k", args.k]
-        argv += ["--config-files", str(config)]
-        start = time.monotonic()
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-        seconds = time.monotonic() - start
-        if done.returncode not in (0, 1):
-            sys.exit(f"iree-suite exited {done.returncode}:\n{done.stderr[-4000:]}")
-        tests = json.loads(results_path.read_text())["tests"]
-        counts = {outcome: 0 for outcome in OUTCOMES}
-        for test in tests:
-            counts[test["outcome"]] = counts.get(test["outcome"], 0) + 1
-        print(f"config {args.config}, -j {args.jobs} on {os.cpu_count()} cores, cold cache")
-        print(f"{len(tests)} tests in {seconds:.1f} s: {len(tests) / seconds:.2f} tests/s")
-        print("verdicts: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
-        agreeing = counts["passed"] + counts["xfailed"]
-        print(f"agreement with the config's expected-failure lists: {agreeing}/{len(tests)} "
-              f"({100 * agreeing / max(1, len(tests)):.1f}%)")
-        disagreeing = [t for t in tests if t["outcome"] in ("failed", "xpassed", "error")]
-        if disagreeing:
-            print(f"disagreeing with the config ({len(disagreeing)}):")
-        for test in sorted(disagreeing, key=lambda t: t["id"]):
-            step = test.get("failed_step") or "-"
-            reason = (test["reason"].splitlines() or [""])[0][:140]
-            print(f"  {test['outcome']:8} {step:7} {test['id']}: {reason}")
+        suite = copy_tests(work, args.limit, args.k, config)
+        config = suite / "configs-iree" / config.name
+        load_before = os.getloadavg()
+        rows = {}
+        rows["reference cold"] = run_reference(python, suite, config, args.jobs, work / "r1.xml")
+        rows["iree-suite cold"] = run_suite(suite, config, args.jobs, work, "artifacts")
+        rows["iree-suite warm"] = run_suite(suite, config, args.jobs, work, "artifacts")
+        rows["iree-suite cold process"] = run_suite(suite, config, args.jobs, work,
+                                                    "artifacts-process", "--compile-mode=process")
+        rows["reference warm"] = run_reference(python, suite, config, args.jobs, work / "r2.xml")
+        load_after = os.getloadavg()
+        tests = len(rows["reference cold"][1])
+        print(f"{tests} tests ({'first ' + str(args.limit) if args.limit else 'all'} folders), "
+              f"config {args.config}, -n/-j {args.jobs} on {os.cpu_count()} cores; load average "
+              f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")
+        for name, (seconds, verdicts) in rows.items():
+            print(f"  {name:24} {seconds:7.1f} s   {counts(verdicts)}")
+        for ours, theirs in (("iree-suite cold", "reference cold"),
+                             ("iree-suite warm", "reference warm"),
+                             ("iree-suite cold process", "reference cold")):
+            print(f"  {ours} vs {theirs}: {rows[theirs][0] / rows[ours][0]:.2f}x")
+        reference = rows["reference cold"][1]
+        for name in ("iree-suite cold", "iree-suite warm", "iree-suite cold process"):
+            ours = rows[name][1]
+            differ = sorted(t for t in set(reference) | set(ours)
+                            if reference.get(t) != ours.get(t))
+            print(f"  verdicts of {name} vs the reference: "
+                  f"{'identical' if not differ else str(len(differ)) + ' differ'}")
+            for test in differ:
+                print(f"    {test}: reference {reference.get(test)}, iree-suite {ours.get(test)}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

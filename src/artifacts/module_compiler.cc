@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "artifacts/atomic_file.h"
 #include "artifacts/cache_layout.h"
+#include "artifacts/fetch/download_cache.h"
 #include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
 #include "exec/subprocess.h"
@@ -18,6 +20,8 @@ namespace fs = std::filesystem;
 constexpr const char* kVmfbName = "module.vmfb";
 constexpr const char* kStatsName = "compile_stats.json";
 constexpr const char* kLogName = "compile.log";
+// Beside the log of a failed compile when the failure is deterministic.
+constexpr const char* kFailureName = "failure.json";
 // Bump when the layout or the way modules are compiled changes.
 constexpr const char* kCacheFormat = "iree-suite-module-v1";
 
@@ -89,6 +93,42 @@ bool LinkEntry(const fs::path& twin, const fs::path& entry) {
   return true;
 }
 
+struct FailureRecord {
+  std::string error;        // the reason the compile gave
+  std::string recorded_at;  // UTC, ISO 8601
+};
+
+std::optional<FailureRecord> ReadFailureRecord(const fs::path& path) {
+  std::string text, error;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec) || !ReadSmallFile(path, &text, &error)) return std::nullopt;
+  nlohmann::json record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // A record this version cannot read is no record: the module compiles.
+  if (!record.is_object() || !record.contains("error") || !record["error"].is_string() ||
+      !record.contains("recorded_at") || !record["recorded_at"].is_string()) {
+    return std::nullopt;
+  }
+  return FailureRecord{record["error"], record["recorded_at"]};
+}
+
+void WriteFailureRecord(const fs::path& path, const FailureRecord& failure) {
+  nlohmann::json record = {{"error", failure.error}, {"recorded_at", failure.recorded_at}};
+  WriteFileAtomically(path, record.dump(2) + "\n");
+}
+
+// The compiler ran to its end and rejected the input with diagnostics: the
+// same inputs fail the same way again.
+bool IsDeterministicFailure(const ProcessResult& process, const fs::path& log) {
+  if (!process.spawn_error.empty() || process.timed_out || process.interrupted ||
+      process.term_signal != 0 || process.exit_code <= 0) {
+    return false;
+  }
+  const std::string tail = TailOfFile(log, 400, 1 << 20);
+  return tail.find("error:") != std::string::npos &&
+         tail.find("out of memory") == std::string::npos &&
+         tail.find("bad_alloc") == std::string::npos;
+}
+
 }  // namespace
 
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
@@ -99,7 +139,11 @@ ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_fi
       compiler_(std::move(compiler)),
       force_recompile_(force_recompile),
       resolve_mlir_(std::move(resolve_mlir)),
-      trace_(trace) {}
+      trace_(trace) {
+  if (compiler_.mode != CompileMode::kProcess) {
+    workers_ = std::make_unique<CompileWorkerPool>(compiler_.workers);
+  }
+}
 
 std::vector<std::string> ModuleCompiler::CompileArgv(const fs::path& iree_compile,
                                                      const fs::path& mlir, const fs::path& out_dir,
@@ -128,27 +172,10 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
         fmt::format("module \"{}\" ({}): mlir: {}", module.name, module.json_path.string(), error);
     return result;
   }
-
-  Hasher hasher;
-  hasher.Add("format", kCacheFormat);
-  hasher.Add("compiler", compiler_.version);
-  if (std::string hash_error = hasher.AddFile("mlir", *mlir); !hash_error.empty()) {
-    result.error = hash_error;
+  if (std::string key_error = ModuleKey(module, *mlir, &result.key); !key_error.empty()) {
+    result.error = key_error;
     return result;
   }
-  for (const std::string& flag : module.compiler_flags) {
-    hasher.Add("flag", flag);
-    // A file a flag names (a tuning spec, a transform library) is an input
-    // too: editing it in place must compile anew.
-    if (std::optional<fs::path> file = FlagFile(flag, external_file_directory_)) {
-      if (std::string hash_error = hasher.AddFile("flag-file", *file); !hash_error.empty()) {
-        result.error = hash_error;
-        return result;
-      }
-    }
-  }
-  result.key = hasher.HexDigest();
-
   const CacheLayout layout(artifact_directory_);
   const fs::path entry = layout.ModuleEntry(module.name, result.key);
   result.vmfb = entry / kVmfbName;
@@ -156,11 +183,7 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   result.log = entry / kLogName;
   result.repro = {external_file_directory_,
                   CompileArgv(compiler_.iree_compile, *mlir, entry, module.compiler_flags)};
-  if (!force_recompile_ && IsComplete(entry)) {
-    result.ok = true;
-    result.from_cache = true;
-    return result;
-  }
+  if (!force_recompile_ && ReuseEntry(entry, &result)) return result;
 
   // Runners sharing the artifact directory take turns: the second waits for
   // the first's compile and reuses it (even under --force-recompile, since it
@@ -177,11 +200,7 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.error = lock_error;
     return result;
   }
-  if ((!force_recompile_ || waited) && IsComplete(entry)) {
-    result.ok = true;
-    result.from_cache = true;
-    return result;
-  }
+  if ((!force_recompile_ || waited) && ReuseEntry(entry, &result)) return result;
   // The same key under another module name (a renamed or duplicated module
   // JSON): the content is what counts, so its files are linked, not rebuilt.
   if (!force_recompile_) {
@@ -191,44 +210,134 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
       return result;
     }
   }
+  CompileInto(module, *mlir, entry, timeout_s, &result);
+  return result;
+}
 
+std::string ModuleCompiler::ModuleKey(const ModuleDefinition& module, const fs::path& mlir,
+                                      std::string* key) const {
+  Hasher hasher;
+  hasher.Add("format", kCacheFormat);
+  hasher.Add("compiler", compiler_.version);
+  if (std::string hash_error = hasher.AddFile("mlir", mlir); !hash_error.empty()) {
+    return hash_error;
+  }
+  for (const std::string& flag : module.compiler_flags) {
+    hasher.Add("flag", flag);
+    // A file a flag names (a tuning spec, a transform library) is an input
+    // too: editing it in place must compile anew.
+    if (std::optional<fs::path> file = FlagFile(flag, external_file_directory_)) {
+      if (std::string hash_error = hasher.AddFile("flag-file", *file); !hash_error.empty()) {
+        return hash_error;
+      }
+    }
+  }
+  *key = hasher.HexDigest();
+  return {};
+}
+
+bool ModuleCompiler::ReuseEntry(const fs::path& entry, CompiledModule* result) const {
+  if (IsComplete(entry)) {
+    result->ok = true;
+    result->from_cache = true;
+    return true;
+  }
+  const fs::path failed = CacheLayout::FailedModuleEntry(entry);
+  std::optional<FailureRecord> failure = ReadFailureRecord(failed / kFailureName);
+  if (!failure) return false;
+  result->from_cache = true;
+  result->log = failed / kLogName;
+  result->output_tail = TailOfFile(result->log);
+  result->error = fmt::format("{} (cached failure from {}; --force-recompile compiles it again)",
+                              failure->error, failure->recorded_at);
+  return true;
+}
+
+void ModuleCompiler::CompileInto(const ModuleDefinition& module, const fs::path& mlir,
+                                 const fs::path& entry, std::optional<double> timeout_s,
+                                 CompiledModule* result) {
   const fs::path staging = TempPathFor(entry);
+  std::error_code ec;
   fs::create_directories(staging, ec);
   if (ec) {
-    result.error = fmt::format("cannot create {}: {}", staging.string(), ec.message());
-    return result;
+    result->error = fmt::format("cannot create {}: {}", staging.string(), ec.message());
+    return;
   }
-  ProcessSpec spec{CompileArgv(compiler_.iree_compile, *mlir, staging, module.compiler_flags),
-                   external_file_directory_,
-                   staging / kLogName,
-                   {},
-                   timeout_s};
+  std::string how;
   ProcessResult process;
   {
     TraceSpan span(trace_, "compile", module.name, "", module.name);
-    process = RunProcess(spec);
+    process = RunCompiler(module, mlir, staging, timeout_s, &how);
   }
-  result.seconds = process.elapsed_s;
+  result->seconds = process.elapsed_s;
+  const fs::path failed = CacheLayout::FailedModuleEntry(entry);
   if (!process.Succeeded() || !IsComplete(staging)) {
-    // Keep the log where the user can read it, under a name no run takes for a module.
-    const fs::path failed = CacheLayout::FailedModuleEntry(entry);
-    PublishDirectory(staging, failed);
-    result.log = failed / kLogName;
-    result.output_tail = TailOfFile(result.log);
-    result.error =
+    result->error =
         process.Succeeded()
             ? fmt::format("iree-compile succeeded but wrote no statistics file {}", kStatsName)
-            : fmt::format("iree-compile failed ({}) for module \"{}\"", process.Describe(),
+            : fmt::format("iree-compile failed ({}{}) for module \"{}\"", process.Describe(), how,
                           module.name);
-    return result;
+    // Only the compiler's own verdict on these inputs is remembered; a
+    // signal, a timeout or lack of memory may go differently next time.
+    if (IsDeterministicFailure(process, staging / kLogName)) {
+      WriteFailureRecord(staging / kFailureName, {result->error, UtcTimestamp()});
+    }
+    // Keep the log where the user can read it, under a name no run takes for a module.
+    PublishDirectory(staging, failed);
+    result->log = failed / kLogName;
+    result->output_tail = TailOfFile(result->log);
+    return;
   }
   if (std::string publish_error = PublishDirectory(staging, entry); !publish_error.empty()) {
-    result.error = publish_error;
+    result->error = publish_error;
     fs::remove_all(staging, ec);
-    return result;
+    return;
   }
-  result.ok = true;
-  return result;
+  fs::remove_all(failed, ec);  // an earlier failure of this key is history now
+  result->ok = true;
+}
+
+ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const fs::path& mlir,
+                                          const fs::path& out_dir, std::optional<double> timeout_s,
+                                          std::string* how) {
+  const fs::path& executable =
+      compiler_.executable.empty() ? compiler_.iree_compile : compiler_.executable;
+  ProcessSpec spec{CompileArgv(executable, mlir, out_dir, module.compiler_flags),
+                   external_file_directory_,
+                   out_dir / kLogName,
+                   {},
+                   timeout_s};
+  if (!workers_) return RunProcess(spec);
+  if (InterruptSignal() != 0) return RunProcess(spec);  // reports the interruption
+  NotifyProcessStart(spec);
+  // The worker gets iree-compile's arguments less its own (input and -o).
+  WorkerCompileRequest request{external_file_directory_, mlir, out_dir / kVmfbName,
+                               out_dir / kLogName,
+                               std::vector<std::string>(spec.argv.begin() + 4, spec.argv.end())};
+  WorkerCompileResult compiled = workers_->Compile(request, timeout_s);
+  if (compiled.fallback_reason.empty()) {
+    if (compiled.process.term_signal != 0 || compiled.process.exit_code > 1) {
+      *how = fmt::format(" in compile worker {} on {}; the next compile starts a new worker",
+                         compiled.worker, compiler_.workers.library.string());
+    }
+    return compiled.process;
+  }
+  if (compiler_.mode == CompileMode::kLibrary) {
+    ProcessResult refused;
+    refused.spawn_error = "--compile-mode=library: " + compiled.fallback_reason;
+    return refused;
+  }
+  NoteFallback(compiled.fallback_reason);
+  return RunProcess(spec);
+}
+
+void ModuleCompiler::NoteFallback(const std::string& reason) {
+  if (!compiler_.verbose) return;
+  std::lock_guard<std::mutex> lock(notes_mutex_);
+  if (!notes_.insert(reason).second) return;
+  std::string line = reason.substr(0, reason.find('\n'));
+  fmt::print(stderr, "iree-suite: compiling with iree-compile, not the compiler library: {}\n",
+             line);
 }
 
 }  // namespace iree_suite

@@ -1,15 +1,21 @@
 // Compiles modules with iree-compile into a content-addressed cache:
 // <artifacts>/modules/<module name>/<key>/{module.vmfb,compile_stats.json,compile.log}
 // where key = SHA-256 of the MLIR bytes, the compiler flags and the compiler's
-// identity. Any change to those compiles anew; nothing else does.
+// identity. Any change to those compiles anew; nothing else does. A compile
+// the compiler rejected with diagnostics leaves <key>.failed/{compile.log,
+// failure.json}: later runs report that failure without compiling again.
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
+#include "artifacts/compile_worker_pool.h"
 #include "checks/test_result.h"
 #include "exec/single_flight.h"
 #include "report/trace_writer.h"
@@ -17,9 +23,18 @@
 
 namespace iree_suite {
 
+// --compile-mode: through the compiler library in worker processes when it
+// can take the module (auto), always (library), or never (process).
+enum class CompileMode { kAuto, kLibrary, kProcess };
+
 struct CompilerInfo {
-  std::filesystem::path iree_compile;
-  std::string version;  // identity that goes into every key
+  std::filesystem::path iree_compile;  // as found: what repro lines show
+  std::string version;                 // identity that goes into every key
+  // What runs: the real binary behind a pip console script; empty = iree_compile.
+  std::filesystem::path executable;
+  CompileMode mode = CompileMode::kProcess;
+  CompileWorkerSettings workers;  // the worker program and library, unless kProcess
+  bool verbose = false;           // say on stderr why a compile ran iree-compile
 };
 
 struct CompiledModule {
@@ -58,6 +73,21 @@ class ModuleCompiler {
 
  private:
   CompiledModule CompileUncached(const ModuleDefinition& module, std::optional<double> timeout_s);
+  // The module's cache key; returns an error message, empty on success.
+  std::string ModuleKey(const ModuleDefinition& module, const std::filesystem::path& mlir,
+                        std::string* key) const;
+  // Fills *result from a compiled entry or a remembered failure; false when neither.
+  bool ReuseEntry(const std::filesystem::path& entry, CompiledModule* result) const;
+  void CompileInto(const ModuleDefinition& module, const std::filesystem::path& mlir,
+                   const std::filesystem::path& entry, std::optional<double> timeout_s,
+                   CompiledModule* result);
+  // Runs one compile into `out_dir`, in a worker or with iree-compile; *how
+  // gets a note for the error message when a worker took it.
+  ProcessResult RunCompiler(const ModuleDefinition& module, const std::filesystem::path& mlir,
+                            const std::filesystem::path& out_dir, std::optional<double> timeout_s,
+                            std::string* how);
+  // Prints why a compile goes to iree-compile, once per reason (-v).
+  void NoteFallback(const std::string& reason);
 
   std::filesystem::path artifact_directory_;
   std::filesystem::path external_file_directory_;
@@ -66,6 +96,9 @@ class ModuleCompiler {
   MlirResolver resolve_mlir_;
   TraceWriter* trace_;
   SingleFlight<std::string, CompiledModule> compiled_;  // by module name
+  std::unique_ptr<CompileWorkerPool> workers_;          // unless CompileMode::kProcess
+  std::mutex notes_mutex_;
+  std::set<std::string> notes_;
 };
 
 }  // namespace iree_suite

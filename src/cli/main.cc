@@ -89,6 +89,20 @@ fs::path SelfExecutable() {
   return fs::read_symlink("/proc/self/exe", ec);
 }
 
+// --compile-mode and the compile workers' program, library and limits.
+void SetCompileMode(const CliOptions& options, CompilerInfo* compiler) {
+  compiler->mode = options.compile_mode == "process"   ? CompileMode::kProcess
+                   : options.compile_mode == "library" ? CompileMode::kLibrary
+                                                       : CompileMode::kAuto;
+  compiler->verbose = options.verbosity > 0;
+  compiler->workers.verbose = compiler->verbose;
+  compiler->workers.program = SelfExecutable().parent_path() / "iree-suite-compile-worker";
+  compiler->workers.library = options.compiler_library.value_or(
+      FindCompilerLibrary(compiler->executable).value_or(fs::path()));
+  compiler->workers.max_compiles = options.compile_worker_max_compiles;
+  compiler->workers.max_rss_mib = options.compile_worker_max_rss_mib;
+}
+
 // Finds the tools the selected tests need; prints one line per missing tool.
 std::optional<ToolSet> LocateTools(const CliOptions& options,
                                    const std::vector<const TestDefinition*>& tests,
@@ -105,7 +119,7 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   }
   ToolSet tools;
   bool ok = true;
-  auto find = [&](const char* name, fs::path* where) {
+  auto find = [&](const char* name, fs::path* where, fs::path* executable) {
     std::string error;
     std::optional<fs::path> path = FindTool(name, search, &error);
     if (!path) {
@@ -114,9 +128,11 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
       return;
     }
     *where = *path;
-    described->push_back({name, path->string(), ToolVersion(*path)});
+    *executable = ResolveConsoleScript(*path).value_or(*path);
+    described->push_back({name, path->string(), ToolVersion(*executable),
+                          *executable == *path ? "" : executable->string()});
   };
-  find("iree-compile", &tools.compiler.iree_compile);
+  find("iree-compile", &tools.compiler.iree_compile, &tools.compiler.executable);
   // Optional, for MLIR bytecode behind "random"/"splat" weights: the one
   // beside iree-compile first, so that both come from the same release.
   std::error_code ec;
@@ -127,11 +143,17 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   } else if (std::optional<fs::path> iree_opt = FindTool("iree-opt", search, &no_iree_opt)) {
     tools.iree_opt = *iree_opt;
   }
-  if (need_run) find("iree-run-module", &tools.run_module);
-  if (need_benchmark) find("iree-benchmark-module", &tools.benchmark_module);
+  if (!tools.iree_opt.empty()) {
+    tools.iree_opt = ResolveConsoleScript(tools.iree_opt).value_or(tools.iree_opt);
+  }
+  if (need_run) find("iree-run-module", &tools.run_module, &tools.run_module_executable);
+  if (need_benchmark) {
+    find("iree-benchmark-module", &tools.benchmark_module, &tools.benchmark_module_executable);
+  }
   if (!ok) return std::nullopt;
   tools.compiler.version =
       CompilerIdentity(tools.compiler.iree_compile, described->front().version);
+  SetCompileMode(options, &tools.compiler);
   return tools;
 }
 

@@ -58,6 +58,27 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
                              "iree-benchmark-module (default: $") +
                      kToolsDirEnv + ", else PATH, else the project's .venv/bin)")
       ->group(suite);
+  app.add_option("--compile-mode", options->compile_mode,
+                 "How modules compile: 'library' in persistent workers that load "
+                 "libIREECompiler.so, 'process' one iree-compile each, 'auto' the library "
+                 "unless it cannot take a module (then iree-compile; -v says why)")
+      ->check(CLI::IsMember({"auto", "library", "process"}))
+      ->capture_default_str()
+      ->group(suite);
+  app.add_option("--compiler-library", options->compiler_library,
+                 "The libIREECompiler.so compile workers load (default: the one that belongs "
+                 "to iree-compile)")
+      ->group(suite);
+  app.add_option("--compile-worker-max-compiles", options->compile_worker_max_compiles,
+                 "Restart a compile worker after this many compiles")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(suite);
+  app.add_option("--compile-worker-max-rss", options->compile_worker_max_rss_mib,
+                 "Restart a compile worker that holds more than this many MiB after a compile")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(suite);
 
   const char* op_suite = "Operator suites (compile-and-run, see README)";
   app.add_option("--config-files", options->config_files,

@@ -48,6 +48,10 @@ struct CliOptions {
   std::optional<int> durations;
   std::optional<double> timeout_s;
   std::optional<std::filesystem::path> iree_tools_dir;
+  std::string compile_mode = "auto";                      // auto | library | process
+  std::optional<std::filesystem::path> compiler_library;  // else the one beside iree-compile
+  size_t compile_worker_max_compiles = 100;
+  size_t compile_worker_max_rss_mib = 4096;
   bool offline = false;
   std::vector<std::pair<std::string, std::string>> url_mirrors;  // (prefix, replacement)
   int fetch_retries = 4;                                         // retries after the first attempt

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -37,7 +39,55 @@ std::optional<std::string> ReadPackageVersion(const fs::path& version_py) {
   return std::nullopt;
 }
 
+// The first `limit` bytes of a file; empty when it cannot be read.
+std::string ReadHead(const fs::path& path, size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(limit, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(limit));
+  head.resize(in ? limit : static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return head;
+}
+
+// Where in site-packages a console script's module keeps its binaries.
+std::optional<fs::path> PackagedBinaryDirectory(const std::string& script) {
+  if (script.find("from iree.compiler.") != std::string::npos) {
+    return fs::path("iree") / "compiler" / "_mlir_libs";
+  }
+  if (script.find("from iree._runtime.") != std::string::npos) {
+    return fs::path("iree") / "_runtime_libs";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<fs::path> ResolveConsoleScript(const fs::path& tool) {
+  const std::string script = ReadHead(tool, 4096);
+  if (script.rfind("#!", 0) != 0) return std::nullopt;
+  const std::string shebang = script.substr(2, script.find('\n') - 2);
+  if (shebang.find("python") == std::string::npos) return std::nullopt;
+  std::optional<fs::path> binaries = PackagedBinaryDirectory(script);
+  // The compiler's wrapper looks in $IREE_TOOL_PATH first: then it decides.
+  if (!binaries || (std::getenv("IREE_TOOL_PATH") && tool.filename() == "iree-compile")) {
+    return std::nullopt;
+  }
+  // The site-packages of the interpreter's environment (the shebang names
+  // <venv>/bin/python), then of the prefix the script itself sits in.
+  std::vector<fs::path> prefixes;
+  const fs::path interpreter = Trim(shebang.substr(0, shebang.find(' ')));
+  if (interpreter.is_absolute()) prefixes.push_back(interpreter.parent_path().parent_path());
+  prefixes.push_back(fs::absolute(tool).parent_path().parent_path());
+  std::error_code ec;
+  for (const fs::path& prefix : prefixes) {
+    for (const auto& python : fs::directory_iterator(prefix / "lib", ec)) {
+      const fs::path candidate = python.path() / "site-packages" / *binaries / tool.filename();
+      if (IsExecutableFile(candidate) && ReadHead(candidate, 2) != "#!") {
+        return fs::canonical(candidate, ec);
+      }
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<fs::path> FindTool(const std::string& name, const ToolSearch& search,
                                  std::string* error) {

@@ -50,6 +50,10 @@ std::string ProcessResult::Describe() const {
   return fmt::format("exit status {}", exit_code);
 }
 
+void NotifyProcessStart(const ProcessSpec& spec) {
+  if (g_start_observer) g_start_observer(spec);
+}
+
 ProcessResult RunProcess(const ProcessSpec& spec) {
   ProcessResult result;
   if (g_interrupt_signal != 0) {  // a job that waited for its turn must not start now

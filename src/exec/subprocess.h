@@ -37,6 +37,9 @@ ProcessResult RunProcess(const ProcessSpec& spec);
 // start, e.g. to log each tool command as it starts (--log-cli-level=INFO).
 // Set it before any thread runs tools; an empty function turns it off.
 void SetProcessStartObserver(std::function<void(const ProcessSpec&)> observer);
+// Tells the observer about work that stands for `spec` without starting it
+// (a compile done in a compiler worker instead of by iree-compile).
+void NotifyProcessStart(const ProcessSpec& spec);
 
 // Ctrl-C / SIGTERM: the handlers only record the signal; the wait loop in
 // RunProcess sees it, kills the running tool's process group and returns.

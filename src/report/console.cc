@@ -167,7 +167,8 @@ void ConsoleReporter::Header(const std::vector<ToolDescription>& tools) {
   if (verbosity_ < 0) return;
   Rule(fmt::format("iree-suite {} session starts", IREE_SUITE_VERSION), '=');
   for (const ToolDescription& tool : tools) {
-    Line(fmt::format("{}: {} ({})", tool.name, tool.path, tool.version));
+    const std::string runs = tool.executable.empty() ? "" : " -> " + tool.executable;
+    Line(fmt::format("{}: {}{} ({})", tool.name, tool.path, runs, tool.version));
   }
 }
 

@@ -17,6 +17,7 @@ struct ToolDescription {
   std::string name;
   std::string path;
   std::string version;
+  std::string executable;  // the real binary run in its place, when `path` is a wrapper
 };
 
 class ConsoleReporter : public TestObserver {

@@ -357,8 +357,10 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   }
 
   const bool benchmark = test.kind == TestKind::kBenchmark;
-  std::vector<std::string> argv = {
-      (benchmark ? tools_.benchmark_module : tools_.run_module).string()};
+  const fs::path& tool = benchmark ? tools_.benchmark_module : tools_.run_module;
+  const fs::path& executable =
+      benchmark ? tools_.benchmark_module_executable : tools_.run_module_executable;
+  std::vector<std::string> argv = {(executable.empty() ? tool : executable).string()};
   if (benchmark) argv.push_back("--benchmark_format=json");
   for (const CompiledModule* module : modules) argv.push_back("--module=" + module->vmfb.string());
   argv.insert(argv.end(), flags->begin(), flags->end());
@@ -379,7 +381,9 @@ void SuiteRunner::RunModules(const TestDefinition& test,
       argv,
       test.working_directory.empty() ? config_.external_file_directory : test.working_directory,
       TempPathFor(stdout_log), benchmark ? TempPathFor(stderr_log) : fs::path(), timeout_s};
-  result->repros.push_back({spec.cwd, argv});
+  Repro repro{spec.cwd, argv};
+  repro.argv[0] = tool.string();
+  result->repros.push_back(std::move(repro));
   result->logs.push_back(stdout_log);
   if (benchmark) result->logs.push_back(stderr_log);
 

@@ -26,8 +26,10 @@ namespace iree_suite {
 
 struct ToolSet {
   CompilerInfo compiler;
-  std::filesystem::path run_module;
-  std::filesystem::path benchmark_module;
+  // As found (what repro lines show), and what is run: the real binary
+  // behind a pip console script (empty = the same path).
+  std::filesystem::path run_module, run_module_executable;
+  std::filesystem::path benchmark_module, benchmark_module_executable;
   // Optional: prints MLIR bytecode as text for "random"/"splat" weights.
   std::filesystem::path iree_opt;
 };

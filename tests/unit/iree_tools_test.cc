@@ -69,5 +69,37 @@ TEST_F(IreeToolsTest, FallbackStartsBesideTheBinary) {
   EXPECT_TRUE(DefaultFallbackDirs("").size() < dirs.size());
 }
 
+// A venv as pip lays it out: console scripts in bin/, binaries in the package.
+TEST_F(IreeToolsTest, ConsoleScriptsResolveToThePackagedBinaries) {
+  const fs::path site = root_ / "lib" / "python3.11" / "site-packages" / "iree";
+  auto executable = [&](const fs::path& path, const std::string& text) {
+    Write(path, text);
+    fs::permissions(path, fs::perms::owner_all);
+  };
+  const std::string shebang = "#!" + (root_ / "bin" / "python3").string() + "\n";
+  executable(root_ / "bin" / "iree-compile",
+             shebang + "from iree.compiler.tools.scripts.iree_compile.__main__ import main\n");
+  executable(root_ / "bin" / "iree-run-module",
+             shebang + "from iree._runtime.scripts.iree_run_module.__main__ import main\n");
+  executable(site / "compiler" / "_mlir_libs" / "iree-compile",
+             "\x7f"
+             "ELF");
+  executable(site / "_runtime_libs" / "iree-run-module",
+             "\x7f"
+             "ELF");
+  EXPECT_EQ(ResolveConsoleScript(root_ / "bin" / "iree-compile"),
+            fs::canonical(site / "compiler" / "_mlir_libs" / "iree-compile"));
+  EXPECT_EQ(ResolveConsoleScript(root_ / "bin" / "iree-run-module"),
+            fs::canonical(site / "_runtime_libs" / "iree-run-module"));
+  // The real binary itself, a shell script and a wrapper whose binary is
+  // missing stay as they are.
+  EXPECT_FALSE(ResolveConsoleScript(site / "_runtime_libs" / "iree-run-module").has_value());
+  executable(root_ / "bin" / "iree-benchmark-module", "#!/bin/sh\nexec iree.compiler.x\n");
+  EXPECT_FALSE(ResolveConsoleScript(root_ / "bin" / "iree-benchmark-module").has_value());
+  executable(root_ / "bin" / "iree-opt",
+             shebang + "from iree.compiler.tools.scripts.iree_opt.__main__ import main\n");
+  EXPECT_FALSE(ResolveConsoleScript(root_ / "bin" / "iree-opt").has_value());
+}
+
 }  // namespace
 }  // namespace iree_suite

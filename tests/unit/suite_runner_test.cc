@@ -50,7 +50,8 @@ class SuiteRunnerTest : public testing::Test {
                               std::optional<double> timeout_s = std::nullopt,
                               size_t benchmark_retries = 0, TestObserver* observer = nullptr) {
     ToolSet tools;
-    tools.compiler = {dir_ / "tools" / "iree-compile", "stand-in 1.0"};
+    tools.compiler.iree_compile = dir_ / "tools" / "iree-compile";
+    tools.compiler.version = "stand-in 1.0";
     tools.run_module = dir_ / "tools" / "iree-run-module";
     tools.benchmark_module = dir_ / "tools" / "iree-benchmark-module";
     RunnerConfig config;
