@@ -37,7 +37,10 @@ def normalise(text, kind, paths):
 
 
 def _console(text):
-    text = re.sub(r"^(iree-[a-z-]+: \S+) \(.*\)$", r"\1 (<version>)", text, flags=re.M)
+    # The binary run in place of a pip console script ("-> <path>") is the
+    # venv's own: its path depends on the machine's Python.
+    text = re.sub(r"^(iree-[a-z-]+: \S+)(?: -> \S+)? \(.*\)$", r"\1 (<version>)", text,
+                  flags=re.M)
     text = re.sub(r"(\[\s*\d+%\]) \(\d+\.\d+s\)", r"\1 (<s>)", text)
     # The closing rule is centred: its padding follows the duration's length.
     text = re.sub(r"^=+ (.* in )\d+\.\d+s =+$", r"== \1<s> ==", text, flags=re.M)
