@@ -5,8 +5,10 @@
 //
 // worker -> runner, once at start:
 //   ["ready", "<API version>", "<compiler revision>"]  or  ["unavailable", "<why>"]
-// runner -> worker, per module:
-//   ["compile", <working directory>, <input MLIR>, <output .vmfb>, <log file>, <flag>...]
+// The worker's command line carries the module flags it compiles with
+// (parsed once, as iree-compile parses them). runner -> worker, per module:
+//   ["compile", <working directory>, <input MLIR>, <output .vmfb>, <log file>,
+//    <per-module session flag (the statistics file)>...]
 // worker -> runner, per request (the compiler's diagnostics are in the log):
 //   ["ok", "<rss KiB>"]
 //   ["rejected", "<the session's message>", "<rss KiB>"]  flags it does not take: nothing ran

@@ -1,7 +1,8 @@
-// iree-suite-compile-worker <libIREECompiler.so>: compiles modules for
+// iree-suite-compile-worker <libIREECompiler.so> <flag>...: compiles modules for
 // iree-suite through the compiler's C embedding API, one request at a time,
 // so the compiler is loaded and initialised once per worker instead of once
-// per module. Requests come on stdin, responses go to stdout (protocol:
+// per module; every module it compiles has the same flags (the runner keeps a
+// worker per flag set). Requests come on stdin, responses go to stdout (protocol:
 // artifacts/compile_protocol.h); what the compiler prints while compiling a
 // module goes to that module's log, exactly as iree-compile would print it.
 #include <dlfcn.h>
@@ -201,8 +202,9 @@ int WorkerMain(int argc, char** argv) {
   // outside a compile lands in the worker's stderr.
   const int responses = ::dup(STDOUT_FILENO);
   ::dup2(STDERR_FILENO, STDOUT_FILENO);
-  if (argc != 2) {
-    WriteWorkerMessage(responses, {"unavailable", "usage: iree-suite-compile-worker <library>"});
+  if (argc < 2) {
+    WriteWorkerMessage(responses,
+                       {"unavailable", "usage: iree-suite-compile-worker <library> [flag...]"});
     return 2;
   }
   CompilerApi api{};
@@ -211,10 +213,15 @@ int WorkerMain(int argc, char** argv) {
     return 1;
   }
   api.GlobalInitialize();
-  // As iree-compile sets up its command line, with no flags: sessions then
-  // start from the same defaults, and crashes print the same stack dump.
-  const char* program[] = {"iree-compile"};
-  api.SetupGlobalCL(1, program, "iree-suite compile worker\n", /*installSignalHandlers=*/true);
+  // The module flags go through the compiler's command line, exactly as
+  // iree-compile parses them: every session then starts from them (some
+  // flags, such as --iree-opt-level, also change other flags' defaults,
+  // which only this path does as iree-compile does). A flag it does not
+  // know ends the worker here with LLVM's message, before "ready".
+  std::vector<const char*> command_line = {"iree-compile"};
+  for (int i = 2; i < argc; ++i) command_line.push_back(argv[i]);
+  api.SetupGlobalCL(static_cast<int>(command_line.size()), command_line.data(),
+                    "iree-suite compile worker\n", /*installSignalHandlers=*/true);
   if (!WriteWorkerMessage(responses,
                           {"ready", std::to_string(api.GetAPIVersion()), api.GetRevision()})) {
     return 1;

@@ -26,6 +26,7 @@ namespace {
 
 constexpr int kStartTimeoutMs = 60000;
 constexpr int kPollSliceMs = 50;
+constexpr size_t kMaxIdleWorkers = 8;
 
 std::atomic<int> g_worker_count{0};
 
@@ -44,6 +45,7 @@ std::string OneLine(const std::string& text) {
 }  // namespace
 
 struct CompileWorkerPool::Worker {
+  std::vector<std::string> flags;  // its command line: the module flags it compiles with
   pid_t pid = -1;
   int requests = -1;   // our end of the worker's stdin
   int responses = -1;  // our end of the worker's stdout
@@ -91,21 +93,32 @@ std::string CompileWorkerPool::unavailable_reason() const {
   return unavailable_;
 }
 
-std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::TakeIdle() {
+std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::TakeIdle(
+    const std::vector<std::string>& flags) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (idle_.empty()) return nullptr;
-  std::unique_ptr<Worker> worker = std::move(idle_.back());
-  idle_.pop_back();
-  return worker;
+  for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+    if ((*it)->flags != flags) continue;
+    std::unique_ptr<Worker> worker = std::move(*it);
+    idle_.erase(std::next(it).base());
+    return worker;
+  }
+  return nullptr;
 }
 
 void CompileWorkerPool::GiveBack(std::unique_ptr<Worker> worker) {
+  std::unique_ptr<Worker> retired;  // ended after the lock is released
   std::lock_guard<std::mutex> lock(mutex_);
   idle_.push_back(std::move(worker));
+  if (idle_.size() > kMaxIdleWorkers) {
+    retired = std::move(idle_.front());
+    idle_.erase(idle_.begin());
+  }
 }
 
-std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(std::string* error) {
+std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(
+    const std::vector<std::string>& flags, std::string* error) {
   auto worker = std::make_unique<Worker>();
+  worker->flags = flags;
   int to_worker[2], from_worker[2];
   if (::pipe2(to_worker, O_CLOEXEC) != 0) {
     *error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
@@ -140,8 +153,10 @@ std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(std::string*
   posix_spawnattr_setsigdefault(&attributes, &default_signals);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
   std::string program = settings_.program.string(), library = settings_.library.string();
-  char* argv[] = {program.data(), library.data(), nullptr};
-  int status = posix_spawn(&worker->pid, argv[0], &actions, &attributes, argv, environ);
+  std::vector<char*> argv = {program.data(), library.data()};
+  for (const std::string& flag : flags) argv.push_back(const_cast<char*>(flag.c_str()));
+  argv.push_back(nullptr);
+  int status = posix_spawn(&worker->pid, argv[0], &actions, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   ::close(to_worker[0]);
@@ -164,11 +179,18 @@ std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(std::string*
     return worker;
   }
   if (hello && hello->size() == 2 && (*hello)[0] == "unavailable") {
-    *error = (*hello)[1];
-  } else {
-    *error = fmt::format("{} did not start ({}): {}", program,
-                         timed_out ? "no answer" : "it exited", TailOfFile(worker->stderr_log, 5));
+    // The library itself is unusable: no worker will do better.
+    std::lock_guard<std::mutex> lock(mutex_);
+    unavailable_ = (*hello)[1];
+    *error = unavailable_;
+    return nullptr;
   }
+  // Most often the compiler's command line refused one of these flags.
+  const int exit_status = worker->Kill();
+  *error = fmt::format(
+      "the compile worker {} ({}): {}", timed_out ? "did not answer" : "did not start",
+      WIFEXITED(exit_status) ? fmt::format("exit status {}", WEXITSTATUS(exit_status)) : "killed",
+      OneLine(TailOfFile(worker->stderr_log, 5)));
   return nullptr;
 }
 
@@ -179,21 +201,15 @@ WorkerCompileResult CompileWorkerPool::Compile(const WorkerCompileRequest& reque
     result.fallback_reason = why;
     return result;
   }
-  std::unique_ptr<Worker> worker = TakeIdle();
+  std::unique_ptr<Worker> worker = TakeIdle(request.flags);
   if (!worker) {
-    std::string error;
-    worker = Start(&error);
-    if (!worker) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      unavailable_ = error;
-      result.fallback_reason = error;
-      return result;
-    }
+    worker = Start(request.flags, &result.fallback_reason);
+    if (!worker) return result;
   }
   result.worker = worker->pid;
   WorkerMessage message = {"compile", request.working_directory.string(), request.input.string(),
                            request.output_vmfb.string(), request.log.string()};
-  message.insert(message.end(), request.flags.begin(), request.flags.end());
+  message.insert(message.end(), request.session_flags.begin(), request.session_flags.end());
   const auto start = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   std::optional<WorkerMessage> answer;

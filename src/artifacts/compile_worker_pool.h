@@ -1,6 +1,9 @@
 // Persistent compile workers (iree-suite-compile-worker): each loads
-// libIREECompiler.so once and compiles module after module through the
-// compiler's embedding API, saving iree-compile's start-up per module.
+// libIREECompiler.so once, parses one set of module flags as iree-compile
+// does, and compiles module after module with them through the compiler's
+// embedding API, saving iree-compile's start-up per module (an operator
+// suite's modules all share their config's flags). Idle workers are kept per
+// flag set; the least recently used beyond a few are ended.
 // A worker that crashes, times out or is interrupted is killed and takes only
 // its current compile with it; the next compile starts a fresh worker. A
 // worker is also retired after a number of compiles or once it holds more
@@ -33,7 +36,8 @@ struct WorkerCompileRequest {
   std::filesystem::path input;
   std::filesystem::path output_vmfb;
   std::filesystem::path log;
-  std::vector<std::string> flags;  // the module's flags and the statistics flags
+  std::vector<std::string> flags;          // the module's flags: a worker's command line
+  std::vector<std::string> session_flags;  // per module (the statistics file)
 };
 
 struct WorkerCompileResult {
@@ -57,13 +61,13 @@ class CompileWorkerPool {
   // bound the concurrency: one worker per compiling thread).
   WorkerCompileResult Compile(const WorkerCompileRequest& request, std::optional<double> timeout_s);
 
-  // Why no worker can load the library; empty until a start failed so.
+  // Why no worker can load the library; empty until a worker said so.
   std::string unavailable_reason() const;
 
  private:
   struct Worker;
-  std::unique_ptr<Worker> TakeIdle();
-  std::unique_ptr<Worker> Start(std::string* error);
+  std::unique_ptr<Worker> TakeIdle(const std::vector<std::string>& flags);
+  std::unique_ptr<Worker> Start(const std::vector<std::string>& flags, std::string* error);
   void GiveBack(std::unique_ptr<Worker> worker);
 
   CompileWorkerSettings settings_;

@@ -129,6 +129,18 @@ bool IsDeterministicFailure(const ProcessResult& process, const fs::path& log) {
          tail.find("bad_alloc") == std::string::npos;
 }
 
+// Workers take IREE's own options only. Others (--mlir-timing,
+// --mlir-print-ir-after-all, --debug, LLVM's -stats ...) act on the whole
+// process, print at its exit or pile up across compiles: iree-compile takes them.
+std::string ProcessOnlyFlag(const std::vector<std::string>& flags) {
+  for (const std::string& flag : flags) {
+    if (flag.rfind("--iree-", 0) != 0) {
+      return fmt::format("{} is no --iree-* option; such flags act on the whole process", flag);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
@@ -310,11 +322,15 @@ ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const 
   if (!workers_) return RunProcess(spec);
   if (InterruptSignal() != 0) return RunProcess(spec);  // reports the interruption
   NotifyProcessStart(spec);
-  // The worker gets iree-compile's arguments less its own (input and -o).
-  WorkerCompileRequest request{external_file_directory_, mlir, out_dir / kVmfbName,
-                               out_dir / kLogName,
-                               std::vector<std::string>(spec.argv.begin() + 4, spec.argv.end())};
-  WorkerCompileResult compiled = workers_->Compile(request, timeout_s);
+  // The worker gets iree-compile's arguments less its own (input and -o):
+  // the module's flags, then the per-module statistics flags.
+  WorkerCompileRequest request{
+      external_file_directory_, mlir,
+      out_dir / kVmfbName,      out_dir / kLogName,
+      module.compiler_flags,    std::vector<std::string>(spec.argv.end() - 2, spec.argv.end())};
+  WorkerCompileResult compiled;
+  compiled.fallback_reason = ProcessOnlyFlag(module.compiler_flags);
+  if (compiled.fallback_reason.empty()) compiled = workers_->Compile(request, timeout_s);
   if (compiled.fallback_reason.empty()) {
     if (compiled.process.term_signal != 0 || compiled.process.exit_code > 1) {
       *how = fmt::format(" in compile worker {} on {}; the next compile starts a new worker",
