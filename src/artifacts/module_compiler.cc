@@ -204,7 +204,6 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.error = prepare_error;
     return result;
   }
-  std::error_code ec;
   FileLock lock;
   bool waited = false;
   if (std::string lock_error = lock.Acquire(CacheLayout::ModuleLock(entry), &waited);
