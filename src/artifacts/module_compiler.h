@@ -16,9 +16,9 @@
 #include <string>
 
 #include "artifacts/compile_worker_pool.h"
-#include "checks/test_result.h"
 #include "exec/single_flight.h"
 #include "report/trace_writer.h"
+#include "results/test_result.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {

@@ -24,21 +24,28 @@ std::optional<double> AsDouble(const std::optional<T>& value) {
   return static_cast<double>(*value);
 }
 
-TestComparison CompareBenchmark(const ResultEntry& base, const ResultEntry& current,
+TestComparison ComparisonOf(const TestResult& current) {
+  return {
+      current.test->id, TestKindName(current.test->kind), {}, std::nullopt, ChangeKind::kUnchanged};
+}
+
+TestComparison CompareBenchmark(const TestResult& base, const TestResult& current,
                                 const CompareOptions& options) {
-  TestComparison comparison{current.id, current.type, {}, std::nullopt, ChangeKind::kUnchanged};
-  auto stat = [](const ResultEntry& entry, double BenchmarkStats::*field) -> std::optional<double> {
-    if (entry.samples_ms.empty()) return std::nullopt;
-    return ComputeStats(entry.samples_ms).*field;
+  TestComparison comparison = ComparisonOf(current);
+  auto stat = [](const TestResult& result, double BenchmarkStats::*field) -> std::optional<double> {
+    if (result.benchmark_samples_ms.empty()) return std::nullopt;
+    return ComputeStats(result.benchmark_samples_ms).*field;
   };
   comparison.metrics.push_back(
       {"min_ms", stat(base, &BenchmarkStats::min), stat(current, &BenchmarkStats::min)});
   comparison.metrics.push_back(
       {"median_ms", stat(base, &BenchmarkStats::median), stat(current, &BenchmarkStats::median)});
   ChangeKind change = ClassifyRatio(comparison.metrics[0].Ratio(), options.threshold);
-  if (base.samples_ms.size() >= options.min_samples_for_test &&
-      current.samples_ms.size() >= options.min_samples_for_test) {
-    comparison.p_value = MannWhitneyU(base.samples_ms, current.samples_ms).p_value;
+  const std::vector<double>& base_samples = base.benchmark_samples_ms;
+  const std::vector<double>& current_samples = current.benchmark_samples_ms;
+  if (base_samples.size() >= options.min_samples_for_test &&
+      current_samples.size() >= options.min_samples_for_test) {
+    comparison.p_value = MannWhitneyU(base_samples, current_samples).p_value;
     // A large ratio from noisy repetitions is not a verdict.
     if (*comparison.p_value >= options.alpha) change = ChangeKind::kUnchanged;
   }
@@ -46,9 +53,9 @@ TestComparison CompareBenchmark(const ResultEntry& base, const ResultEntry& curr
   return comparison;
 }
 
-TestComparison CompareCompstat(const ResultEntry& base, const ResultEntry& current,
+TestComparison CompareCompstat(const TestResult& base, const TestResult& current,
                                const CompareOptions& options) {
-  TestComparison comparison{current.id, current.type, {}, std::nullopt, ChangeKind::kUnchanged};
+  TestComparison comparison = ComparisonOf(current);
   comparison.metrics.push_back(
       {"dispatch_count", AsDouble(base.dispatch_count), AsDouble(current.dispatch_count)});
   comparison.metrics.push_back(
@@ -190,18 +197,21 @@ bool ComparisonReport::HasRegression() const {
 ComparisonReport CompareResults(const ResultsFile& base, const ResultsFile& current,
                                 const CompareOptions& options) {
   ComparisonReport report;
-  for (const ResultEntry& entry : current.tests) {
-    const ResultEntry* old = base.Find(entry.id);
+  for (const TestResult& entry : current.tests) {
+    const TestResult* old = base.Find(entry.test->id);
+    const TestKind kind = entry.test->kind;
     if (!old) {
-      report.only_in_new.push_back(entry.id);
-    } else if (entry.type == "benchmark" && old->type == "benchmark") {
+      report.only_in_new.push_back(entry.test->id);
+    } else if (kind != old->test->kind) {
+      continue;
+    } else if (kind == TestKind::kBenchmark) {
       report.tests.push_back(CompareBenchmark(*old, entry, options));
-    } else if (entry.type == "compstat" && old->type == "compstat") {
+    } else if (kind == TestKind::kCompstat) {
       report.tests.push_back(CompareCompstat(*old, entry, options));
     }
   }
-  for (const ResultEntry& entry : base.tests) {
-    if (!current.Find(entry.id)) report.only_in_base.push_back(entry.id);
+  for (const TestResult& entry : base.tests) {
+    if (!current.Find(entry.test->id)) report.only_in_base.push_back(entry.test->id);
   }
   return report;
 }

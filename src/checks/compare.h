@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

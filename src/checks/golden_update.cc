@@ -235,34 +235,41 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
   }
   plan.edits.push_back({json_path, std::move(*rewritten)});
 }
+namespace {
+// (field, proposed text) for every measured value of a test.
+std::vector<FieldUpdate> ProposeGoldens(const TestResult& result, const GoldenPolicy& policy) {
+  std::vector<FieldUpdate> proposals;
+  if (result.test->kind == TestKind::kBenchmark) {
+    if (result.current_time_ms) {
+      proposals.push_back({"golden_time_ms", FormatGoldenNumber(NewGoldenTimeMs(
+                                                 *result.current_time_ms, policy.time_factor))});
+    }
+  } else if (result.test->kind == TestKind::kCompstat) {
+    if (result.dispatch_count) {
+      proposals.push_back(
+          {"golden_dispatch_count",
+           std::to_string(NewGoldenDispatchCount(*result.dispatch_count, policy.dispatch_slack))});
+    }
+    if (result.binary_size) {
+      proposals.push_back({"golden_binary_size", std::to_string(NewGoldenBinarySize(
+                                                     *result.binary_size, policy.size_round))});
+    }
+  }
+  return proposals;
+}
+}  // namespace
 
 GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
                                    const std::filesystem::path& test_file_directory,
                                    const GoldenPolicy& policy) {
   GoldenUpdatePlan plan;
-  for (const ResultEntry& entry : results.tests) {
-    if (entry.outcome == "skipped") continue;
-    // (field, proposed text) for every measured value of this test.
-    std::vector<FieldUpdate> proposals;
-    if (entry.type == "benchmark") {
-      if (std::optional<double> min_ms = entry.MinMs()) {
-        proposals.push_back(
-            {"golden_time_ms", FormatGoldenNumber(NewGoldenTimeMs(*min_ms, policy.time_factor))});
-      }
-    } else if (entry.type == "compstat") {
-      if (entry.dispatch_count) {
-        proposals.push_back(
-            {"golden_dispatch_count",
-             std::to_string(NewGoldenDispatchCount(*entry.dispatch_count, policy.dispatch_slack))});
-      }
-      if (entry.binary_size) {
-        proposals.push_back({"golden_binary_size", std::to_string(NewGoldenBinarySize(
-                                                       *entry.binary_size, policy.size_round))});
-      }
-    }
+  for (const TestResult& result : results.tests) {
+    if (result.outcome == Outcome::kSkipped) continue;
+    const std::string& id = result.test->id;
+    std::vector<FieldUpdate> proposals = ProposeGoldens(result, policy);
     if (proposals.empty()) continue;
 
-    PlanFieldUpdates(entry.id, test_file_directory / entry.id, proposals, policy.direction, &plan);
+    PlanFieldUpdates(id, test_file_directory / id, proposals, policy.direction, &plan);
   }
   return plan;
 }

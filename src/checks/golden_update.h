@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

@@ -8,7 +8,7 @@
 
 #include "checks/compare.h"
 #include "cli/options.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

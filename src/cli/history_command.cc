@@ -21,7 +21,7 @@
 #include "history/run_record.h"
 #include "history/series_summary.h"
 #include "report/history_trend.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 #include "suite/marker_expression.h"
 
 namespace iree_suite {

@@ -32,8 +32,8 @@
 #include "report/job_summary.h"
 #include "report/junit_xml.h"
 #include "report/last_failed.h"
-#include "report/results_json.h"
 #include "report/trace_writer.h"
+#include "results/results_json.h"
 #include "runner/sharding.h"
 #include "runner/suite_runner.h"
 #include "suite/marker_expression.h"
@@ -332,10 +332,8 @@ int Main(int argc, char** argv) {
     for (const ToolDescription& tool : tools_described) {
       tool_infos.push_back({tool.name, tool.path, tool.version});
     }
-    std::vector<ModuleDefinition> modules;
-    for (const auto& [name, module] : suite.modules) modules.push_back(module);
     RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
-                                           std::move(tool_infos), modules, start_wall_clock);
+                                           std::move(tool_infos), suite.modules, start_wall_clock);
     context.run_id = run_id;
     context.marker_expression = options.marker_expression;
     if (shard->count > 1) context.shard = std::array<size_t, 2>{shard->index, shard->count};

@@ -11,7 +11,7 @@
 #include "checks/golden_update.h"
 #include "cli/history_command.h"
 #include "cli/options.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "checks/xfail_update.h"
 #include "cli/options.h"
-#include "report/results_json.h"
-#include "suite/xfail_update.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

@@ -11,104 +11,85 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string StringField(const Json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-std::optional<int64_t> IntegerField(const Json& object, const char* key) {
-  auto found = object.find(key);
-  if (found == object.end() || !found->is_number_integer()) return std::nullopt;
-  return found->get<int64_t>();
-}
-
-// The version of the first tool called `name` in context.tools.
-std::string ToolVersionOf(const Json& context, const std::string& name) {
-  auto tools = context.find("tools");
-  if (tools == context.end() || !tools->is_array()) return "";
-  for (const Json& tool : *tools) {
-    if (tool.is_object() && StringField(tool, "name") == name) return StringField(tool, "version");
+// The version of the first tool called `name` in the context.
+std::string ToolVersionOf(const RunContext& context, const std::string& name) {
+  for (const ToolInfo& tool : context.tools) {
+    if (tool.name == name) return tool.version;
   }
   return "";
 }
 
-void FillContext(const Json& context, HistoryRunRecord* run) {
-  run->host = StringField(context, "host_name");
-  run->cpu_model = StringField(context, "cpu_model");
-  run->core_count = IntegerField(context, "core_count");
-  if (auto load = context.find("load_average");
-      load != context.end() && load->is_array() && load->size() == 3 &&
-      std::all_of(load->begin(), load->end(), [](const Json& v) { return v.is_number(); })) {
-    run->load_average = {(*load)[0].get<double>(), (*load)[1].get<double>(),
-                         (*load)[2].get<double>()};
-  }
-  run->iree_suite_version = StringField(context, "iree_suite_version");
+void FillContext(const RunContext& context, HistoryRunRecord* run) {
+  run->host = context.host_name;
+  run->cpu_model = context.cpu_model;
+  // 0: the host could not tell.
+  if (context.core_count != 0) run->core_count = context.core_count;
+  run->load_average = context.load_average;
+  run->iree_suite_version = context.iree_suite_version;
   std::tie(run->compiler_version, run->compiler_commit) =
       SplitCompilerVersion(ToolVersionOf(context, "iree-compile"));
   run->runtime_version = ToolVersionOf(context, "iree-benchmark-module");
   if (run->runtime_version.empty())
     run->runtime_version = ToolVersionOf(context, "iree-run-module");
-  run->suite_commit = StringField(context, "suite_git_commit");
-  run->marker_expression = StringField(context, "marker_expression");
-  if (auto shard = context.find("shard"); shard != context.end() && shard->is_object()) {
-    run->shard_index = IntegerField(*shard, "index");
-    run->shard_count = IntegerField(*shard, "count");
+  run->suite_commit = context.suite_git_commit.value_or("");
+  run->marker_expression = context.marker_expression;
+  if (context.shard) {
+    run->shard_index = static_cast<int64_t>((*context.shard)[0]);
+    run->shard_count = static_cast<int64_t>((*context.shard)[1]);
   }
-  std::map<std::string, std::string> ci;
-  if (auto found = context.find("ci"); found != context.end() && found->is_object()) {
-    for (const auto& [name, value] : found->items()) {
-      if (value.is_string()) ci[name] = value.get<std::string>();
-    }
-  }
-  auto ci_value = [&ci](const char* name) {
-    auto found = ci.find(name);
-    return found == ci.end() ? std::string() : found->second;
+  auto ci_value = [&context](const char* name) {
+    auto found = context.ci.find(name);
+    return found == context.ci.end() ? std::string() : found->second;
   };
   run->github_sha = ci_value("GITHUB_SHA");
   run->github_ref = ci_value("GITHUB_REF");
   run->github_run_id = ci_value("GITHUB_RUN_ID");
-  run->pr_number = PullRequestNumber(ci);
-  run->context_json = context.dump();
+  run->pr_number = PullRequestNumber(context.ci);
+  run->context_json = RenderRunContext(context).dump();
 }
 
-HistoryTestRecord TestRecordOf(const ResultEntry& entry) {
+HistoryTestRecord TestRecordOf(const TestResult& result) {
+  const TestDefinition& definition = *result.test;
   HistoryTestRecord test;
-  test.id = entry.id;
-  test.type = entry.type;
-  test.markers = entry.markers;
-  test.outcome = entry.outcome;
-  test.failed_step = entry.failed_step;
-  test.reason = entry.reason;
-  test.duration_s = entry.duration_s;
-  test.samples_ms = entry.samples_ms;
-  if (!entry.samples_ms.empty()) {
-    BenchmarkStats stats = ComputeStats(entry.samples_ms);
+  test.id = definition.id;
+  test.type = TestKindName(definition.kind);
+  test.markers = definition.markers;
+  test.outcome = OutcomeName(result.outcome);
+  const char* step = StepName(result.failed_step);
+  test.failed_step = step ? step : "";
+  test.reason = result.reason;
+  test.duration_s = result.duration_s;
+  test.samples_ms = result.benchmark_samples_ms;
+  if (!test.samples_ms.empty()) {
+    BenchmarkStats stats = ComputeStats(test.samples_ms);
     test.min_ms = stats.min;
     test.median_ms = stats.median;
     test.mean_ms = stats.mean;
     test.stddev_ms = stats.stddev;
     test.cv = stats.cv;
   }
-  test.golden_time_ms = entry.golden_time_ms;
-  test.tolerance_factor = entry.tolerance_factor;
-  test.threshold_ms = entry.threshold_ms;
-  test.dispatch_count = entry.dispatch_count;
-  test.binary_size = entry.binary_size;
-  test.golden_dispatch_count = entry.golden_dispatch_count;
-  test.golden_binary_size = entry.golden_binary_size;
+  if (definition.kind == TestKind::kBenchmark) {
+    test.golden_time_ms = definition.golden_time_ms;
+    test.tolerance_factor = definition.tolerance_factor;
+    test.threshold_ms = result.threshold_ms;
+  }
+  test.dispatch_count = result.dispatch_count;
+  test.binary_size = result.binary_size;
+  test.golden_dispatch_count = definition.golden_dispatch_count;
+  test.golden_binary_size = definition.golden_binary_size;
   return test;
 }
 
 }  // namespace
 
 std::string RunKeyOf(const ResultsFile& file) {
-  if (std::string id = StringField(file.context, "run_id"); !id.empty()) return id;
+  if (!file.context.run_id.empty()) return file.context.run_id;
   Hasher hasher;
-  hasher.Add("context", file.context.dump());
-  for (const ResultEntry& entry : file.tests) {
-    hasher.Add("id", entry.id);
-    hasher.Add("outcome", entry.outcome);
-    hasher.Add("samples", Json(entry.samples_ms).dump());
+  hasher.Add("context", RenderRunContext(file.context).dump());
+  for (const TestResult& entry : file.tests) {
+    hasher.Add("id", entry.test->id);
+    hasher.Add("outcome", OutcomeName(entry.outcome));
+    hasher.Add("samples", Json(entry.benchmark_samples_ms).dump());
     hasher.Add("dispatch_count", Json(entry.dispatch_count.value_or(-1)).dump());
     hasher.Add("binary_size", Json(entry.binary_size.value_or(-1)).dump());
   }
@@ -119,7 +100,7 @@ std::optional<HistoryRunRecord> RunRecordFromResults(const ResultsFile& file,
                                                      const std::string& source,
                                                      std::string* error) {
   HistoryRunRecord run;
-  run.start_time = StringField(file.context, "start_time");
+  run.start_time = file.context.start_time;
   if (run.start_time.empty()) {
     *error = fmt::format("{}: context.start_time: expected an ISO 8601 time string", source);
     return std::nullopt;
@@ -127,7 +108,7 @@ std::optional<HistoryRunRecord> RunRecordFromResults(const ResultsFile& file,
   run.run_key = RunKeyOf(file);
   run.source = source;
   FillContext(file.context, &run);
-  for (const ResultEntry& entry : file.tests) run.tests.push_back(TestRecordOf(entry));
+  for (const TestResult& entry : file.tests) run.tests.push_back(TestRecordOf(entry));
   return run;
 }
 

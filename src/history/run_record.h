@@ -8,7 +8,7 @@
 #include <string>
 
 #include "history/history_store.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

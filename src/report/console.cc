@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "report/job_summary.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "checks/test_result.h"
 #include "exec/subprocess.h"
+#include "results/test_result.h"
 #include "runner/suite_runner.h"
 #include "suite/test_definition.h"
 

@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "report/console.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 
@@ -85,18 +85,18 @@ void EventStream::OnTestStarted(const TestDefinition& test) {
 
 void EventStream::OnTestFinished(const TestResult& result) {
   Json event = {{"event", "test_finished"}};
-  event.update(RenderResultEntry(result));
-  event["details"] = IsFailure(result.outcome) ? FailureDetails(result) : result.reason;
-  event["output_tail"] = result.output_tail;
-  Json repros = Json::array();
-  for (const Repro& repro : result.repros) {
-    repros.push_back(
-        {{"cwd", repro.cwd.string()}, {"argv", repro.argv}, {"shell", repro.ToShellLine()}});
+  // The results.json entry, with the console's failure block before the
+  // tool's output and each repro's shell line.
+  Json entry = RenderResultEntry(result);
+  for (auto& [key, value] : entry.items()) {
+    if (key == "output_tail") {
+      event["details"] = IsFailure(result.outcome) ? FailureDetails(result) : result.reason;
+    }
+    event[key] = std::move(value);
   }
-  event["repros"] = std::move(repros);
-  Json logs = Json::array();
-  for (const auto& log : result.logs) logs.push_back(log.string());
-  event["logs"] = std::move(logs);
+  for (size_t i = 0; i < result.repros.size(); ++i) {
+    event["repros"][i]["shell"] = result.repros[i].ToShellLine();
+  }
   Write(event);
 }
 

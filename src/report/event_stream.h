@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/test_result.h"
+#include "results/test_result.h"
 #include "runner/suite_runner.h"
 #include "suite/test_definition.h"
 

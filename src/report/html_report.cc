@@ -12,7 +12,7 @@
 #include "artifacts/atomic_file.h"
 #include "report/history_trend.h"
 #include "report/junit_xml.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "checks/test_result.h"
+#include "results/test_result.h"
 
 namespace iree_suite {
 

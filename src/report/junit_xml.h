@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/test_result.h"
+#include "results/test_result.h"
 
 namespace iree_suite {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/test_result.h"
+#include "results/test_result.h"
 
 namespace iree_suite {
 

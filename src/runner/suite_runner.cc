@@ -264,7 +264,7 @@ void SuiteRunner::ApplyExpectation(const TestDefinition& test, bool compiled, Te
   if (!expected_here) return;
   if (result->outcome == Outcome::kFailed) {
     result->outcome = Outcome::kXFailed;
-    result->reason = "expected failure: " + result->reason;
+    result->reason = std::string(kExpectedFailurePrefix) + result->reason;
   } else if (result->outcome == Outcome::kPassed) {
     result->outcome = Outcome::kXPassed;
     result->reason = fmt::format(

@@ -16,10 +16,10 @@
 #include "artifacts/fetch/fetcher.h"
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
-#include "checks/test_result.h"
 #include "exec/subprocess.h"
 #include "exec/tool_gate.h"
 #include "report/trace_writer.h"
+#include "results/test_result.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {

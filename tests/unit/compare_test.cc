@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "result_fixture.h"
+
 namespace iree_suite {
 namespace {
 
@@ -39,38 +41,27 @@ TEST(MannWhitneyUTest, DegenerateInputs) {
   EXPECT_DOUBLE_EQ(MannWhitneyU({3, 3}, {3, 3, 3}).p_value, 1);
 }
 
-ResultEntry Benchmark(const std::string& id, std::vector<double> samples) {
-  ResultEntry entry;
-  entry.id = id;
-  entry.type = "benchmark";
-  entry.outcome = "passed";
-  entry.samples_ms = std::move(samples);
-  return entry;
+RecordedResult Benchmark(const std::string& id, std::vector<double> samples) {
+  return RecordedBenchmark(id, Outcome::kPassed, std::move(samples));
 }
 
-ResultEntry Compstat(const std::string& id, int64_t dispatches, int64_t size) {
-  ResultEntry entry;
-  entry.id = id;
-  entry.type = "compstat";
-  entry.outcome = "passed";
-  entry.dispatch_count = dispatches;
-  entry.binary_size = size;
+RecordedResult Compstat(const std::string& id, int64_t dispatches, int64_t size) {
+  RecordedResult entry = Recorded(id, TestKind::kCompstat, Outcome::kPassed);
+  entry.result.dispatch_count = dispatches;
+  entry.result.binary_size = size;
   return entry;
 }
 
 class CompareResultsTest : public ::testing::Test {
  protected:
-  ComparisonReport Compare() {
-    base_.version = current_.version = 1;
-    return CompareResults(base_, current_, CompareOptions{});
-  }
+  ComparisonReport Compare() { return CompareResults(base_, current_, CompareOptions{}); }
   ResultsFile base_;
   ResultsFile current_;
 };
 
 TEST_F(CompareResultsTest, SignificantSlowdownIsARegression) {
-  base_.tests = {Benchmark("slow", {10.0, 10.2, 10.1})};
-  current_.tests = {Benchmark("slow", {12.0, 12.1, 11.9})};
+  base_ = FileOf({Benchmark("slow", {10.0, 10.2, 10.1})});
+  current_ = FileOf({Benchmark("slow", {12.0, 12.1, 11.9})});
   ComparisonReport report = Compare();
   ASSERT_EQ(report.tests.size(), 1u);
   const TestComparison& test = report.tests[0];
@@ -86,16 +77,16 @@ TEST_F(CompareResultsTest, SignificantSlowdownIsARegression) {
 
 TEST_F(CompareResultsTest, NoisySlowdownIsNotFlagged) {
   // min ratio 1.1, but the repetitions overlap: p is far above alpha.
-  base_.tests = {Benchmark("noisy", {10.0, 13.0, 11.0, 12.5})};
-  current_.tests = {Benchmark("noisy", {11.0, 12.0, 13.5, 11.2})};
+  base_ = FileOf({Benchmark("noisy", {10.0, 13.0, 11.0, 12.5})});
+  current_ = FileOf({Benchmark("noisy", {11.0, 12.0, 13.5, 11.2})});
   ComparisonReport report = Compare();
   EXPECT_EQ(report.tests[0].change, ChangeKind::kUnchanged);
   EXPECT_FALSE(report.HasRegression());
 }
 
 TEST_F(CompareResultsTest, FewRepetitionsUseTheRatioAlone) {
-  base_.tests = {Benchmark("a", {10.0}), Benchmark("b", {10.0, 10.0}), Benchmark("c", {10.0})};
-  current_.tests = {Benchmark("a", {10.6}), Benchmark("b", {9.0, 9.1}), Benchmark("c", {10.4})};
+  base_ = FileOf({Benchmark("a", {10.0}), Benchmark("b", {10.0, 10.0}), Benchmark("c", {10.0})});
+  current_ = FileOf({Benchmark("a", {10.6}), Benchmark("b", {9.0, 9.1}), Benchmark("c", {10.4})});
   ComparisonReport report = Compare();
   ASSERT_EQ(report.tests.size(), 3u);
   EXPECT_EQ(report.tests[0].change, ChangeKind::kRegression);
@@ -105,8 +96,8 @@ TEST_F(CompareResultsTest, FewRepetitionsUseTheRatioAlone) {
 }
 
 TEST_F(CompareResultsTest, CompstatAndOneSidedTests) {
-  base_.tests = {Compstat("s", 10, 1000), Compstat("t", 10, 1000), Benchmark("gone", {1})};
-  current_.tests = {Compstat("s", 12, 1000), Compstat("t", 10, 900), Benchmark("added", {1})};
+  base_ = FileOf({Compstat("s", 10, 1000), Compstat("t", 10, 1000), Benchmark("gone", {1})});
+  current_ = FileOf({Compstat("s", 12, 1000), Compstat("t", 10, 900), Benchmark("added", {1})});
   ComparisonReport report = Compare();
   ASSERT_EQ(report.tests.size(), 2u);
   EXPECT_EQ(report.tests[0].change, ChangeKind::kRegression);
@@ -119,9 +110,9 @@ TEST_F(CompareResultsTest, CompstatAndOneSidedTests) {
 }
 
 TEST_F(CompareResultsTest, MarkdownShape) {
-  base_.tests = {Benchmark("m/b.json", {10.0, 10.2, 10.1}), Compstat("m/s.json", 10, 1000),
-                 Compstat("m/gone.json", 1, 1)};
-  current_.tests = {Benchmark("m/b.json", {12.0, 12.1, 11.9}), Compstat("m/s.json", 10, 1000)};
+  base_ = FileOf({Benchmark("m/b.json", {10.0, 10.2, 10.1}), Compstat("m/s.json", 10, 1000),
+                  Compstat("m/gone.json", 1, 1)});
+  current_ = FileOf({Benchmark("m/b.json", {12.0, 12.1, 11.9}), Compstat("m/s.json", 10, 1000)});
   EXPECT_EQ(RenderComparisonMarkdown(Compare()),
             "| test | metric | base | new | delta | ratio | p | verdict |\n"
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
@@ -135,8 +126,8 @@ TEST_F(CompareResultsTest, MarkdownShape) {
 }
 
 TEST_F(CompareResultsTest, TextTableAlignsColumns) {
-  base_.tests = {Compstat("s", 10, 1000)};
-  current_.tests = {Compstat("s", 9, 1000)};
+  base_ = FileOf({Compstat("s", 10, 1000)});
+  current_ = FileOf({Compstat("s", 9, 1000)});
   EXPECT_EQ(RenderComparisonText(Compare()),
             "test  metric          base   new  delta  ratio  p  verdict\n"
             "s     dispatch_count    10     9     -1  0.900     improvement\n"

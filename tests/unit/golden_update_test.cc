@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "artifacts/atomic_file.h"
+#include "result_fixture.h"
 
 namespace iree_suite {
 namespace {
@@ -88,35 +89,18 @@ class PlanGoldenUpdatesTest : public ::testing::Test {
   }
 
   ResultsFile Results() {
-    ResultsFile results;
-    results.version = 1;
-    ResultEntry fast;  // golden 12.5; new 10.1 * 1.1 = 11.11: tighter
-    fast.id = "a/fast.json";
-    fast.type = "benchmark";
-    fast.outcome = "passed";
-    fast.samples_ms = {10.3, 10.1, 10.2};
-    ResultEntry slow;  // golden 5; new 8 * 1.1 = 8.8: looser
-    slow.id = "a/slow.json";
-    slow.type = "benchmark";
-    slow.outcome = "failed";
-    slow.samples_ms = {8, 9};
-    ResultEntry stat;  // 10 -> 11 dispatches (slack 1), 5000 -> 6144 bytes (round 1024)
-    stat.id = "b/stat.json";
-    stat.type = "compstat";
-    stat.outcome = "passed";
-    stat.dispatch_count = 10;
-    stat.binary_size = 6000;
-    ResultEntry fresh;  // no golden in its JSON
-    fresh.id = "b/fresh.json";
-    fresh.type = "benchmark";
-    fresh.outcome = "passed";
-    fresh.samples_ms = {20};
-    ResultEntry skipped;
-    skipped.id = "b/skipped.json";
-    skipped.type = "benchmark";
-    skipped.outcome = "skipped";
-    results.tests = {fast, slow, stat, fresh, skipped};
-    return results;
+    // golden 12.5; new 10.1 * 1.1 = 11.11: tighter
+    RecordedResult fast = RecordedBenchmark("a/fast.json", Outcome::kPassed, {10.3, 10.1, 10.2});
+    // golden 5; new 8 * 1.1 = 8.8: looser
+    RecordedResult slow = RecordedBenchmark("a/slow.json", Outcome::kFailed, {8, 9});
+    // 10 -> 11 dispatches (slack 1), 5000 -> 6144 bytes (round 1024)
+    RecordedResult stat = Recorded("b/stat.json", TestKind::kCompstat, Outcome::kPassed);
+    stat.result.dispatch_count = 10;
+    stat.result.binary_size = 6000;
+    // no golden in its JSON
+    RecordedResult fresh = RecordedBenchmark("b/fresh.json", Outcome::kPassed, {20});
+    RecordedResult skipped = RecordedBenchmark("b/skipped.json", Outcome::kSkipped, {});
+    return FileOf({fast, slow, stat, fresh, skipped});
   }
 
   void WriteSuite() {
@@ -195,13 +179,9 @@ TEST_F(PlanGoldenUpdatesTest, OnlyLoosenKeepsTighterValues) {
 
 TEST_F(PlanGoldenUpdatesTest, UnchangedValuesAreNotListed) {
   File("b/stat.json", "{\"type\": \"compstat\", \"golden_dispatch_count\": 10.0}");
-  ResultsFile results;
-  ResultEntry stat;
-  stat.id = "b/stat.json";
-  stat.type = "compstat";
-  stat.outcome = "passed";
-  stat.dispatch_count = 10;
-  results.tests = {stat};
+  RecordedResult stat = Recorded("b/stat.json", TestKind::kCompstat, Outcome::kPassed);
+  stat.result.dispatch_count = 10;
+  ResultsFile results = FileOf({stat});
   GoldenUpdatePlan plan = PlanGoldenUpdates(results, dir_, GoldenPolicy{});
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_TRUE(plan.edits.empty());

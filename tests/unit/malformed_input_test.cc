@@ -15,7 +15,7 @@
 #include "checks/benchmark_json.h"
 #include "checks/judgement.h"
 #include "report/merge_reports.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 #include "suite/op_suite_loader.h"
 #include "suite/suite_loader.h"
 

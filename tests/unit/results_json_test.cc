@@ -1,5 +1,6 @@
-#include "report/results_json.h"
+#include "results/results_json.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -140,47 +141,130 @@ TEST_F(ResultsJsonTest, BenchmarkWithoutSamplesHasNullStats) {
   EXPECT_TRUE(json["tests"][0]["benchmark"]["threshold_ms"].is_null());
 }
 
-TEST_F(ResultsJsonTest, WriteThenReadRoundTrips) {
-  TestDefinition* bench = Define("a/bench.json", TestKind::kBenchmark);
-  bench->golden_time_ms = 10;
-  TestDefinition* stat = Define("a/stat.json", TestKind::kCompstat);
-  stat->golden_dispatch_count = 3;
-  TestResult bench_result;
-  bench_result.test = bench;
-  bench_result.outcome = Outcome::kPassed;
-  bench_result.benchmark_samples_ms = {9.5, 9.25};
-  TestResult stat_result;
-  stat_result.test = stat;
-  stat_result.outcome = Outcome::kXFailed;
-  stat_result.failed_step = Step::kCompile;
-  stat_result.dispatch_count = 3;
-  stat_result.binary_size = 100;
+// Every field of a TestResult and its recorded definition, compared one by one.
+void ExpectSameResult(const TestResult& read, const TestResult& written) {
+  SCOPED_TRACE(written.test->id);
+  EXPECT_EQ(read.test->id, written.test->id);
+  EXPECT_EQ(read.test->kind, written.test->kind);
+  EXPECT_EQ(read.test->markers, written.test->markers);
+  EXPECT_EQ(read.test->golden_time_ms, written.test->golden_time_ms);
+  EXPECT_EQ(read.test->tolerance_factor, written.test->tolerance_factor);
+  EXPECT_EQ(read.test->golden_dispatch_count, written.test->golden_dispatch_count);
+  EXPECT_EQ(read.test->golden_binary_size, written.test->golden_binary_size);
+  EXPECT_EQ(read.outcome, written.outcome);
+  EXPECT_EQ(read.reason, written.reason);
+  EXPECT_EQ(read.failed_step, written.failed_step);
+  ASSERT_EQ(read.repros.size(), written.repros.size());
+  for (size_t i = 0; i < read.repros.size(); ++i) {
+    EXPECT_EQ(read.repros[i].cwd, written.repros[i].cwd);
+    EXPECT_EQ(read.repros[i].argv, written.repros[i].argv);
+  }
+  EXPECT_EQ(read.logs, written.logs);
+  EXPECT_EQ(read.output_tail, written.output_tail);
+  EXPECT_EQ(read.duration_s, written.duration_s);
+  EXPECT_EQ(read.benchmark_attempts_ms, written.benchmark_attempts_ms);
+  EXPECT_EQ(read.benchmark_samples_ms, written.benchmark_samples_ms);
+  EXPECT_EQ(read.current_time_ms, written.current_time_ms);
+  EXPECT_EQ(read.threshold_ms, written.threshold_ms);
+  EXPECT_EQ(read.dispatch_count, written.dispatch_count);
+  EXPECT_EQ(read.binary_size, written.binary_size);
+}
 
+TEST_F(ResultsJsonTest, WriteThenReadRoundTripsEveryFieldAndOutcome) {
+  std::vector<TestResult> written;
+  for (Outcome outcome : kAllOutcomes) {
+    for (TestKind kind : {TestKind::kQuality, TestKind::kBenchmark, TestKind::kCompstat}) {
+      TestDefinition* test =
+          Define(fmt::format("{}/{}.json", OutcomeName(outcome), TestKindName(kind)), kind);
+      TestResult& result = written.emplace_back();
+      result.test = test;
+      result.outcome = outcome;
+      result.reason = outcome == Outcome::kPassed ? "" : "why \"it\" ended\nsecond line";
+      result.failed_step = outcome == Outcome::kXFailed  ? Step::kCompile
+                           : outcome == Outcome::kFailed ? Step::kRun
+                                                         : Step::kNone;
+      result.repros = {{"/work dir", {"iree-run-module", "--module=/a b.vmfb"}},
+                       {"", {"iree-compile", "x.mlir"}}};
+      result.logs = {"/art/logs/x/run.log", "/art/logs/x/benchmark.log"};
+      result.output_tail = "last\nlines\n";
+      result.duration_s = 1.25;
+      if (kind == TestKind::kBenchmark) {
+        test->golden_time_ms = 10.5;
+        test->tolerance_factor = 1.25;
+        result.benchmark_attempts_ms = {14.125, 9.5};
+        result.benchmark_samples_ms = {9.75, 9.5, 10.0};
+        result.current_time_ms = 9.5;
+        result.threshold_ms = 13.125;
+      }
+      if (kind == TestKind::kCompstat) {
+        test->golden_dispatch_count = 7;
+        test->golden_binary_size = int64_t{1} << 40;
+        result.dispatch_count = 8;
+        result.binary_size = (int64_t{1} << 40) + 1;
+      }
+    }
+  }
+  RunContext context = Context();
+  context.suite_git_commit = "0123abcd";
+  context.run_id = "5f0c";
+  context.marker_expression = "cpu and not slow";
+  context.shard = std::array<size_t, 2>{1, 2};
+  context.ci = {{"GITHUB_REF", "refs/pull/7/merge"}, {"GITHUB_SHA", "abc"}};
   std::filesystem::path path = dir_ / "results.json";
-  ASSERT_EQ(WriteResultsJson(path, {bench_result, stat_result}, Context()), "");
+  ASSERT_EQ(WriteResultsJson(path, written, context), "");
   std::string error;
   std::optional<ResultsFile> file = ReadResultsJson(path, &error);
   ASSERT_TRUE(file) << error;
-  EXPECT_EQ(file->version, 1);
-  EXPECT_EQ(file->context["host_name"], "host");
-  ASSERT_EQ(file->tests.size(), 2u);
-  const ResultEntry* b = file->Find("a/bench.json");
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->samples_ms, (std::vector<double>{9.5, 9.25}));
-  EXPECT_EQ(b->MinMs(), 9.25);
-  EXPECT_EQ(b->golden_time_ms, 10.0);
-  EXPECT_EQ(b->tolerance_factor, 1.1);
-  const ResultEntry* s = file->Find("a/stat.json");
-  ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->type, "compstat");
-  EXPECT_EQ(s->outcome, "xfailed");
-  EXPECT_EQ(s->failed_step, "compile");
-  EXPECT_EQ(b->failed_step, "");
-  EXPECT_EQ(s->dispatch_count, 3);
-  EXPECT_EQ(s->binary_size, 100);
-  EXPECT_EQ(s->golden_dispatch_count, 3);
-  EXPECT_FALSE(s->golden_binary_size);
+  ASSERT_EQ(file->tests.size(), written.size());
+  for (size_t i = 0; i < written.size(); ++i) ExpectSameResult(file->tests[i], written[i]);
+
+  const RunContext& read = file->context;
+  EXPECT_EQ(read.iree_suite_version, "0.1.0");
+  ASSERT_EQ(read.tools.size(), 1u);
+  EXPECT_EQ(read.tools[0].name, "iree-compile");
+  EXPECT_EQ(read.tools[0].path, "/opt/iree/bin/iree-compile");
+  EXPECT_EQ(read.tools[0].version, "3.13.0");
+  EXPECT_EQ(read.modules.at("m/clip").mlir, "clip.mlir");
+  EXPECT_EQ(read.modules.at("m/clip").compiler_flags,
+            std::vector<std::string>{"--iree-hal-target-device=local"});
+  EXPECT_EQ(read.host_name, "host");
+  EXPECT_EQ(read.cpu_model, "Some CPU");
+  EXPECT_EQ(read.core_count, 8u);
+  EXPECT_EQ(read.load_average, (std::array<double, 3>{1.5, 1.0, 0.5}));
+  EXPECT_EQ(read.start_time, "2025-01-31T12:00:00Z");
+  EXPECT_EQ(read.suite_git_commit, "0123abcd");
+  EXPECT_EQ(read.run_id, "5f0c");
+  EXPECT_EQ(read.marker_expression, "cpu and not slow");
+  EXPECT_EQ(read.shard, (std::array<size_t, 2>{1, 2}));
+  EXPECT_EQ(read.ci, context.ci);
+  // Lossless: what was read renders the same file again.
+  EXPECT_EQ(RenderResultsJson(file->tests, file->context), RenderResultsJson(written, context));
   EXPECT_EQ(file->Find("missing"), nullptr);
+  EXPECT_EQ(file->Find("failed/compstat.json"), &file->tests[1 * 3 + 2]);
+}
+
+TEST_F(ResultsJsonTest, ResultsFileMovesKeepTheirDefinitions) {
+  TestResult result;
+  result.test = Define("a.json", TestKind::kQuality);
+  ResultsFile file;
+  file.Add(result);
+  definitions_.clear();  // the file holds its own copy
+  ResultsFile moved = std::move(file);
+  ResultsFile assigned;
+  assigned = std::move(moved);
+  EXPECT_EQ(assigned.tests[0].test->id, "a.json");
+}
+
+TEST(ParseResultsJsonTest, FilesFromBeforeTheDiagnosisFieldsRead) {
+  std::string error;
+  std::optional<ResultsFile> file = ParseResultsJson(
+      R"({"schema": "iree-suite-results", "version": 1, "context": {}, "tests": [
+      {"id": "t", "type": "quality", "outcome": "failed", "reason": "r"}]})",
+      "r.json", &error);
+  ASSERT_TRUE(file) << error;
+  EXPECT_EQ(file->tests[0].failed_step, Step::kNone);
+  EXPECT_TRUE(file->tests[0].repros.empty());
+  EXPECT_EQ(file->tests[0].reason, "r");
 }
 
 TEST(ParseResultsJsonTest, RejectsOtherSchemasVersionsAndBadFields) {
@@ -204,7 +288,36 @@ TEST(ParseResultsJsonTest, RejectsOtherSchemasVersionsAndBadFields) {
   EXPECT_FALSE(ParseResultsJson(
       R"({"schema": "iree-suite-results", "version": 1, "tests": [{"type": "compstat"}]})",
       "r.json", &error));
-  EXPECT_EQ(error, "r.json: tests[0].id: missing");
+  EXPECT_EQ(error, "r.json: tests[0].id: expected a string (missing)");
+  const std::string header = R"({"schema": "iree-suite-results", "version": 1, "tests": [)";
+  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "q", "outcome": "passed"}]})",
+                                "r.json", &error));
+  EXPECT_EQ(error,
+            "r.json: tests[0].type: expected \"quality\", \"benchmark\" or \"compstat\", not "
+            "\"q\"");
+  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "quality", "outcome": "ok"}]})",
+                                "r.json", &error));
+  EXPECT_EQ(error,
+            "r.json: tests[0].outcome: expected one of passed, failed, error, skipped, xfailed, "
+            "xpassed, not \"ok\"");
+  EXPECT_FALSE(ParseResultsJson(
+      header + R"({"id": "t", "type": "quality", "outcome": "failed", "failed_step": "link"}]})",
+      "r.json", &error));
+  EXPECT_EQ(error,
+            "r.json: tests[0].failed_step: expected \"compile\", \"run\" or null, not \"link\"");
+  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "compstat", "outcome": "passed",
+      "compstat": {"binary_size": 18446744073709551615}}]})",
+                                "r.json", &error));
+  EXPECT_EQ(error, "r.json: tests[0].compstat.binary_size: expected an integer within 64 bits");
+  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "quality", "outcome": "failed",
+      "repros": [{"cwd": "/", "argv": [1]}]}]})",
+                                "r.json", &error));
+  EXPECT_EQ(error, "r.json: tests[0].repros[0].argv: expected an array of strings");
+  EXPECT_FALSE(ParseResultsJson(
+      R"({"schema": "iree-suite-results", "version": 1, "context": {"tools": [{"name": 3}]},
+      "tests": []})",
+      "r.json", &error));
+  EXPECT_EQ(error, "r.json: context.tools[0].name: expected a string");
 }
 
 TEST(RunContextTest, HelpersReadTheirSources) {
@@ -230,7 +343,7 @@ TEST(RunContextTest, CollectFillsHostFieldsAndModules) {
   module.mlir = "unet.mlir";
   module.compiler_flags = {"--flag"};
   RunContext context = CollectRunContext("/", {{"iree-compile", "/bin/iree-compile", "1"}},
-                                         {module}, std::chrono::system_clock::now());
+                                         {{module.name, module}}, std::chrono::system_clock::now());
   EXPECT_EQ(context.iree_suite_version, IREE_SUITE_VERSION);
   EXPECT_GT(context.core_count, 0u);
   EXPECT_FALSE(context.host_name.empty());

@@ -1,4 +1,4 @@
-#include "checks/test_result.h"
+#include "results/test_result.h"
 
 #include <gtest/gtest.h>
 
@@ -40,6 +40,33 @@ TEST(TestResultTest, OutcomeNames) {
   EXPECT_STREQ(OutcomeName(Outcome::kFailed), "failed");
   EXPECT_STREQ(OutcomeName(Outcome::kError), "error");
   EXPECT_STREQ(OutcomeName(Outcome::kSkipped), "skipped");
+  EXPECT_STREQ(OutcomeName(Outcome::kXFailed), "xfailed");
+  EXPECT_STREQ(OutcomeName(Outcome::kXPassed), "xpassed");
+}
+
+TEST(TestResultTest, EveryOutcomeParsesBackFromItsName) {
+  EXPECT_EQ(std::size(kAllOutcomes), 6u);
+  for (Outcome outcome : kAllOutcomes) EXPECT_EQ(ParseOutcome(OutcomeName(outcome)), outcome);
+  EXPECT_FALSE(ParseOutcome("Passed"));
+  EXPECT_FALSE(ParseOutcome(""));
+}
+
+TEST(TestResultTest, FailuresAreFailedErrorAndXPassed) {
+  EXPECT_FALSE(IsFailure(Outcome::kPassed));
+  EXPECT_TRUE(IsFailure(Outcome::kFailed));
+  EXPECT_TRUE(IsFailure(Outcome::kError));
+  EXPECT_FALSE(IsFailure(Outcome::kSkipped));
+  EXPECT_FALSE(IsFailure(Outcome::kXFailed));
+  EXPECT_TRUE(IsFailure(Outcome::kXPassed));
+}
+
+TEST(TestResultTest, StepsParseBackFromTheirNames) {
+  EXPECT_STREQ(StepName(Step::kCompile), "compile");
+  EXPECT_STREQ(StepName(Step::kRun), "run");
+  EXPECT_EQ(StepName(Step::kNone), nullptr);
+  EXPECT_EQ(ParseStep("compile"), Step::kCompile);
+  EXPECT_EQ(ParseStep("run"), Step::kRun);
+  EXPECT_FALSE(ParseStep("link"));
 }
 
 }  // namespace

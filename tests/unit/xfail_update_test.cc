@@ -1,9 +1,13 @@
-#include "suite/xfail_update.h"
+#include "checks/xfail_update.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
+
+#include "artifacts/atomic_file.h"
+#include "result_fixture.h"
 
 namespace iree_suite {
 namespace {
@@ -45,32 +49,133 @@ TEST(ReplaceTopLevelArrayTest, RefusesADuplicatedKey) {
 }
 
 TEST(FailedStepTest, InferredFromReason) {
-  ResultEntry entry;
-  entry.outcome = "failed";
-  entry.reason = "iree-compile failed (exit status 1) for module \"m\"";
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kCompile);
-  entry.outcome = "xfailed";
-  entry.reason = "expected failure: " + entry.reason;
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kCompile);
-  entry.reason = "expected failure: [FAILED] result[0] ...";
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kRun);
-  entry.outcome = "passed";
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kNone);
+  TestResult result;
+  result.outcome = Outcome::kFailed;
+  result.reason = "iree-compile failed (exit status 1) for module \"m\"";
+  EXPECT_EQ(FailedStepOf(result), Step::kCompile);
+  result.outcome = Outcome::kXFailed;
+  result.reason = "expected failure: " + result.reason;
+  EXPECT_EQ(FailedStepOf(result), Step::kCompile);
+  result.reason = "expected failure: [FAILED] result[0] ...";
+  EXPECT_EQ(FailedStepOf(result), Step::kRun);
+  result.outcome = Outcome::kPassed;
+  EXPECT_EQ(FailedStepOf(result), Step::kNone);
 }
 
 TEST(FailedStepTest, RecordedStepWinsOverTheReason) {
-  ResultEntry entry;
-  entry.outcome = "failed";
-  entry.reason = "cannot resolve model.mlir: no such file";  // names no tool
-  entry.failed_step = "compile";
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kCompile);
+  TestResult result;
+  result.outcome = Outcome::kFailed;
+  result.reason = "cannot resolve model.mlir: no such file";  // names no tool
+  result.failed_step = Step::kCompile;
+  EXPECT_EQ(FailedStepOf(result), Step::kCompile);
   // An expected compile failure that compiled, then failed to run.
-  entry.outcome = "xpassed";
-  entry.reason = "compiled although listed in expected_compile_failures of c.json, then ...";
-  entry.failed_step = "run";
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kRun);
-  entry.failed_step = "";
-  EXPECT_EQ(FailedStepOf(entry), FailedStep::kNone);
+  result.outcome = Outcome::kXPassed;
+  result.reason = "compiled although listed in expected_compile_failures of c.json, then ...";
+  result.failed_step = Step::kRun;
+  EXPECT_EQ(FailedStepOf(result), Step::kRun);
+  result.failed_step = Step::kNone;
+  EXPECT_EQ(FailedStepOf(result), Step::kNone);
+}
+
+class PlanXfailUpdatesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("xfail_update_test." + std::to_string(getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    config_ = dir_ / "cpu.json";
+    ASSERT_EQ(WriteFileAtomically(config_, R"({
+  "config_name": "cpu",
+  "iree_compile_flags": [],
+  "iree_run_module_flags": [],
+  // kept
+  "expected_compile_failures": [
+    "ops/fixed_compile",
+    "ops/still_compile"
+  ],
+  "expected_run_failures": [
+    "ops/fixed_run",
+    "ops/now_compile"
+  ]
+}
+)"),
+              "");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static RecordedResult Op(const std::string& folder, Outcome outcome, Step step,
+                           const std::string& reason = "") {
+    RecordedResult recorded = Recorded(folder + "::cpu", TestKind::kQuality, outcome);
+    recorded.result.failed_step = step;
+    recorded.result.reason = reason;
+    return recorded;
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path config_;
+};
+
+TEST_F(PlanXfailUpdatesTest, ListsFollowTheStepsThatFailed) {
+  // Sorted by id: ops/fixed_compile, fixed_run, new_run, now_compile, still_compile.
+  XfailUpdatePlan plan = PlanXfailUpdates(
+      FileOf({
+          Op("ops/fixed_compile", Outcome::kXPassed, Step::kNone),
+          Op("ops/still_compile", Outcome::kXFailed, Step::kCompile),
+          Op("ops/fixed_run", Outcome::kXPassed, Step::kNone),
+          Op("ops/now_compile", Outcome::kFailed, Step::kCompile),
+          Op("ops/new_run", Outcome::kFailed, Step::kRun),
+          Op("ops/broken", Outcome::kError, Step::kNone),  // nothing known: untouched
+          Recorded("ops/gpu_only::gpu", TestKind::kQuality, Outcome::kFailed),  // another config
+      }),
+      {config_});
+  ASSERT_TRUE(plan.errors.empty()) << plan.errors.front();
+  ASSERT_EQ(plan.edits.size(), 1u);
+  const XfailEdit& edit = plan.edits[0];
+  EXPECT_EQ(edit.file, config_);
+  EXPECT_EQ(edit.new_text, R"({
+  "config_name": "cpu",
+  "iree_compile_flags": [],
+  "iree_run_module_flags": [],
+  // kept
+  "expected_compile_failures": [
+    "ops/now_compile",
+    "ops/still_compile"
+  ],
+  "expected_run_failures": [
+    "ops/new_run"
+  ]
+}
+)");
+  EXPECT_EQ(RenderXfailPlan(plan), config_.string() +
+                                       "\n"
+                                       "  expected_compile_failures: + ops/now_compile\n"
+                                       "  expected_compile_failures: - ops/fixed_compile\n"
+                                       "  expected_run_failures: + ops/new_run\n"
+                                       "  expected_run_failures: - ops/fixed_run\n"
+                                       "  expected_run_failures: - ops/now_compile\n");
+  ASSERT_EQ(ApplyXfailPlan(plan), "");
+  std::string text, error;
+  ASSERT_TRUE(ReadSmallFile(config_, &text, &error)) << error;
+  EXPECT_EQ(text, edit.new_text);
+}
+
+TEST_F(PlanXfailUpdatesTest, CompileOnlyPassesLeaveTheRunListAlone) {
+  XfailUpdatePlan plan = PlanXfailUpdates(
+      FileOf({Op("ops/fixed_run", Outcome::kPassed, Step::kNone, kCompileOnlyReason),
+              Op("ops/still_compile", Outcome::kSkipped, Step::kNone)}),
+      {config_});
+  EXPECT_TRUE(plan.errors.empty());
+  EXPECT_TRUE(plan.edits.empty());
+}
+
+TEST_F(PlanXfailUpdatesTest, AnUnreadableConfigIsAnErrorForThatFileOnly) {
+  XfailUpdatePlan plan = PlanXfailUpdates(FileOf({Op("ops/new_run", Outcome::kFailed, Step::kRun)}),
+                                          {dir_ / "missing.json", config_});
+  ASSERT_EQ(plan.errors.size(), 1u);
+  EXPECT_NE(plan.errors[0].find("missing.json"), std::string::npos) << plan.errors[0];
+  EXPECT_EQ(plan.edits.size(), 1u);
 }
 
 }  // namespace

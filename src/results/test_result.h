@@ -1,10 +1,13 @@
-// What running one test produced: verdict, measurements and how to reproduce it.
+// The result model: what running one test produced (verdict, measurements,
+// how to reproduce it). Every stage below the runner fills it; every report
+// and results.json reader works from it.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "suite/test_definition.h"
@@ -17,6 +20,10 @@ enum class Outcome { kPassed, kFailed, kError, kSkipped, kXFailed, kXPassed };
 
 // "passed", "failed", "error", "skipped", "xfailed", "xpassed".
 const char* OutcomeName(Outcome outcome);
+// The inverse of OutcomeName; nullopt for any other text.
+std::optional<Outcome> ParseOutcome(std::string_view name);
+inline constexpr Outcome kAllOutcomes[] = {Outcome::kPassed,  Outcome::kFailed,  Outcome::kError,
+                                           Outcome::kSkipped, Outcome::kXFailed, Outcome::kXPassed};
 
 // Whether the outcome fails the run: failed, error, xpassed.
 bool IsFailure(Outcome outcome);
@@ -26,6 +33,11 @@ enum class Step { kNone, kCompile, kRun };
 
 // "compile" / "run"; nullptr for kNone.
 const char* StepName(Step step);
+// The inverse of StepName ("compile", "run"); nullopt for any other text.
+std::optional<Step> ParseStep(std::string_view name);
+
+// How the reason of an expected failure (kXFailed) begins.
+inline constexpr std::string_view kExpectedFailurePrefix = "expected failure: ";
 
 // One tool invocation a user can paste to rerun by hand.
 struct Repro {
@@ -34,6 +46,9 @@ struct Repro {
   std::string ToShellLine() const;  // "cd <cwd> && <quoted argv>"; no "cd" without a cwd
 };
 
+// The result of one test: what the runner produces and every report, results
+// file and maintenance command reads. `test` points into the suite that was
+// run, or into the ResultsFile a result was read from.
 struct TestResult {
   const TestDefinition* test = nullptr;
   Outcome outcome = Outcome::kSkipped;

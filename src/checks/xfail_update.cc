@@ -1,4 +1,4 @@
-#include "suite/xfail_update.h"
+#include "checks/xfail_update.h"
 
 #include <fmt/format.h>
 
@@ -14,8 +14,6 @@ namespace iree_suite {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::string_view kExpectedPrefix = "expected failure: ";
 
 size_t SkipSpace(const std::string& text, size_t i) {
   while (i < text.size()) {
@@ -170,17 +168,18 @@ bool RemoveFolder(std::vector<std::string>* list, const std::string& folder) {
 
 }  // namespace
 
-FailedStep FailedStepOf(const ResultEntry& entry) {
+Step FailedStepOf(const TestResult& result) {
   // An expected compile failure that compiled but did not run is xpassed.
-  if (entry.failed_step == "compile") return FailedStep::kCompile;
-  if (entry.failed_step == "run") return FailedStep::kRun;
-  if (entry.outcome != "failed" && entry.outcome != "xfailed") return FailedStep::kNone;
-  // Results written before "failed_step" existed: the reason names the tool.
-  std::string_view reason = entry.reason;
-  if (reason.substr(0, kExpectedPrefix.size()) == kExpectedPrefix) {
-    reason.remove_prefix(kExpectedPrefix.size());
+  if (result.failed_step != Step::kNone) return result.failed_step;
+  if (result.outcome != Outcome::kFailed && result.outcome != Outcome::kXFailed) {
+    return Step::kNone;
   }
-  return reason.rfind("iree-compile", 0) == 0 ? FailedStep::kCompile : FailedStep::kRun;
+  // Results written before "failed_step" existed: the reason names the tool.
+  std::string_view reason = result.reason;
+  if (reason.substr(0, kExpectedFailurePrefix.size()) == kExpectedFailurePrefix) {
+    reason.remove_prefix(kExpectedFailurePrefix.size());
+  }
+  return reason.rfind("iree-compile", 0) == 0 ? Step::kCompile : Step::kRun;
 }
 
 std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const std::string& key,
@@ -256,35 +255,37 @@ XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
     XfailListChange compile_change{"expected_compile_failures", {}, {}};
     XfailListChange run_change{"expected_run_failures", {}, {}};
     const std::string suffix = "::" + config->name;
-    std::vector<const ResultEntry*> entries;
-    for (const ResultEntry& entry : results.tests) {
-      if (entry.id.size() > suffix.size() &&
-          entry.id.compare(entry.id.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    std::vector<const TestResult*> entries;
+    for (const TestResult& entry : results.tests) {
+      const std::string& id = entry.test->id;
+      if (id.size() > suffix.size() &&
+          id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0) {
         entries.push_back(&entry);
       }
     }
     // Sorted, so that appended entries come in a stable order.
     std::sort(entries.begin(), entries.end(),
-              [](const ResultEntry* a, const ResultEntry* b) { return a->id < b->id; });
-    for (const ResultEntry* entry : entries) {
-      const std::string folder = entry->id.substr(0, entry->id.size() - suffix.size());
+              [](const TestResult* a, const TestResult* b) { return a->test->id < b->test->id; });
+    for (const TestResult* entry : entries) {
+      const std::string folder = entry->test->id.substr(0, entry->test->id.size() - suffix.size());
       auto add = [&](std::vector<std::string>* list, XfailListChange* change) {
         if (AddFolder(list, folder)) change->added.push_back(folder);
       };
       auto remove = [&](std::vector<std::string>* list, XfailListChange* change) {
         if (RemoveFolder(list, folder)) change->removed.push_back(folder);
       };
-      const bool passed = (entry->outcome == "passed" || entry->outcome == "xpassed") &&
-                          FailedStepOf(*entry) == FailedStep::kNone;
+      const bool passed =
+          (entry->outcome == Outcome::kPassed || entry->outcome == Outcome::kXPassed) &&
+          FailedStepOf(*entry) == Step::kNone;
       if (passed && entry->reason == kCompileOnlyReason) {
         remove(&compile, &compile_change);  // compiled; whether it runs is unknown
       } else if (passed) {
         remove(&compile, &compile_change);
         remove(&run, &run_change);
-      } else if (FailedStep step = FailedStepOf(*entry); step == FailedStep::kCompile) {
+      } else if (Step step = FailedStepOf(*entry); step == Step::kCompile) {
         add(&compile, &compile_change);
         remove(&run, &run_change);
-      } else if (step == FailedStep::kRun) {
+      } else if (step == Step::kRun) {
         add(&run, &run_change);
         remove(&compile, &compile_change);
       }

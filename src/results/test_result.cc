@@ -1,4 +1,4 @@
-#include "checks/test_result.h"
+#include "results/test_result.h"
 
 #include <fmt/format.h>
 
@@ -20,6 +20,13 @@ const char* OutcomeName(Outcome outcome) {
       return "xpassed";
   }
   return "?";
+}
+
+std::optional<Outcome> ParseOutcome(std::string_view name) {
+  for (Outcome outcome : kAllOutcomes) {
+    if (name == OutcomeName(outcome)) return outcome;
+  }
+  return std::nullopt;
 }
 
 bool IsFailure(Outcome outcome) {
@@ -56,6 +63,13 @@ const char* StepName(Step step) {
       break;
   }
   return nullptr;
+}
+
+std::optional<Step> ParseStep(std::string_view name) {
+  for (Step step : {Step::kCompile, Step::kRun}) {
+    if (name == StepName(step)) return step;
+  }
+  return std::nullopt;
 }
 
 std::string Repro::ToShellLine() const {

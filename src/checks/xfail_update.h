@@ -8,14 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 
-// The step a result failed at, inferred from its reason text: the runner's
-// compile failures start with "iree-compile" (after "expected failure: ").
-enum class FailedStep { kNone, kCompile, kRun };
-FailedStep FailedStepOf(const ResultEntry& entry);
+// The step a result failed at: the recorded one, else (results written before
+// "failed_step" existed) inferred from a failure's reason text, where the
+// runner's compile failures start with "iree-compile" (after
+// kExpectedFailurePrefix).
+Step FailedStepOf(const TestResult& result);
 
 struct XfailListChange {
   std::string field;  // "expected_compile_failures" or "expected_run_failures"
