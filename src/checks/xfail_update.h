@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "results/results_json.h"
+#include "suite/config_text_edit.h"
 
 namespace iree_suite {
 
@@ -43,14 +44,5 @@ std::string RenderXfailPlan(const XfailUpdatePlan& plan);
 
 // Writes every edit atomically. Returns an error message, empty on success.
 std::string ApplyXfailPlan(const XfailUpdatePlan& plan);
-
-// Replaces the value of top-level `key` in JSON(-with-comments) `text` by an
-// array of `values`, in the existing array's layout (one entry per line with
-// its indentation, or one line); adds the member after the last one when
-// missing and `values` is not empty. nullopt and *error when the text cannot
-// be edited safely (e.g. comments inside that array).
-std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const std::string& key,
-                                                const std::vector<std::string>& values,
-                                                std::string* error);
 
 }  // namespace iree_suite

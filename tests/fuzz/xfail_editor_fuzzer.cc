@@ -8,7 +8,7 @@
 
 #include "fuzz_support.h"
 #include "suite/json_file.h"
-#include "suite/xfail_update.h"
+#include "suite/config_text_edit.h"
 
 using iree_suite::fuzz::Check;
 using nlohmann::json;
