@@ -96,7 +96,7 @@ def run_reference(python: Path, suite: Path, config: Path, jobs: int, junit: Pat
         vmfb.unlink()
     env = dict(os.environ, PATH=f"{python.parent}:{TOOLS}:{os.environ.get('PATH', '')}")
     seconds, done = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", jobs,
-                           f"--junitxml={junit}", "--config-files", config, suite],
+                           f"--junitxml={junit}", suite, "--config-files", config],
                           env=env, cwd=suite)
     if done.returncode not in (0, 1):
         sys.exit(f"reference pytest exited {done.returncode}:\n{done.stdout[-4000:]}")
