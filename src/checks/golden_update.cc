@@ -146,22 +146,24 @@ int64_t NewGoldenBinarySize(int64_t binary_size, int64_t size_round) {
 
 std::string FormatGoldenNumber(double value) { return fmt::format("{}", value); }
 
-std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
-                                           std::string* error) {
+std::optional<TextSpan> FindTopLevelValue(std::string_view json_text, std::string_view key,
+                                          std::string* error) {
   std::optional<TextSpan> found;
   std::string problem =
       TopLevelScanner(json_text).ForEachMember([&](std::string_view member, TextSpan span) {
-        if (member != key) return;
-        if (IsNumberText(json_text.substr(span.offset, span.length))) {
-          found = span;
-        } else {
-          found.reset();
-        }
+        if (member == key) found = span;
       });
   if (!problem.empty()) {
     if (error) *error = problem;
     return std::nullopt;
   }
+  return found;
+}
+
+std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
+                                           std::string* error) {
+  std::optional<TextSpan> found = FindTopLevelValue(json_text, key, error);
+  if (found && !IsNumberText(json_text.substr(found->offset, found->length))) return std::nullopt;
   return found;
 }
 

@@ -43,6 +43,9 @@ struct TextSpan {
 // only for malformed text.
 std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
                                            std::string* error = nullptr);
+// The same for a value of any kind (an object, an array, ...).
+std::optional<TextSpan> FindTopLevelValue(std::string_view json_text, std::string_view key,
+                                          std::string* error = nullptr);
 
 // One field whose golden would change.
 struct GoldenChange {

@@ -17,6 +17,12 @@ std::optional<double> BenchmarkThresholdMs(const TestDefinition& test) {
 
 Verdict JudgeBenchmark(const TestDefinition& test, double measured_ms) {
   std::optional<double> threshold = BenchmarkThresholdMs(test);
+  if (!threshold && test.golden_required) {
+    // torch_ops: as the reference, a benchmark without a golden fails with one to set.
+    return {false, fmt::format("golden time has not been set: set it to {:.3f} ms (measured "
+                               "{:.3f} ms (minimum real_time) x 1.1) in golden_times_ms of {}",
+                               measured_ms * 1.1, measured_ms, test.expectation_source)};
+  }
   if (!threshold || measured_ms <= *threshold) return {};
   return {false,
           fmt::format("benchmark too slow: measured {:.3f} ms (minimum real_time) > threshold "

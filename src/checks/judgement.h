@@ -17,7 +17,7 @@ struct Verdict {
 };
 
 // threshold = golden_time_ms * tolerance_factor; passes iff measured <= threshold
-// or when no golden is set.
+// or when no golden is set (fails with the golden to set if golden_required).
 std::optional<double> BenchmarkThresholdMs(const TestDefinition& test);
 Verdict JudgeBenchmark(const TestDefinition& test, double measured_ms);
 

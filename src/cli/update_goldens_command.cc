@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "checks/config_golden_update.h"
 #include "checks/golden_update.h"
 #include "cli/history_command.h"
 #include "cli/options.h"
@@ -54,7 +55,12 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
   bool only_loosen = false;
   bool write = false;
   app.add_option("RESULTS", results_path, "results.json of a run")->required();
-  app.add_option("--test-file-directory", test_dir, "Where the run's test JSONs are")->required();
+  std::vector<fs::path> config_files;
+  auto* tests_option =
+      app.add_option("--test-file-directory", test_dir, "Where the run's test JSONs are");
+  app.add_option("--config-files", config_files,
+                 "torch_ops configs: their golden_times_ms are updated instead of test JSONs")
+      ->excludes(tests_option);
   app.add_option("--time-factor", policy.time_factor, "golden_time_ms = min_ms x this")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -82,7 +88,15 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
     fmt::print(stderr, "iree-suite update-goldens: error: {}\n", error);
     return kExitUsageError;
   }
-  GoldenUpdatePlan plan = PlanGoldenUpdates(*results, test_dir, policy);
+  if (config_files.empty() && test_dir.empty()) {
+    fmt::print(stderr,
+               "iree-suite update-goldens: error: --test-file-directory or "
+               "--config-files is required\n");
+    return kExitUsageError;
+  }
+  GoldenUpdatePlan plan = config_files.empty()
+                              ? PlanGoldenUpdates(*results, test_dir, policy)
+                              : PlanConfigGoldenUpdates(*results, config_files, policy);
   return ReportAndApplyGoldenPlan(plan, write);
 }
 

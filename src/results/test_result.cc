@@ -59,6 +59,8 @@ const char* StepName(Step step) {
       return "compile";
     case Step::kRun:
       return "run";
+    case Step::kCheck:
+      return "check";
     case Step::kNone:
       break;
   }

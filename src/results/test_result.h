@@ -28,10 +28,12 @@ inline constexpr Outcome kAllOutcomes[] = {Outcome::kPassed,  Outcome::kFailed, 
 // Whether the outcome fails the run: failed, error, xpassed.
 bool IsFailure(Outcome outcome);
 
-// Which step of a test failed: what `update-xfails` files it under.
-enum class Step { kNone, kCompile, kRun };
+// Which step of a test failed: what `update-xfails` files it under. kCheck:
+// the tools succeeded and their outputs were judged wrong (torch_ops' allclose
+// and goldens), which, as the reference's assertions, no list expects.
+enum class Step { kNone, kCompile, kRun, kCheck };
 
-// "compile" / "run"; nullptr for kNone.
+// "compile" / "run" / "check"; nullptr for kNone.
 const char* StepName(Step step);
 // The inverse of StepName ("compile", "run"); nullopt for any other text.
 std::optional<Step> ParseStep(std::string_view name);

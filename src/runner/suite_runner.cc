@@ -16,6 +16,7 @@
 #include "exec/host_name.h"
 #include "exec/subprocess.h"
 #include "runner/run_arguments.h"
+#include "suite/torch_ops_test.h"
 
 namespace iree_suite {
 namespace fs = std::filesystem;
@@ -195,6 +196,11 @@ std::vector<std::string> SuiteRunner::RemoteUrlsOf(
         if (spec.url) add(*spec.url);
       }
     }
+    if (test->torch_ops) {
+      for (const ArgSpec& spec : test->torch_ops->expected_outputs) {
+        if (spec.url) add(*spec.url);
+      }
+    }
   }
   return urls;
 }
@@ -228,7 +234,9 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
   if (compiled_all && test.expectation == Expectation::kCompileFailure) {
     // Unexpectedly compiled: the run tells which list, if any, it belongs on.
     if (!test.compile_only) RunModules(test, compiled, config_.timeout_s, &result);
-    if (result.outcome == Outcome::kFailed) {
+    if (result.outcome == Outcome::kFailed && result.failed_step == Step::kCheck) {
+      // Ran, and its outputs or time were judged wrong: a failure on any list.
+    } else if (result.outcome == Outcome::kFailed) {
       result.outcome = Outcome::kXPassed;
       result.reason = fmt::format(
           "compiled although listed in expected_compile_failures of {}, then failed to run: "
@@ -261,7 +269,7 @@ void SuiteRunner::ApplyExpectation(const TestDefinition& test, bool compiled, Te
   using Expectation = TestDefinition::Expectation;
   const bool expected_here = (test.expectation == Expectation::kCompileFailure && !compiled) ||
                              (test.expectation == Expectation::kRunFailure && compiled);
-  if (!expected_here) return;
+  if (!expected_here || result->failed_step == Step::kCheck) return;
   if (result->outcome == Outcome::kFailed) {
     result->outcome = Outcome::kXFailed;
     result->reason = std::string(kExpectedFailurePrefix) + result->reason;
@@ -357,6 +365,8 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   }
 
   const bool benchmark = test.kind == TestKind::kBenchmark;
+  TorchOpsFiles torch_ops;
+  if (test.torch_ops && !PrepareTorchOps(test, &*flags, &torch_ops, result)) return;
   const fs::path& tool = benchmark ? tools_.benchmark_module : tools_.run_module;
   const fs::path& executable =
       benchmark ? tools_.benchmark_module_executable : tools_.run_module_executable;
@@ -390,6 +400,7 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   MeasureAndJudge(test, spec, benchmark, result);
   fs::rename(spec.stdout_path, stdout_log, ec);
   if (benchmark) fs::rename(spec.stderr_path, stderr_log, ec);
+  if (test.torch_ops) JudgeTorchOps(test, torch_ops, result);
 }
 
 void SuiteRunner::MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec,

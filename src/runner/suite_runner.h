@@ -77,6 +77,15 @@ class SuiteRunner {
   void MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec, bool benchmark,
                        TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
+  // torch_ops (runner/suite_runner_torch_ops.cc): inputs generated into the
+  // artifact directory, outputs written there and compared with allclose.
+  struct TorchOpsFiles {
+    std::vector<std::filesystem::path> outputs;
+    std::vector<std::filesystem::path> expected;
+  };
+  bool PrepareTorchOps(const TestDefinition& test, std::vector<std::string>* flags,
+                       TorchOpsFiles* files, TestResult* result);
+  void JudgeTorchOps(const TestDefinition& test, const TorchOpsFiles& files, TestResult* result);
   // The http(s) URLs the tests need (MLIR, weights, inputs, outputs), each once.
   std::vector<std::string> RemoteUrlsOf(const std::vector<const TestDefinition*>& tests) const;
   // The archive of a "random" or "splat" weight, generated or from the cache.

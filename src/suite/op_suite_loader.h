@@ -1,9 +1,13 @@
-// Discovery for compile-and-run operator suites (iree-test-suites onnx_ops):
-// every test folder is compiled and run once per config file, with the
-// config's flags and its lists of skipped and expected-to-fail folders.
+// Discovery for compile-and-run operator suites (iree-test-suites onnx_ops and
+// torch_ops): every test folder is compiled and run once per config file, with
+// the config's flags and its lists of skipped and expected-to-fail tests. A
+// folder with run_module_io_flags.txt is an onnx_ops test (lists name it by its
+// path under the root), one with run_module_io.json a torch_ops test (lists
+// name it "<class dir>/<test dir>", see suite/torch_ops_test.h).
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +40,9 @@ struct OpSuiteConfig {
   std::vector<std::string> skip_run_tests;
   std::vector<std::string> expected_compile_failures;
   std::vector<std::string> expected_run_failures;
+  // torch_ops benchmarks: test name ("AB/128x128xf32_bench") -> golden ms.
+  std::map<std::string, double> golden_times_ms;
+  double tolerance_factor = 1.1;
 };
 
 // Reads a config (JSON, // and /* */ comments allowed). On a problem returns
@@ -45,7 +52,8 @@ std::optional<OpSuiteConfig> ReadOpSuiteConfig(const std::filesystem::path& file
                                                std::vector<Diagnostic>* errors,
                                                std::vector<Diagnostic>* warnings);
 
-// Test id of `folder` (relative, '/'-separated) under config `config_name`.
+// Test id of `folder` (relative, '/'-separated; a torch_ops test's name) under
+// config `config_name`.
 std::string OpSuiteTestId(const std::string& folder, const std::string& config_name);
 
 LoadedSuite LoadOpSuite(const OpSuiteOptions& options);

@@ -3,11 +3,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace iree_suite {
+
+struct TorchOpsTest;  // suite/torch_ops_test.h
 
 enum class TestKind { kQuality, kBenchmark, kCompstat };
 
@@ -64,6 +67,9 @@ struct TestDefinition {
   bool compile_only = false;                // skip_run_tests, --skip-all-runs
   std::filesystem::path working_directory;  // of the run; empty: external file directory
   std::string expectation_source;           // config file, for XPASS messages
+  // torch_ops tests: generated inputs, outputs compared with allclose.
+  std::shared_ptr<const TorchOpsTest> torch_ops;
+  bool golden_required = false;  // a benchmark without golden_time_ms fails (torch_ops)
 };
 
 // A problem with an input file: "<file>: <field>: <message>".

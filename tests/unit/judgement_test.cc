@@ -64,6 +64,19 @@ TEST(JudgementTest, BenchmarkWithoutGoldenPasses) {
   EXPECT_EQ(verdict.reason, "");
 }
 
+TEST(JudgementTest, BenchmarkWithoutRequiredGoldenFailsWithTheGoldenToSet) {
+  TestDefinition test = BenchmarkTest(std::nullopt);
+  test.golden_required = true;  // torch_ops, as the reference
+  test.expectation_source = "configs/cpu.json";
+  Verdict verdict = JudgeBenchmark(test, 2.0);
+  EXPECT_FALSE(verdict.passed);
+  EXPECT_EQ(verdict.reason,
+            "golden time has not been set: set it to 2.200 ms (measured 2.000 ms (minimum "
+            "real_time) x 1.1) in golden_times_ms of configs/cpu.json");
+  test.golden_time_ms = 2.0;
+  EXPECT_TRUE(JudgeBenchmark(test, 2.0).passed);
+}
+
 TEST(JudgementTest, CompstatPassesAtOrBelowGoldens) {
   EXPECT_TRUE(JudgeCompstat(CompstatTest(10, 1000), 10, 1000).passed);
   EXPECT_TRUE(JudgeCompstat(CompstatTest(10, 1000), 3, 10).passed);

@@ -1,0 +1,90 @@
+#include "checks/config_golden_update.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "artifacts/atomic_file.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConfigGoldenUpdateTest : public testing::Test {
+ protected:
+  ConfigGoldenUpdateTest() {
+    std::string pattern = (fs::temp_directory_path() / "config_golden_test_XXXXXX").string();
+    dir_ = mkdtemp(pattern.data());
+  }
+  ~ConfigGoldenUpdateTest() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  static ResultEntry Benchmark(const std::string& id, double min_ms) {
+    ResultEntry entry;
+    entry.id = id;
+    entry.type = "benchmark";
+    entry.outcome = "passed";
+    entry.samples_ms = {min_ms + 1, min_ms};
+    return entry;
+  }
+  fs::path dir_;
+};
+
+TEST_F(ConfigGoldenUpdateTest, RewritesOnlyTheNumbersOfItsConfig) {
+  const std::string text = R"({
+    "config_name": "simple",
+    "iree_compile_flags": [], "iree_run_module_flags": [],
+    "golden_times_ms": {
+        "AB/128x128xf32_bench": 0.25,
+        "AB/256x256xf32_bench": 0.30,
+        "AB/512x512xf32_bench": 0.88
+    },
+    "tolerance_factor": 1.1
+})";
+  const fs::path config = dir_ / "config.json";
+  ASSERT_EQ(WriteFileAtomically(config, text), "");
+  ResultsFile results;
+  results.tests = {Benchmark("AB/128x128xf32_bench::simple", 0.2),
+                   Benchmark("AB/256x256xf32_bench::simple", 0.5),
+                   Benchmark("AB/512x512xf32_bench::other", 9.0),  // another config's
+                   Benchmark("AB/1024x1024xf32_bench::simple", 1.5)};
+  GoldenPolicy policy;
+  policy.direction = GoldenPolicy::Direction::kOnlyLoosen;
+  GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, policy);
+  ASSERT_TRUE(plan.errors.empty()) << plan.errors.front();
+  ASSERT_EQ(plan.changes.size(), 2u);
+  EXPECT_EQ(plan.changes[0].field, "golden_times_ms.AB/128x128xf32_bench");
+  EXPECT_EQ(plan.changes[0].new_text, "0.22");
+  EXPECT_TRUE(plan.changes[0].held_back);  // tighter, and only loosening is allowed
+  EXPECT_EQ(plan.changes[1].old_text, "0.30");
+  EXPECT_EQ(plan.changes[1].new_text, "0.55");
+  ASSERT_EQ(plan.missing.size(), 1u);
+  EXPECT_EQ(plan.missing[0].test_id, "AB/1024x1024xf32_bench::simple");
+  EXPECT_EQ(plan.missing[0].suggested_text, "1.65");
+  ASSERT_EQ(plan.edits.size(), 1u);
+  std::string expected = text;
+  expected.replace(expected.find("0.30"), 4, "0.55");
+  EXPECT_EQ(plan.edits[0].contents, expected);
+}
+
+TEST_F(ConfigGoldenUpdateTest, AConfigWithoutGoldensListsEveryBenchmarkAsMissing) {
+  const fs::path config = dir_ / "config.json";
+  ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
+                                           "iree_run_module_flags": []})"),
+            "");
+  ResultsFile results;
+  results.tests = {Benchmark("A/x::c", 1.0)};
+  GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
+  EXPECT_TRUE(plan.errors.empty());
+  EXPECT_TRUE(plan.edits.empty());
+  ASSERT_EQ(plan.missing.size(), 1u);
+  EXPECT_EQ(plan.missing[0].field, "golden_times_ms.A/x");
+}
+
+}  // namespace
+}  // namespace iree_suite
