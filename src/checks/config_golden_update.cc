@@ -36,17 +36,18 @@ void PlanOneConfig(const ResultsFile& results, const fs::path& file, const Golde
       goldens ? std::string_view(text).substr(goldens->offset, goldens->length) : "";
   const std::string suffix = "::" + config->name;
   std::map<size_t, std::pair<TextSpan, std::string>, std::greater<>> replacements;
-  for (const ResultEntry& entry : results.tests) {
-    std::optional<double> min_ms = entry.MinMs();
-    if (entry.type != "benchmark" || entry.outcome == "skipped" || !min_ms ||
-        entry.id.size() <= suffix.size() || !entry.id.ends_with(suffix)) {
+  for (const TestResult& result : results.tests) {
+    const std::string& id = result.test->id;
+    std::optional<double> min_ms = result.current_time_ms;
+    if (result.test->kind != TestKind::kBenchmark || result.outcome == Outcome::kSkipped ||
+        !min_ms || id.size() <= suffix.size() || !id.ends_with(suffix)) {
       continue;
     }
-    const std::string name = entry.id.substr(0, entry.id.size() - suffix.size());
+    const std::string name = id.substr(0, id.size() - suffix.size());
     const std::string new_text = FormatGoldenNumber(NewGoldenTimeMs(*min_ms, policy.time_factor));
     std::optional<TextSpan> span = goldens ? FindTopLevelNumber(object, name) : std::nullopt;
     if (!span) {
-      plan->missing.push_back({entry.id, fmt::format("{}.{}", kField, name), new_text});
+      plan->missing.push_back({id, fmt::format("{}.{}", kField, name), new_text});
       continue;
     }
     const std::string old_text(object.substr(span->offset, span->length));
@@ -64,7 +65,7 @@ void PlanOneConfig(const ResultsFile& results, const fs::path& file, const Golde
         (policy.direction == GoldenPolicy::Direction::kOnlyTighten ? new_value < old_value
                                                                    : new_value > old_value);
     plan->changes.push_back(
-        {entry.id, file, fmt::format("{}.{}", kField, name), old_text, new_text, !allowed});
+        {id, file, fmt::format("{}.{}", kField, name), old_text, new_text, !allowed});
     if (allowed) {
       replacements[goldens->offset + span->offset] = {
           {goldens->offset + span->offset, span->length}, new_text};

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "checks/golden_update.h"
-#include "report/results_json.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 

@@ -68,7 +68,7 @@ const char* StepName(Step step) {
 }
 
 std::optional<Step> ParseStep(std::string_view name) {
-  for (Step step : {Step::kCompile, Step::kRun}) {
+  for (Step step : {Step::kCompile, Step::kRun, Step::kCheck}) {
     if (name == StepName(step)) return step;
   }
   return std::nullopt;

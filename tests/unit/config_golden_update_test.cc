@@ -24,13 +24,16 @@ class ConfigGoldenUpdateTest : public testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  static ResultEntry Benchmark(const std::string& id, double min_ms) {
-    ResultEntry entry;
-    entry.id = id;
-    entry.type = "benchmark";
-    entry.outcome = "passed";
-    entry.samples_ms = {min_ms + 1, min_ms};
-    return entry;
+  static void AddBenchmark(ResultsFile* results, const std::string& id, double min_ms) {
+    TestDefinition test;
+    test.id = id;
+    test.kind = TestKind::kBenchmark;
+    TestResult result;
+    result.test = &test;  // copied by Add
+    result.outcome = Outcome::kPassed;
+    result.benchmark_samples_ms = {min_ms + 1, min_ms};
+    result.current_time_ms = min_ms;
+    results->Add(std::move(result));
   }
   fs::path dir_;
 };
@@ -49,10 +52,10 @@ TEST_F(ConfigGoldenUpdateTest, RewritesOnlyTheNumbersOfItsConfig) {
   const fs::path config = dir_ / "config.json";
   ASSERT_EQ(WriteFileAtomically(config, text), "");
   ResultsFile results;
-  results.tests = {Benchmark("AB/128x128xf32_bench::simple", 0.2),
-                   Benchmark("AB/256x256xf32_bench::simple", 0.5),
-                   Benchmark("AB/512x512xf32_bench::other", 9.0),  // another config's
-                   Benchmark("AB/1024x1024xf32_bench::simple", 1.5)};
+  AddBenchmark(&results, "AB/128x128xf32_bench::simple", 0.2);
+  AddBenchmark(&results, "AB/256x256xf32_bench::simple", 0.5);
+  AddBenchmark(&results, "AB/512x512xf32_bench::other", 9.0);  // another config's
+  AddBenchmark(&results, "AB/1024x1024xf32_bench::simple", 1.5);
   GoldenPolicy policy;
   policy.direction = GoldenPolicy::Direction::kOnlyLoosen;
   GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, policy);
@@ -78,7 +81,7 @@ TEST_F(ConfigGoldenUpdateTest, AConfigWithoutGoldensListsEveryBenchmarkAsMissing
                                            "iree_run_module_flags": []})"),
             "");
   ResultsFile results;
-  results.tests = {Benchmark("A/x::c", 1.0)};
+  AddBenchmark(&results, "A/x::c", 1.0);
   GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
   EXPECT_TRUE(plan.errors.empty());
   EXPECT_TRUE(plan.edits.empty());
