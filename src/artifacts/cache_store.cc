@@ -14,10 +14,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/parameters/irpa_format.h"
+#include "base/atomic_file.h"
 #include "suite/json_file.h"
 
 namespace iree_suite {
@@ -580,18 +580,6 @@ std::optional<uint64_t> ParseByteSize(std::string_view text) {
   long double value = std::strtold(number.c_str(), nullptr) * std::ldexp(1.0L, shift->second);
   if (!std::isfinite(value) || value >= 18446744073709551615.0L) return std::nullopt;
   return static_cast<uint64_t>(value + 0.5L);
-}
-
-std::string FormatByteSize(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  static const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-  double value = static_cast<double>(bytes) / 1024;
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
 }
 
 }  // namespace iree_suite

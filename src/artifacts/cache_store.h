@@ -114,7 +114,5 @@ PruneReport PruneCache(const std::filesystem::path& artifact_directory,
 // "1024", "500M", "20G", "1.5T" (binary units, K/M/G/T, optional "B"/"iB",
 // case-insensitive); nullopt when malformed or out of range.
 std::optional<uint64_t> ParseByteSize(std::string_view text);
-// "512 B", "1.5 KiB", "20.0 GiB".
-std::string FormatByteSize(uint64_t bytes);
 
 }  // namespace iree_suite

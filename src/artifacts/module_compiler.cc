@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/cache_layout.h"
 #include "artifacts/fetch/download_cache.h"
-#include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
+#include "base/atomic_file.h"
+#include "base/file_lock.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {
@@ -145,7 +145,7 @@ std::string ProcessOnlyFlag(const std::vector<std::string>& flags) {
 
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
                                CompilerInfo compiler, bool force_recompile,
-                               MlirResolver resolve_mlir, TraceWriter* trace)
+                               MlirResolver resolve_mlir, TraceSink* trace)
     : artifact_directory_(std::move(artifact_directory)),
       external_file_directory_(std::move(external_file_directory)),
       compiler_(std::move(compiler)),

@@ -16,8 +16,8 @@
 #include <string>
 
 #include "artifacts/compile_worker_pool.h"
+#include "base/trace_sink.h"
 #include "exec/single_flight.h"
-#include "report/trace_writer.h"
 #include "results/test_result.h"
 #include "suite/test_definition.h"
 
@@ -59,7 +59,7 @@ class ModuleCompiler {
   // `trace` (may be nullptr) gets a span for every real compile.
   ModuleCompiler(std::filesystem::path artifact_directory,
                  std::filesystem::path external_file_directory, CompilerInfo compiler,
-                 bool force_recompile, MlirResolver resolve_mlir, TraceWriter* trace);
+                 bool force_recompile, MlirResolver resolve_mlir, TraceSink* trace);
 
   // Compiles `module` or reuses the cached result; each module is compiled at
   // most once per run, however many tests (on however many threads) name it.
@@ -94,7 +94,7 @@ class ModuleCompiler {
   CompilerInfo compiler_;
   bool force_recompile_;
   MlirResolver resolve_mlir_;
-  TraceWriter* trace_;
+  TraceSink* trace_;
   SingleFlight<std::string, CompiledModule> compiled_;  // by module name
   std::unique_ptr<CompileWorkerPool> workers_;          // unless CompileMode::kProcess
   std::mutex notes_mutex_;

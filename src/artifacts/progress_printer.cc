@@ -3,17 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-namespace iree_suite {
+#include "base/bytes.h"
 
-std::string FormatBytes(double bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int unit = 0;
-  while (bytes >= 1024 && unit < 4) {
-    bytes /= 1024;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
-}
+namespace iree_suite {
 
 ProgressPrinter::ProgressPrinter(std::FILE* out)
     : ProgressPrinter(out, ::isatty(::fileno(out)) != 0) {}

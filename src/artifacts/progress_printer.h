@@ -32,7 +32,4 @@ class ProgressPrinter {
   bool line_open_ = false;
 };
 
-// "1.5 GiB", "12.0 KiB", "512 B".
-std::string FormatBytes(double bytes);
-
 }  // namespace iree_suite

@@ -7,6 +7,8 @@
 #include <map>
 #include <utility>
 
+#include "base/text_table.h"
+
 namespace iree_suite {
 namespace {
 
@@ -217,27 +219,12 @@ ComparisonReport CompareResults(const ResultsFile& base, const ResultsFile& curr
 }
 
 std::string RenderComparisonText(const ComparisonReport& report) {
-  std::vector<Row> rows = BuildRows(report);
-  std::vector<size_t> widths(kHeaders.size());
-  for (size_t c = 0; c < kHeaders.size(); ++c) {
-    widths[c] = kHeaders[c].size();
-    for (const Row& row : rows) widths[c] = std::max(widths[c], row[c].size());
-  }
-  auto line = [&](const Row& row) {
-    std::string text;
-    for (size_t c = 0; c < row.size(); ++c) {
-      // Names left-aligned, numbers right-aligned so digits line up.
-      bool numeric = c >= 2 && c <= 6;
-      text += numeric ? fmt::format("{:>{}}", row[c], widths[c])
-                      : fmt::format("{:<{}}", row[c], widths[c]);
-      if (c + 1 < row.size()) text += "  ";
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    return text + "\n";
-  };
-  std::string out = line(kHeaders);
-  for (const Row& row : rows) out += line(row);
-  return out + RenderOneSided(report, "  ") + "\n" + Summary(report);
+  std::vector<Row> table = {kHeaders};
+  for (Row& row : BuildRows(report)) table.push_back(std::move(row));
+  // Names left-aligned, numbers right-aligned so digits line up.
+  std::vector<bool> numeric(kHeaders.size());
+  for (size_t c = 2; c <= 6 && c < numeric.size(); ++c) numeric[c] = true;
+  return RenderColumns(table, numeric) + RenderOneSided(report, "  ") + "\n" + Summary(report);
 }
 
 std::string RenderComparisonMarkdown(const ComparisonReport& report) {

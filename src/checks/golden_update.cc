@@ -6,7 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "suite/json_file.h"
 
 namespace iree_suite {

@@ -16,9 +16,14 @@
 
 namespace iree_suite {
 
+// golden_time_ms = min_ms x this, unless --time-factor says otherwise; the
+// console's suggested goldens use it too.
+inline constexpr double kDefaultGoldenTimeFactor = 1.1;
+
 struct GoldenPolicy {
   enum class Direction { kBoth, kOnlyTighten, kOnlyLoosen };
-  double time_factor = 1.1;  // golden_time_ms = round(min_ms * time_factor, 3 decimals)
+  // golden_time_ms = round(min_ms * time_factor, 3 decimals)
+  double time_factor = kDefaultGoldenTimeFactor;
   Direction direction = Direction::kBoth;
   int64_t size_round = 1;      // golden_binary_size rounded up to a multiple of this
   int64_t dispatch_slack = 0;  // golden_dispatch_count = dispatch_count + slack

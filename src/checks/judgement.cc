@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "suite/json_file.h"
 
 namespace iree_suite {

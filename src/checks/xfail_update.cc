@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "suite/op_suite_loader.h"
 
 namespace iree_suite {

@@ -12,38 +12,17 @@
 #include <vector>
 
 #include "artifacts/cache_store.h"
+#include "base/bytes.h"
+#include "base/text_table.h"
+#include "cli/options.h"
 
 namespace iree_suite {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kCacheOk = 0;
-constexpr int kCacheProblems = 1;
-constexpr int kCacheUsageError = 4;
-
-// Prints rows as columns separated by two spaces; columns in `right` are
-// right-aligned (numbers), the others left-aligned.
 void PrintTable(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) line += "  ";
-      bool align_right = i < right.size() && right[i];
-      bool last = i + 1 == row.size();
-      if (align_right) {
-        line += fmt::format("{:>{}}", row[i], widths[i]);
-      } else {
-        line += last ? row[i] : fmt::format("{:<{}}", row[i], widths[i]);
-      }
-    }
-    std::printf("%s\n", line.c_str());
-  }
+  std::fputs(RenderColumns(rows, right).c_str(), stdout);
 }
 
 std::string FormatLastUse(fs::file_time_type time) {
@@ -69,31 +48,31 @@ int RunInfo(const fs::path& artifact_directory) {
   for (int kind = 0; kind < kCacheKindCount; ++kind) {
     const CacheKindTotals& totals = info.kinds[kind];
     rows.push_back({CacheKindName(static_cast<CacheKind>(kind)), std::to_string(totals.entries),
-                    FormatByteSize(totals.bytes), std::to_string(totals.bytes)});
+                    FormatBytes(totals.bytes), std::to_string(totals.bytes)});
   }
   rows.push_back({"leftovers", std::to_string(info.leftovers.size()),
-                  FormatByteSize(info.leftover_bytes), std::to_string(info.leftover_bytes)});
+                  FormatBytes(info.leftover_bytes), std::to_string(info.leftover_bytes)});
   rows.push_back({"total", std::to_string(info.total_entries + info.leftovers.size()),
-                  FormatByteSize(info.total_bytes), std::to_string(info.total_bytes)});
+                  FormatBytes(info.total_bytes), std::to_string(info.total_bytes)});
   PrintTable(rows, {false, true, true, true});
   if (!info.leftovers.empty()) {
     // Interrupted writes; the next run that takes the entry's lock cleans most of them.
     std::printf("\nleftovers of interrupted writes:\n");
     std::vector<std::vector<std::string>> leftover_rows = {{"  size", "path"}};
     for (const CacheLeftover& leftover : info.leftovers) {
-      leftover_rows.push_back({"  " + FormatByteSize(leftover.bytes), leftover.path.string()});
+      leftover_rows.push_back({"  " + FormatBytes(leftover.bytes), leftover.path.string()});
     }
     PrintTable(leftover_rows, {true, false});
   }
   PrintErrors(info.errors);
-  return info.errors.empty() ? kCacheOk : kCacheProblems;
+  return info.errors.empty() ? kExitOk : kExitTestsFailed;
 }
 
 // Leftovers of killed runs that no process was writing any more.
 void PrintRemovedLeftovers(const std::vector<CacheLeftover>& leftovers, const char* verb) {
   for (const CacheLeftover& leftover : leftovers) {
     std::printf("%s leftover of an interrupted write (%s): %s\n", verb,
-                FormatByteSize(leftover.bytes).c_str(), leftover.path.string().c_str());
+                FormatBytes(leftover.bytes).c_str(), leftover.path.string().c_str());
   }
 }
 
@@ -122,7 +101,7 @@ int RunVerify(const fs::path& artifact_directory, bool fix) {
               fix ? fmt::format(" ({} fixed by removal)", removed).c_str() : "",
               report.skipped_in_use.size());
   PrintErrors(report.errors);
-  return report.problems.empty() && report.errors.empty() ? kCacheOk : kCacheProblems;
+  return report.problems.empty() && report.errors.empty() ? kExitOk : kExitTestsFailed;
 }
 
 int RunPrune(const fs::path& artifact_directory, uint64_t max_bytes, bool dry_run) {
@@ -130,7 +109,7 @@ int RunPrune(const fs::path& artifact_directory, uint64_t max_bytes, bool dry_ru
   if (!report.deleted.empty()) {
     std::vector<std::vector<std::string>> rows = {{"kind", "size", "last use", "path"}};
     for (const CacheEntry& entry : report.deleted) {
-      rows.push_back({CacheKindName(entry.kind), FormatByteSize(entry.bytes),
+      rows.push_back({CacheKindName(entry.kind), FormatBytes(entry.bytes),
                       FormatLastUse(entry.last_use), entry.path.string()});
     }
     std::printf("%s\n", dry_run ? "would delete (dry run):" : "deleted:");
@@ -143,17 +122,17 @@ int RunPrune(const fs::path& artifact_directory, uint64_t max_bytes, bool dry_ru
   PrintRemovedLeftovers(report.deleted_leftovers, dry_run ? "would delete (dry run)" : "deleted");
   uint64_t freed = 0;
   for (const CacheEntry& entry : report.deleted) freed += entry.bytes;
-  PrintTable({{"limit", FormatByteSize(max_bytes)},
-              {"before", FormatByteSize(report.bytes_before)},
-              {dry_run ? "after (dry run)" : "after", FormatByteSize(report.bytes_after)},
+  PrintTable({{"limit", FormatBytes(max_bytes)},
+              {"before", FormatBytes(report.bytes_before)},
+              {dry_run ? "after (dry run)" : "after", FormatBytes(report.bytes_after)},
               {dry_run ? "would free" : "freed",
-               fmt::format("{} in {} entries", FormatByteSize(freed), report.deleted.size())}},
+               fmt::format("{} in {} entries", FormatBytes(freed), report.deleted.size())}},
              {false, true});
   if (report.bytes_after > max_bytes) {
     std::printf("still above the limit: the rest is in use or leftovers of interrupted writes\n");
   }
   PrintErrors(report.errors);
-  return report.errors.empty() ? kCacheOk : kCacheProblems;
+  return report.errors.empty() ? kExitOk : kExitTestsFailed;
 }
 
 }  // namespace
@@ -187,7 +166,7 @@ int RunCacheCommand(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help or the error
-    return code == 0 ? kCacheOk : kCacheUsageError;
+    return code == 0 ? kExitOk : kExitUsageError;
   }
 
   if (info->parsed()) return RunInfo(artifact_directory);
@@ -197,7 +176,7 @@ int RunCacheCommand(int argc, char** argv) {
     std::fprintf(
         stderr, "iree-suite cache prune: --max-size: \"%s\" is not a size (e.g. 20G, 500M, 1024)\n",
         max_size.c_str());
-    return kCacheUsageError;
+    return kExitUsageError;
   }
   return RunPrune(artifact_directory, *max_bytes, dry_run);
 }

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "cli/options.h"
 #include "cli/update_goldens_command.h"
 #include "history/change_analysis.h"

@@ -287,7 +287,7 @@ int Main(int argc, char** argv) {
   std::vector<TestResult> results;
   std::unique_ptr<TraceWriter> trace;
   if (options.trace) trace = std::make_unique<TraceWriter>();
-  InstallInterruptHandlers();
+  const InterruptHandlers interrupt_handlers;  // until Main returns
   if (tools) {
     RunnerConfig config;
     // Operator suites compile from their root (each test runs in its own folder).

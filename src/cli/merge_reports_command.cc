@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "cli/options.h"
 #include "report/job_summary.h"
 #include "report/merge_reports.h"

@@ -32,7 +32,9 @@ int ReportAndApplyGoldenPlan(const GoldenUpdatePlan& plan, bool write) {
     }
     fmt::print("\nwrote {} files\n", plan.edits.size());
   }
-  return plan.errors.empty() ? kExitOk : kExitInternalError;
+  // A test JSON that is missing or unreadable is a problem of the data given,
+  // not of iree-suite: a usage error, as a bad results file is.
+  return plan.errors.empty() ? kExitOk : kExitUsageError;
 }
 
 int RunUpdateGoldensCommand(int argc, char** argv) {

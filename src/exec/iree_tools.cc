@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/strings.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {
@@ -18,12 +19,6 @@ namespace fs = std::filesystem;
 bool IsExecutableFile(const fs::path& path) {
   std::error_code ec;
   return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
-}
-
-std::string Trim(std::string text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
 }
 
 // VERSION = "x" from a version.py that IREE's Python packages ship.

@@ -2,6 +2,8 @@
 // group, with stdin from /dev/null and stdout/stderr sent to files.
 #pragma once
 
+#include <signal.h>
+
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -41,9 +43,20 @@ void SetProcessStartObserver(std::function<void(const ProcessSpec&)> observer);
 // (a compile done in a compiler worker instead of by iree-compile).
 void NotifyProcessStart(const ProcessSpec& spec);
 
-// Ctrl-C / SIGTERM: the handlers only record the signal; the wait loop in
-// RunProcess sees it, kills the running tool's process group and returns.
-void InstallInterruptHandlers();
+// Ctrl-C / SIGTERM while it lives: the handlers only record the signal; the
+// wait loop in RunProcess sees it, kills the running tool's process group and
+// returns. Its destructor restores the handlers that were there before.
+class InterruptHandlers {
+ public:
+  InterruptHandlers();
+  ~InterruptHandlers();
+  InterruptHandlers(const InterruptHandlers&) = delete;
+  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
+
+ private:
+  struct sigaction previous_int_ = {};
+  struct sigaction previous_term_ = {};
+};
 // The signal that interrupted the run, or 0.
 int InterruptSignal();
 

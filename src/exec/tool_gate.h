@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "artifacts/file_lock.h"
+#include "base/file_lock.h"
 
 namespace iree_suite {
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "checks/golden_update.h"
 #include "report/job_summary.h"
 #include "results/results_json.h"
 
@@ -68,11 +69,12 @@ std::string Measurements(const TestResult& result) {
       text += fmt::format(" median {:.3f} ms, cv {:.1f}% over {} repetitions", stats.median,
                           100 * stats.cv, stats.count);
     }
-    // Goldens under the update-goldens policy (min x 1.1): offered when there
-    // is none, or when the measurement uses less than half of the golden.
+    // Goldens under update-goldens' default policy: offered when there is
+    // none, or when the measurement uses less than half of the golden.
     const std::optional<double>& golden = result.test->golden_time_ms;
     if (!golden || *result.current_time_ms < kHeadroomRatio * *golden) {
-      text += fmt::format("; suggested golden_time_ms {:.3f}", *result.current_time_ms * 1.1);
+      text += fmt::format("; suggested golden_time_ms {:.3f}",
+                          *result.current_time_ms * kDefaultGoldenTimeFactor);
     }
     if (result.benchmark_attempts_ms.size() > 1) {
       std::string attempts;

@@ -9,7 +9,8 @@
 #include <optional>
 #include <string_view>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
+#include "base/bytes.h"
 #include "report/history_trend.h"
 #include "report/junit_xml.h"
 #include "results/results_json.h"
@@ -92,20 +93,6 @@ std::string FormatSeconds(double seconds) {
   auto whole = static_cast<int64_t>(seconds);
   if (whole < 3600) return fmt::format("{}m {:02d}s", whole / 60, whole % 60);
   return fmt::format("{}h {:02d}m {:02d}s", whole / 3600, (whole / 60) % 60, whole % 60);
-}
-
-// Bytes with a binary unit; exact below 1 KiB.
-std::string FormatBytes(int64_t bytes) {
-  constexpr std::array<const char*, 4> kUnits = {"KiB", "MiB", "GiB", "TiB"};
-  if (bytes < 1024 && bytes > -1024) return fmt::format("{} B", bytes);
-  double value = static_cast<double>(bytes);
-  size_t unit = 0;
-  value /= 1024;
-  while ((value >= 1024 || value <= -1024) && unit + 1 < kUnits.size()) {
-    value /= 1024;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
 }
 
 // "+3.2%" / "-10.0%": how far `value` is from `base`.

@@ -8,7 +8,8 @@
 #include <cstdlib>
 #include <optional>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
+#include "base/text_table.h"
 
 namespace iree_suite {
 
@@ -220,22 +221,6 @@ int DigitsAfterPoint(const std::string& s) {
   return static_cast<int>(s.size() - pos - 1);
 }
 
-// Display width as Python's len(): code points, not bytes.
-size_t Width(const std::string& s) {
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-std::string PadLeft(const std::string& s, size_t width) {
-  size_t w = Width(s);
-  return w >= width ? s : std::string(width - w, ' ') + s;
-}
-
-std::string PadRight(const std::string& s, size_t width) {
-  size_t w = Width(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
 // A cell's text on one table row: a raw line break would end the row and a
 // '|' the cell, so they are written as \n, \r and \|.
 std::string EscapeCell(std::string_view text) {
@@ -307,8 +292,8 @@ std::string RenderGithubTable(const SummaryTable& table) {
     }
     // tabulate reserves two extra columns beyond the header's own width.
     const std::string header = c < table.headers.size() ? EscapeCell(table.headers[c]) : "";
-    widths[c] = Width(header) + 2;
-    for (const auto& row : cells) widths[c] = std::max(widths[c], Width(row[c]));
+    widths[c] = DisplayWidth(header) + 2;
+    for (const auto& row : cells) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
   }
 
   auto aligned = [&](const std::vector<std::string>& row) {

@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <ctime>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
+#include "base/utf8.h"
 #include "exec/host_name.h"
 
 namespace iree_suite {
@@ -17,69 +18,15 @@ namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+// Decodes one code point at text[*pos] and advances past it; an invalid
+// sequence yields U+FFFD.
+char32_t DecodeOrReplace(std::string_view text, size_t* pos) {
+  Utf8Char decoded = DecodeUtf8(text, *pos, Utf8Check::kStrict);
+  *pos += decoded.length;
+  return decoded.valid ? decoded.code_point : kReplacement;
 }
 
-// Decodes one code point at text[*pos] and advances past it. An invalid
-// sequence yields U+FFFD and consumes its maximal valid prefix (at least one
-// byte), as the Unicode standard recommends.
-char32_t DecodeUtf8(std::string_view text, size_t* pos) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(*pos);
-  if (lead < 0x80) {
-    ++*pos;
-    return lead;
-  }
-  int length;
-  char32_t cp;
-  unsigned char low = 0x80, high = 0xBF;  // valid range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    cp = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    cp = lead & 0x0F;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    cp = lead & 0x07;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    ++*pos;
-    return kReplacement;
-  }
-  size_t i = *pos + 1;
-  for (int k = 1; k < length; ++k, ++i) {
-    unsigned char b = i < text.size() ? byte(i) : 0;
-    bool ok = i < text.size() && (k == 1 ? (b >= low && b <= high) : (b >= 0x80 && b <= 0xBF));
-    if (!ok) {
-      *pos = i;
-      return kReplacement;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  *pos = i;
-  return cp;
-}
-
-// XML 1.0's Char production, less what DecodeUtf8 already rules out.
+// XML 1.0's Char production, less what strict decoding already rules out.
 bool IsXmlChar(char32_t cp) {
   return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
 }
@@ -141,7 +88,7 @@ std::string XmlEscape(std::string_view text, bool attribute) {
   out.reserve(text.size());
   size_t pos = 0;
   while (pos < text.size()) {
-    char32_t cp = DecodeUtf8(text, &pos);
+    char32_t cp = DecodeOrReplace(text, &pos);
     if (!IsXmlChar(cp)) continue;
     switch (cp) {
       case '&':

@@ -9,7 +9,8 @@
 #include <iterator>
 #include <map>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
+#include "base/utf8.h"
 #include "report/junit_xml.h"
 #include "suite/json_file.h"
 
@@ -79,18 +80,11 @@ bool IsNameChar(char c) {
 // Structural UTF-8 check: RenderJUnitXml never writes anything else.
 bool ValidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    unsigned char lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80                    ? 1
-                    : lead >= 0xC2 && lead <= 0xDF ? 2
-                    : lead >= 0xE0 && lead <= 0xEF ? 3
-                    : lead >= 0xF0 && lead <= 0xF4 ? 4
-                                                   : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    if (lead < 0x20 && !IsSpace(static_cast<char>(lead))) return false;
-    i += length;
+    Utf8Char decoded = DecodeUtf8(text, i, Utf8Check::kStructural);
+    if (!decoded.valid) return false;
+    const bool control = decoded.length == 1 && decoded.code_point < 0x20;
+    if (control && !IsSpace(static_cast<char>(decoded.code_point))) return false;
+    i += decoded.length;
   }
   return true;
 }

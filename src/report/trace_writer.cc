@@ -6,21 +6,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 
 namespace {
 
-thread_local int trace_lane = 0;
-
 constexpr int kProcessId = 1;
 
 }  // namespace
-
-void SetTraceLane(int lane) { trace_lane = lane; }
-
-int TraceLane() { return trace_lane; }
 
 TraceWriter::TraceWriter() : origin_(std::chrono::steady_clock::now()) {}
 
@@ -86,19 +80,6 @@ std::string TraceWriter::Render() const {
 
 std::string TraceWriter::Write(const std::filesystem::path& path) const {
   return WriteFileAtomically(path, Render());
-}
-
-TraceSpan::TraceSpan(TraceWriter* trace, std::string kind, std::string name, std::string test_id,
-                     std::string artifact, int lane)
-    : trace_(trace) {
-  if (trace_ != nullptr) {
-    token_ = trace_->Begin(std::move(kind), std::move(name), std::move(test_id),
-                           std::move(artifact), lane);
-  }
-}
-
-TraceSpan::~TraceSpan() {
-  if (trace_ != nullptr) trace_->End(token_);
 }
 
 }  // namespace iree_suite

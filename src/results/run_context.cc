@@ -8,22 +8,13 @@
 #include <fstream>
 #include <thread>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
+#include "base/strings.h"
 #include "exec/host_name.h"
 #include "exec/iree_tools.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {
-namespace {
-
-std::string Trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
-
-}  // namespace
 
 std::string FormatIso8601Utc(std::chrono::system_clock::time_point time) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(time);

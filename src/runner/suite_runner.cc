@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/cache_layout.h"
 #include "artifacts/local_source.h"
+#include "base/atomic_file.h"
 #include "checks/benchmark_json.h"
 #include "checks/judgement.h"
 #include "exec/host_name.h"

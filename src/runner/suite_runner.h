@@ -16,9 +16,9 @@
 #include "artifacts/fetch/fetcher.h"
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
+#include "base/trace_sink.h"
 #include "exec/subprocess.h"
 #include "exec/tool_gate.h"
-#include "report/trace_writer.h"
 #include "results/test_result.h"
 #include "suite/test_definition.h"
 
@@ -43,7 +43,7 @@ struct RunnerConfig {
   size_t jobs = 1;                  // tests in flight at once
   size_t fetch_jobs = 4;            // downloads in flight at once, ahead of the tests
   size_t benchmark_retries = 0;     // extra measurements of a benchmark over its threshold
-  TraceWriter* trace = nullptr;     // --trace: every job's span, or nullptr
+  TraceSink* trace = nullptr;       // --trace: every job's span, or nullptr
   FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
 };
 

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <vector>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 

@@ -10,6 +10,8 @@
 #include <initializer_list>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace iree_suite {
 namespace {
 
@@ -34,21 +36,9 @@ struct Token {
 
 // Decodes the UTF-8 character at `pos` into *cp (-1 when malformed); returns its length.
 size_t DecodeAt(std::string_view s, size_t pos, long* cp) {
-  const auto b = static_cast<unsigned char>(s[pos]);
-  const size_t len = b < 0x80           ? 1
-                     : (b >> 5) == 0x6  ? 2
-                     : (b >> 4) == 0xE  ? 3
-                     : (b >> 3) == 0x1E ? 4
-                                        : 0;
-  if (len == 0 || pos + len > s.size()) return *cp = -1, 1;
-  long value = len == 1 ? b : b & (0x7F >> len);
-  for (size_t i = 1; i < len; ++i) {
-    const auto c = static_cast<unsigned char>(s[pos + i]);
-    if ((c & 0xC0) != 0x80) return *cp = -1, 1;
-    value = (value << 6) | (c & 0x3F);
-  }
-  *cp = value;
-  return len;
+  Utf8Char decoded = DecodeUtf8(s, pos, Utf8Check::kBitPattern);
+  *cp = decoded.valid ? static_cast<long>(decoded.code_point) : -1;
+  return decoded.length;
 }
 
 // Python's str.isalnum() for non-ASCII characters, from glibc's Unicode tables. glibc leaves

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "suite/json_file.h"
 #include "suite/torch_ops_test.h"
 #include "suite/tree_walk.h"

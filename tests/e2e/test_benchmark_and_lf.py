@@ -80,6 +80,14 @@ def test_results_json_compare_and_update_goldens(example_suite):
     assert after == before.replace('"golden_dispatch_count": 4', '"golden_dispatch_count": 2') \
         .replace('"golden_binary_size": 30000', f'"golden_binary_size": {size}')
 
+    # A test JSON of the results that is gone is a data problem (exit 4), not an
+    # internal error (3).
+    (example_suite.root / "mlp/mlp_compstat_gfx942.json").unlink()
+    missing = run_binary([_binary(), "update-goldens", base,
+                          f"--test-file-directory={example_suite.root}"])
+    assert missing.returncode == 4, missing.output
+    assert "mlp/mlp_compstat_gfx942.json" in missing.stderr
+
 
 def test_runners_sharing_an_artifact_directory_keep_their_own_logs(example_suite):
     import subprocess

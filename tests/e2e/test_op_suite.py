@@ -104,10 +104,14 @@ def test_collect_only_markers_and_selection(op_suite):
 
     result = op_suite.run("--collect-only", "-m", "add_pass or xfail_run", "-k", "not xfail")
     assert result.returncode == 0, result.output
-    assert "1 selected, 10 deselected" in result.stdout
+    assert re.search(r"^1 selected, 10 deselected", result.stdout, re.M), result.stdout
     # Positional paths restrict the folders.
     result = op_suite.run("--collect-only", str(op_suite.root / "ops" / "mul_bin_pass"))
-    assert "1 selected" in result.stdout
+    assert result.returncode == 0, result.output
+    # Anchored at the line start: "11 selected" must not satisfy it.
+    assert re.search(r"^1 selected, 0 deselected", result.stdout, re.M), result.stdout
+    assert "ops/mul_bin_pass::cpu" in result.stdout
+    assert "ops/add_pass::cpu" not in result.stdout
 
 
 def test_module_and_external_directories_not_required(op_suite):

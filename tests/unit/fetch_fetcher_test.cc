@@ -1,16 +1,16 @@
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <fstream>
 #include <random>
 #include <thread>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/cache_layout.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/fetch/fetcher.h"
+#include "base/atomic_file.h"
 #include "fetch_test_server.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -40,9 +40,6 @@ class FetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (FetchTestServer::FindPython().empty()) GTEST_SKIP() << "python3 is not on PATH";
-    std::string pattern = (fs::temp_directory_path() / "fetch_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     fs::create_directories(dir_ / "root");
     artifacts_ = dir_ / "artifacts";
     contents_ = RandomBytes(1 << 20, 7);
@@ -51,10 +48,6 @@ class FetcherTest : public ::testing::Test {
     options_.quiet = true;
     options_.initial_backoff_s = 0.01;
     options_.max_backoff_s = 0.05;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
   }
 
   Fetcher MakeFetcher() { return Fetcher(artifacts_, dir_ / "root", options_); }
@@ -73,7 +66,8 @@ class FetcherTest : public ::testing::Test {
     return total;
   }
 
-  fs::path dir_;
+  testing_helpers::TempDir temp_{"fetch_test"};
+  const fs::path dir_ = temp_.path();
   fs::path artifacts_;
   std::string contents_;
   FetchOptions options_;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "result_fixture.h"
 
 namespace iree_suite {

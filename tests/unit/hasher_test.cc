@@ -1,7 +1,6 @@
 #include "artifacts/hasher.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -19,20 +19,6 @@ namespace fs = std::filesystem;
 
 class HasherTest : public testing::Test {
  protected:
-  HasherTest() {
-    std::string pattern = (fs::temp_directory_path() / "hasher_test_XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
-  }
-  ~HasherTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  static std::string Read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-  }
   std::vector<std::string> Entries() const {
     std::vector<std::string> names;
     for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
@@ -41,7 +27,8 @@ class HasherTest : public testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  fs::path dir_;
+  testing_helpers::TempDir temp_{"hasher_test"};
+  const fs::path dir_ = temp_.path();
 };
 
 std::string Digest(const std::vector<std::pair<std::string, std::string>>& inputs) {
@@ -103,7 +90,7 @@ TEST_F(HasherTest, AddFileOfMissingFile) {
 TEST_F(HasherTest, WriteFileAtomicallyCreatesParents) {
   fs::path target = dir_ / "a" / "b" / "c.txt";
   EXPECT_EQ(WriteFileAtomically(target, "hello\n"), "");
-  EXPECT_EQ(Read(target), "hello\n");
+  EXPECT_EQ(testing_helpers::ReadFile(target), "hello\n");
   EXPECT_EQ(Entries(), (std::vector<std::string>{"a", "a/b", "a/b/c.txt"}));
 }
 
@@ -111,9 +98,9 @@ TEST_F(HasherTest, WriteFileAtomicallyReplacesContentAndLeavesNoTempFiles) {
   fs::path target = dir_ / "manifest.json";
   EXPECT_EQ(WriteFileAtomically(target, std::string(1000, 'x')), "");
   EXPECT_EQ(WriteFileAtomically(target, "short"), "");
-  EXPECT_EQ(Read(target), "short");
+  EXPECT_EQ(testing_helpers::ReadFile(target), "short");
   EXPECT_EQ(WriteFileAtomically(target, ""), "");
-  EXPECT_EQ(Read(target), "");
+  EXPECT_EQ(testing_helpers::ReadFile(target), "");
   EXPECT_TRUE(fs::is_regular_file(target));
   EXPECT_EQ(Entries(), (std::vector<std::string>{"manifest.json"}));
 }

@@ -7,18 +7,14 @@
 #include <sstream>
 
 #include "artifacts/parameters/irpa_reader.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing_helpers::ReadFile;
 
 std::string FromHex(const std::string& hex) {
   std::string bytes;

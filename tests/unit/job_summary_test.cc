@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "result_fixture.h"
 
 namespace iree_suite {

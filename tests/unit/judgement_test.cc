@@ -1,11 +1,12 @@
 #include "checks/judgement.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -115,21 +116,14 @@ TEST(JudgementTest, CompstatMissingDispatchCount) {
 
 class DispatchCountTest : public testing::Test {
  protected:
-  DispatchCountTest() {
-    std::string pattern = (fs::temp_directory_path() / "judgement_test_XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
-  }
-  ~DispatchCountTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   fs::path WriteStats(const std::string& text) {
     fs::path path = dir_ / "stats.json";
     std::ofstream out(path, std::ios::binary);
     out << text;
     return path;
   }
-  fs::path dir_;
+  testing_helpers::TempDir temp_{"judgement_test"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(DispatchCountTest, ReadsDispatchCount) {

@@ -7,7 +7,7 @@
 #include <map>
 #include <memory>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 namespace {

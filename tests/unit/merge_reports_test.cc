@@ -5,7 +5,7 @@
 
 #include <deque>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "report/junit_xml.h"
 
 namespace iree_suite {

@@ -1,12 +1,13 @@
 #include "suite/op_suite_loader.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -15,14 +16,6 @@ namespace fs = std::filesystem;
 
 class OpSuiteLoaderTest : public testing::Test {
  protected:
-  OpSuiteLoaderTest() {
-    std::string pattern = (fs::temp_directory_path() / "op_suite_loader_test_XXXXXX").string();
-    root_ = mkdtemp(pattern.data());
-  }
-  ~OpSuiteLoaderTest() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
   void Write(const std::string& relative, const std::string& text) {
     fs::create_directories((root_ / relative).parent_path());
     std::ofstream(root_ / relative, std::ios::binary) << text;
@@ -37,7 +30,8 @@ class OpSuiteLoaderTest : public testing::Test {
     for (const std::string& config : configs) options.config_files.push_back(root_ / config);
     return options;
   }
-  fs::path root_;
+  testing_helpers::TempDir temp_{"op_suite_loader_test"};
+  const fs::path root_ = temp_.path();
 };
 
 TEST_F(OpSuiteLoaderTest, TestsPerFolderAndConfigWithListsApplied) {

@@ -8,18 +8,14 @@
 #include "artifacts/parameters/counter_rng.h"
 #include "artifacts/parameters/irpa_reader.h"
 #include "artifacts/parameters/parameter_fill.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing_helpers::ReadFile;
 
 class ParameterArchiveTest : public testing::Test {
  protected:

@@ -57,11 +57,5 @@ TEST(ProgressPrinterTest, ArchiveProgressReportsThroughThePrinter) {
   EXPECT_EQ(out.text(), "generating random parameters for m: 0 B / 4.0 KiB (0%), 0 B/s\n");
 }
 
-TEST(FormatBytesTest, BinaryUnits) {
-  EXPECT_EQ(FormatBytes(512), "512 B");
-  EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
-  EXPECT_EQ(FormatBytes(3.0 * (1 << 30)), "3.0 GiB");
-}
-
 }  // namespace
 }  // namespace iree_suite

@@ -1,7 +1,6 @@
 #include "exec/subprocess.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,6 +8,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -18,14 +19,6 @@ namespace fs = std::filesystem;
 // /bin/sh is only the program under test here: RunProcess never uses a shell itself.
 class SubprocessTest : public testing::Test {
  protected:
-  SubprocessTest() {
-    std::string pattern = (fs::temp_directory_path() / "subprocess_test_XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
-  }
-  ~SubprocessTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
 
   // Runs `script` with sh -c; stdout to out.log, stderr to err.log (or merged).
   ProcessResult RunShell(const std::string& script, bool merge_stderr = false,
@@ -50,7 +43,8 @@ class SubprocessTest : public testing::Test {
     out << text;
   }
 
-  fs::path dir_;
+  testing_helpers::TempDir temp_{"subprocess_test"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(SubprocessTest, CapturesExitCodeAndSeparateStreams) {
@@ -225,6 +219,24 @@ TEST_F(SubprocessTest, TailOfFileRespectsMaxBytes) {
 }
 
 TEST_F(SubprocessTest, TailOfMissingFileIsEmpty) { EXPECT_EQ(TailOfFile(dir_ / "absent.log"), ""); }
+
+TEST(InterruptHandlersTest, RestoresThePreviousHandlersWhenDestroyed) {
+  struct sigaction before = {};
+  sigaction(SIGINT, nullptr, &before);
+  {
+    InterruptHandlers handlers;
+    struct sigaction during = {};
+    sigaction(SIGINT, nullptr, &during);
+    EXPECT_NE(during.sa_handler, before.sa_handler);
+    sigaction(SIGTERM, nullptr, &during);
+    EXPECT_NE(during.sa_handler, SIG_DFL);
+  }
+  struct sigaction after = {};
+  sigaction(SIGINT, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, before.sa_handler);
+  sigaction(SIGTERM, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, SIG_DFL);
+}
 
 }  // namespace
 }  // namespace iree_suite

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "test_helpers.h"
+
 namespace iree_suite {
 namespace {
 
@@ -22,16 +24,10 @@ namespace fs = std::filesystem;
 class SuiteLoaderTest : public testing::Test {
  protected:
   SuiteLoaderTest() {
-    std::string pattern = (fs::temp_directory_path() / "suite_loader_test_XXXXXX").string();
-    root_ = mkdtemp(pattern.data());
     tests_ = root_ / "tests";
     modules_ = root_ / "modules";
     fs::create_directories(tests_);
     fs::create_directories(modules_);
-  }
-  ~SuiteLoaderTest() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
   }
 
   static void Write(const fs::path& path, const std::string& text) {
@@ -70,7 +66,8 @@ class SuiteLoaderTest : public testing::Test {
     return lines;
   }
 
-  fs::path root_;
+  testing_helpers::TempDir temp_{"suite_loader_test"};
+  const fs::path root_ = temp_.path();
   fs::path tests_;
   fs::path modules_;
 };

@@ -4,10 +4,11 @@
 #include "runner/suite_runner.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -17,8 +18,6 @@ namespace fs = std::filesystem;
 class SuiteRunnerTest : public testing::Test {
  protected:
   SuiteRunnerTest() {
-    std::string pattern = (fs::temp_directory_path() / "suite_runner_test_XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
     std::ofstream(dir_ / "model.mlir") << "module {}\n";
     // A stand-in compiler that writes what iree-compile writes: a .vmfb after
     // -o and the statistics file named by the flag.
@@ -32,10 +31,6 @@ class SuiteRunnerTest : public testing::Test {
            "printf 'vmfb' > \"$out\"\n"
            "printf '{\"stream-aggregate\":{\"execution\":{\"dispatch-count\":3}}}' > \"$stats\"\n");
     modules_["m"] = {"m", dir_ / "m.json", "model.mlir", {"--flag"}};
-  }
-  ~SuiteRunnerTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   fs::path Script(const std::string& name, const std::string& body) {
@@ -94,7 +89,8 @@ class SuiteRunnerTest : public testing::Test {
     return test;
   }
 
-  fs::path dir_;
+  testing_helpers::TempDir temp_{"suite_runner_test"};
+  const fs::path dir_ = temp_.path();
   std::map<std::string, ModuleDefinition> modules_;
 };
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "result_fixture.h"
 
 namespace iree_suite {

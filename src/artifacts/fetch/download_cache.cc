@@ -6,8 +6,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/fetch/digest.h"
+#include "base/atomic_file.h"
 #include "suite/json_file.h"
 
 namespace iree_suite {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/bytes.h"
+
 namespace iree_suite {
 
 ConsoleFetchProgress::ConsoleFetchProgress(std::FILE* out)

@@ -6,8 +6,8 @@
 #include "artifacts/cache_layout.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/fetch/resumable_download.h"
-#include "artifacts/file_lock.h"
 #include "artifacts/local_source.h"
+#include "base/file_lock.h"
 
 namespace iree_suite {
 namespace fs = std::filesystem;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "base/strings.h"
+
 namespace iree_suite {
 namespace {
 
@@ -27,13 +29,6 @@ struct Transfer {
   const std::function<bool()>* cancel = nullptr;
   bool cancelled = false;
 };
-
-std::string Trim(std::string text) {
-  auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
-  text.erase(text.begin(), std::find_if_not(text.begin(), text.end(), is_space));
-  text.erase(std::find_if_not(text.rbegin(), text.rend(), is_space).base(), text.end());
-  return text;
-}
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);

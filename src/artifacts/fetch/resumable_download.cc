@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/http_transfer.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 namespace {
@@ -131,8 +131,13 @@ class PartialFile : public HttpBodySink {
     total_ = ParseUint(header("content-length")).value_or(0);
     if (header("x-ms-blob-content-md5").empty()) expected_md5_ = header("content-md5");
     // Remember which version these bytes are, for a resume by a later run.
-    WriteFileAtomically(PartialValidatorPath(request_.partial),
-                        etag_ + "\n" + last_modified_ + "\n" + expected_md5_);
+    // When that cannot be written, an older record must not vouch for them.
+    if (!WriteFileAtomically(PartialValidatorPath(request_.partial),
+                             etag_ + "\n" + last_modified_ + "\n" + expected_md5_)
+             .empty()) {
+      std::error_code ec;
+      std::filesystem::remove(PartialValidatorPath(request_.partial), ec);
+    }
     return true;
   }
 

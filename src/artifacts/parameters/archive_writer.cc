@@ -15,10 +15,10 @@
 #include <system_error>
 #include <thread>
 
-#include "artifacts/atomic_file.h"
 #include "artifacts/parameters/counter_rng.h"
 #include "artifacts/parameters/irpa_format.h"
 #include "artifacts/parameters/parameter_fill.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {

@@ -9,11 +9,12 @@
 #include <set>
 
 #include "artifacts/cache_layout.h"
-#include "artifacts/file_lock.h"
 #include "artifacts/hasher.h"
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/irpa_reader.h"
 #include "artifacts/parameters/mlir_scanner.h"
+#include "base/bytes.h"
+#include "base/file_lock.h"
 
 namespace iree_suite {
 namespace {
