@@ -2,17 +2,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string_view>
-#include <thread>
 
 #include "cli/cache_command.h"
 #include "cli/compare_command.h"
@@ -157,130 +158,340 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   return tools;
 }
 
-int Main(int argc, char** argv) {
-  auto start = std::chrono::steady_clock::now();
-  const auto start_wall_clock = std::chrono::system_clock::now();
-  CliOptions options;
-  int exit_code = kExitOk;
-  if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
+// Both clocks of a run: the elapsed time and the wall-clock start.
+struct RunClock {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::chrono::system_clock::time_point wall_start = std::chrono::system_clock::now();
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+};
 
-  const bool op_suite = !options.config_files.empty();
+bool CheckDirectories(const CliOptions& options) {
   for (const auto& [flag, dir] : {std::pair{"--test-file-directory", options.test_file_directory},
                                   {"--module-directory", options.module_directory},
                                   {"--external-file-directory", options.external_file_directory}}) {
-    if (op_suite && dir.empty()) continue;  // an operator suite needs only its root
+    if (options.operator_suite() && dir.empty()) continue;  // an operator suite needs only its root
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
       fmt::print(stderr, "iree-suite: error: {}: {} is not a directory\n", flag, dir.string());
-      return kExitUsageError;
+      return false;
     }
   }
+  return true;
+}
+
+struct Expressions {
+  MarkerExpression markers;
+  MarkerExpression keywords;
+};
+
+std::optional<Expressions> ParseExpressions(const CliOptions& options) {
   std::optional<MarkerExpression> markers = ParseExpression("-m", options.marker_expression);
   std::optional<MarkerExpression> keywords = ParseExpression("-k", options.keyword_expression);
-  if (!markers || !keywords) return kExitUsageError;
+  if (!markers || !keywords) return std::nullopt;
   if (keywords->has_call_arguments()) {
     fmt::print(stderr,
                "iree-suite: error: Wrong expression passed to '-k': {}: Keyword "
                "expressions do not support call parameters.\n",
                options.keyword_expression);
-    return kExitUsageError;
+    return std::nullopt;
   }
+  return Expressions{std::move(*markers), std::move(*keywords)};
+}
 
-  std::unique_ptr<EventStream> events;
-  if (options.events) {
-    events = std::make_unique<EventStream>(*options.events);
-    if (!events->ok()) {
-      fmt::print(stderr, "iree-suite: error: --events: cannot open {}\n", events->error());
-      return kExitUsageError;
+// --events: opened before anything else happens, so that every exit from then
+// on is announced on it (Finish).
+class Session {
+ public:
+  bool OpenEvents(const CliOptions& options) {
+    if (!options.events) return true;
+    events_ = std::make_unique<EventStream>(*options.events);
+    if (!events_->ok()) {
+      fmt::print(stderr, "iree-suite: error: --events: cannot open {}\n", events_->error());
+      return false;
     }
-    events->Start();
+    events_->Start();
+    return true;
   }
-  // Every exit from here on is announced on the event stream.
-  auto finish = [&events](int code) {
-    if (events) events->Finish(code);
+  EventStream* events() const { return events_.get(); }
+  int Finish(int code) const {
+    if (events_) events_->Finish(code);
     return code;
-  };
-
-  bool log_commands = options.log_cli_level == "DEBUG" || options.log_cli_level == "INFO" ||
-                      options.log_cli_level == "debug" || options.log_cli_level == "info";
-  ConsoleReporter console(stdout, options.verbosity, log_commands);
-  if (log_commands) {
-    SetProcessStartObserver([&console](const ProcessSpec& spec) { console.CommandStarted(spec); });
   }
 
+ private:
+  std::unique_ptr<EventStream> events_;
+};
+
+LoadedSuite Collect(const CliOptions& options, EventStream* events) {
   LoadedSuite suite =
-      op_suite ? LoadOpSuite({fs::absolute(options.test_file_directory), options.config_files,
-                              options.paths, options.ignore_xfails, options.skip_all_runs})
-               : LoadSuite({fs::absolute(options.test_file_directory),
-                            fs::absolute(options.module_directory), options.paths});
+      options.operator_suite()
+          ? LoadOpSuite({fs::absolute(options.test_file_directory), options.config_files,
+                         options.paths, options.ignore_xfails, options.skip_all_runs})
+          : LoadSuite({fs::absolute(options.test_file_directory),
+                       fs::absolute(options.module_directory), options.paths});
   if (events) {
     events->Diagnostics("collection_error", suite.errors);
     events->Diagnostics("warning", suite.warnings);
   }
+  return suite;
+}
+
+std::vector<const TestDefinition*> MatchExpressions(const LoadedSuite& suite,
+                                                    const Expressions& expressions) {
   std::vector<const TestDefinition*> selected;
   for (const TestDefinition& test : suite.tests) {
-    if (markers->MatchesMarkers(test.markers) && keywords->MatchesKeywords(test.id, test.markers)) {
+    if (expressions.markers.MatchesMarkers(test.markers) &&
+        expressions.keywords.MatchesKeywords(test.id, test.markers)) {
       selected.push_back(&test);
     }
   }
-  if (options.test_ids_file) {
-    std::optional<std::vector<const TestDefinition*>> listed =
-        SelectByIds(*options.test_ids_file, suite);
-    if (!listed) return finish(kExitUsageError);
-    selected = std::move(*listed);
-  } else if (options.last_failed) {
-    // pytest's --lf: only what failed last time, or everything when nothing did.
-    std::set<std::string> failed = ReadLastFailed(fs::absolute(options.artifact_directory));
-    std::vector<const TestDefinition*> rerun;
-    for (const TestDefinition* test : selected) {
-      if (failed.count(test->id)) rerun.push_back(test);
-    }
-    if (rerun.empty()) {
-      console.Line("run-last-failure: no previously failed tests, running all selected tests");
-    } else {
-      console.Line(fmt::format("run-last-failure: rerun previous {} failure{}", rerun.size(),
-                               rerun.size() == 1 ? "" : "s"));
-      selected = std::move(rerun);
-    }
+  return selected;
+}
+
+// pytest's --lf: only what failed last time, or everything when nothing did.
+void KeepLastFailed(const CliOptions& options, ConsoleReporter& console,
+                    std::vector<const TestDefinition*>* selected) {
+  std::set<std::string> failed = ReadLastFailed(options.runner.artifact_directory);
+  std::vector<const TestDefinition*> rerun;
+  for (const TestDefinition* test : *selected) {
+    if (failed.count(test->id)) rerun.push_back(test);
   }
+  if (rerun.empty()) {
+    console.Line("run-last-failure: no previously failed tests, running all selected tests");
+    return;
+  }
+  console.Line(fmt::format("run-last-failure: rerun previous {} failure{}", rerun.size(),
+                           rerun.size() == 1 ? "" : "s"));
+  *selected = std::move(rerun);
+}
+
+// The selected tests and the shard they belong to (count 1 when not sharded).
+struct Selection {
+  std::vector<const TestDefinition*> tests;
+  ShardSpec shard;
+};
+
+bool KeepShard(const CliOptions& options, ConsoleReporter& console, Selection* selection) {
   std::string shard_error;
   std::optional<ShardSpec> shard = ResolveShard(
       options.shard_index, options.shard_count, [](const char* name) { return std::getenv(name); },
       &shard_error);
   if (!shard) {
     fmt::print(stderr, "iree-suite: error: {}\n", shard_error);
-    return finish(kExitUsageError);
+    return false;
   }
-  if (shard->count > 1 && !options.test_ids_file) {
-    std::vector<std::string> ids;
-    for (const TestDefinition* test : selected) ids.push_back(test->id);
-    std::vector<const TestDefinition*> mine;
-    for (size_t position : ShardPositions(ids, *shard)) mine.push_back(selected[position]);
-    console.Line(fmt::format("shard {} of {} ({}): {} of {} selected tests", shard->index,
-                             shard->count, shard->source, mine.size(), selected.size()));
-    selected = std::move(mine);
-  }
-  const size_t deselected = suite.tests.size() - selected.size();
-  if (events) events->Collected(selected);
+  selection->shard = *shard;
+  if (shard->count <= 1 || options.test_ids_file) return true;
+  std::vector<const TestDefinition*>& selected = selection->tests;
+  std::vector<std::string> ids;
+  for (const TestDefinition* test : selected) ids.push_back(test->id);
+  std::vector<const TestDefinition*> mine;
+  for (size_t position : ShardPositions(ids, *shard)) mine.push_back(selected[position]);
+  console.Line(fmt::format("shard {} of {} ({}): {} of {} selected tests", shard->index,
+                           shard->count, shard->source, mine.size(), selected.size()));
+  selected = std::move(mine);
+  return true;
+}
 
+// -m and -k, then --test-ids-file or --lf, then the shard.
+std::optional<Selection> Select(const CliOptions& options, const LoadedSuite& suite,
+                                const Expressions& expressions, ConsoleReporter& console) {
+  Selection selection{MatchExpressions(suite, expressions), {}};
+  if (options.test_ids_file) {
+    std::optional<std::vector<const TestDefinition*>> listed =
+        SelectByIds(*options.test_ids_file, suite);
+    if (!listed) return std::nullopt;
+    selection.tests = std::move(*listed);
+  } else if (options.last_failed) {
+    KeepLastFailed(options, console, &selection.tests);
+  }
+  if (!KeepShard(options, console, &selection)) return std::nullopt;
+  return selection;
+}
+
+int ListCollected(const LoadedSuite& suite, const std::vector<const TestDefinition*>& selected,
+                  size_t deselected, ConsoleReporter& console) {
+  console.CollectOnly(selected);
+  console.Warnings(suite.warnings);
+  console.CollectionErrors(suite.errors);
+  console.Line(fmt::format("{} selected, {} deselected, {} collection errors", selected.size(),
+                           deselected, suite.errors.size()));
+  if (!suite.errors.empty()) return kExitInterrupted;
+  return selected.empty() ? kExitNoTestsCollected : kExitOk;
+}
+
+std::vector<TestResult> RunSelected(const CliOptions& options, const LoadedSuite& suite,
+                                    const std::vector<const TestDefinition*>& selected,
+                                    const ToolSet& tools, TraceSink* trace,
+                                    std::vector<TestObserver*> observers) {
+  RunnerConfig config = options.runner;
+  config.trace = trace;
+  config.fetch.cancelled = [] { return InterruptSignal() != 0; };
+  SuiteRunner runner(suite.modules, tools, std::move(config));
+  ObserverFanout observer(std::move(observers));
+  return runner.Run(selected, &observer);
+}
+
+// One file a run writes after its tests: how to write it (an error message,
+// empty on success) and what to say when that fails.
+struct ReportFile {
+  std::string failure;  // "error: cannot write FILE", "warning: ..."
+  bool fatal = true;    // a failure makes the run exit with an internal error
+  std::function<std::string()> write;
+};
+
+// --history/--no-history: whether and where this run is recorded, under which id.
+struct HistoryRecord {
+  bool enabled = false;
+  std::string location;
+  std::string run_id;
+};
+
+struct ReportInputs {
+  const CliOptions& options;
+  const std::vector<TestResult>& results;
+  const HistoryRecord& history;
+  const std::optional<RunContext>& context;  // when results.json or the history needs it
+  const TraceWriter* trace;
+  const RunClock& clock;
+  double seconds;
+};
+
+std::optional<RunContext> MakeRunContext(const CliOptions& options, const LoadedSuite& suite,
+                                         const std::vector<ToolDescription>& tools,
+                                         const Selection& selection, const HistoryRecord& history,
+                                         const RunClock& clock) {
+  if (!options.results_json && !history.enabled) return std::nullopt;
+  std::vector<ToolInfo> tool_infos;
+  for (const ToolDescription& tool : tools)
+    tool_infos.push_back({tool.name, tool.path, tool.version});
+  RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
+                                         std::move(tool_infos), suite.modules, clock.wall_start);
+  context.run_id = history.run_id;
+  context.marker_expression = options.marker_expression;
+  if (selection.shard.count > 1) {
+    context.shard = std::array<size_t, 2>{selection.shard.index, selection.shard.count};
+  }
+  context.ci = CollectCiVariables([](const char* name) { return std::getenv(name); });
+  return context;
+}
+
+HtmlReportInfo HtmlInfo(const ReportInputs& in) {
+  HtmlReportInfo info{in.options.marker_expression,
+                      in.seconds,
+                      IREE_SUITE_VERSION,
+                      FormatIso8601Utc(in.clock.wall_start),
+                      {}};
+  if (in.history.enabled) {
+    std::vector<std::string> ids;
+    for (const TestResult& result : in.results) ids.push_back(result.test->id);
+    info.trends = RunTrends(in.history.location, in.history.run_id, ids);
+  }
+  return info;
+}
+
+std::vector<ReportFile> ReportFiles(const ReportInputs& in) {
+  const CliOptions& options = in.options;
+  auto cannot_write = [](const fs::path& path) { return "error: cannot write " + path.string(); };
+  std::vector<ReportFile> files;
+  files.push_back({"error: cannot write the job summary", true, [&in] {
+                     return WriteJobSummary(in.options.job_summary_path,
+                                            in.options.marker_expression, in.results);
+                   }});
+  if (in.history.enabled) {
+    files.push_back({"warning", false, [&in] {
+                       return RecordRun(in.history.location,
+                                        RenderResultsJson(in.results, *in.context));
+                     }});
+  }
+  if (options.results_json) {
+    files.push_back({cannot_write(*options.results_json), true, [&in] {
+                       return WriteResultsJson(*in.options.results_json, in.results, *in.context);
+                     }});
+  }
+  if (!in.results.empty()) {
+    files.push_back({"warning: cannot record failed tests for --lf", false, [&in] {
+                       return UpdateLastFailed(in.options.runner.artifact_directory, in.results);
+                     }});
+  }
+  if (in.trace) {
+    files.push_back(
+        {cannot_write(*options.trace), true, [&in] { return in.trace->Write(*in.options.trace); }});
+  }
+  if (options.junit_xml) {
+    files.push_back({cannot_write(*options.junit_xml), true, [&in] {
+                       return WriteJUnitXml(*in.options.junit_xml, in.results, in.seconds);
+                     }});
+  }
+  if (options.html) {
+    files.push_back({cannot_write(*options.html), true, [&in] {
+                       return WriteHtmlReport(*in.options.html, in.results, HtmlInfo(in));
+                     }});
+  }
+  return files;
+}
+
+// kExitOk, or kExitInternalError when a report could not be written.
+int WriteReports(const ReportInputs& in) {
+  int exit_code = kExitOk;
+  for (const ReportFile& file : ReportFiles(in)) {
+    if (std::string error = file.write(); !error.empty()) {
+      fmt::print(stderr, "iree-suite: {}: {}\n", file.failure, error);
+      if (file.fatal) exit_code = kExitInternalError;
+    }
+  }
+  return exit_code;
+}
+
+int ExitCodeOfRun(const LoadedSuite& suite, const std::vector<const TestDefinition*>& selected,
+                  const std::vector<TestResult>& results) {
+  if (InterruptSignal() != 0) {
+    fmt::print(stderr, "iree-suite: interrupted by signal {}; reports cover the tests that ran\n",
+               InterruptSignal());
+    return kExitInterrupted;
+  }
+  if (!suite.errors.empty()) return kExitInterrupted;
+  for (const TestResult& result : results) {
+    if (IsFailure(result.outcome)) return kExitTestsFailed;
+  }
+  return selected.empty() ? kExitNoTestsCollected : kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  const RunClock clock;
+  CliOptions options;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
+  if (!CheckDirectories(options)) return kExitUsageError;
+  std::optional<Expressions> expressions = ParseExpressions(options);
+  if (!expressions) return kExitUsageError;
+  Session session;
+  if (!session.OpenEvents(options)) return kExitUsageError;
+
+  ConsoleReporter console(stdout, options.verbosity, options.log_commands());
+  if (options.log_commands()) {
+    SetProcessStartObserver([&console](const ProcessSpec& spec) { console.CommandStarted(spec); });
+  }
+  LoadedSuite suite = Collect(options, session.events());
+  std::optional<Selection> selection = Select(options, suite, *expressions, console);
+  if (!selection) return session.Finish(kExitUsageError);
+  const std::vector<const TestDefinition*>* selected = &selection->tests;
+  const size_t deselected = suite.tests.size() - selected->size();
+  if (session.events()) session.events()->Collected(*selected);
   if (options.collect_only) {
-    console.CollectOnly(selected);
-    console.Warnings(suite.warnings);
-    console.CollectionErrors(suite.errors);
-    console.Line(fmt::format("{} selected, {} deselected, {} collection errors", selected.size(),
-                             deselected, suite.errors.size()));
-    if (!suite.errors.empty()) return finish(kExitInterrupted);
-    return finish(selected.empty() ? kExitNoTestsCollected : kExitOk);
+    return session.Finish(ListCollected(suite, *selected, deselected, console));
   }
 
   std::vector<ToolDescription> tools_described;
   std::optional<ToolSet> tools;
-  if (!selected.empty()) {
-    tools = LocateTools(options, selected, &tools_described);
-    if (!tools) return finish(kExitUsageError);
+  if (!selected->empty()) {
+    tools = LocateTools(options, *selected, &tools_described);
+    if (!tools) return session.Finish(kExitUsageError);
   }
   console.Header(tools_described);
-  console.Collected(selected.size(), deselected, suite.errors);
+  console.Collected(selected->size(), deselected, suite.errors);
   console.Warnings(suite.warnings);
   console.CollectionErrors(suite.errors);
 
@@ -289,119 +500,21 @@ int Main(int argc, char** argv) {
   if (options.trace) trace = std::make_unique<TraceWriter>();
   const InterruptHandlers interrupt_handlers;  // until Main returns
   if (tools) {
-    RunnerConfig config;
-    // Operator suites compile from their root (each test runs in its own folder).
-    config.external_file_directory = fs::absolute(
-        op_suite && options.external_file_directory.empty() ? options.test_file_directory
-                                                            : options.external_file_directory);
-    config.artifact_directory = fs::absolute(options.artifact_directory);
-    config.force_recompile = options.force_recompile;
-    config.timeout_s = options.timeout_s;
-    config.max_failures = options.max_failures;
-    config.trace = trace.get();
-    config.benchmark_retries = options.benchmark_retries;
-    config.jobs =
-        options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    config.fetch.offline = options.offline;
-    config.fetch.url_mirrors = options.url_mirrors;
-    config.fetch.max_attempts = options.fetch_retries + 1;
-    config.fetch.quiet = options.verbosity < 0;
-    config.fetch.low_speed_time_s = options.fetch_stall_timeout_s;
-    config.fetch_jobs = options.fetch_jobs;
-    config.fetch.cancelled = [] { return InterruptSignal() != 0; };
-    SuiteRunner runner(suite.modules, *tools, config);
     std::vector<TestObserver*> observers = {&console};
-    if (events) observers.push_back(events.get());
-    ObserverFanout observer(std::move(observers));
-    results = runner.Run(selected, &observer);
+    if (session.events()) observers.push_back(session.events());
+    results = RunSelected(options, suite, *selected, *tools, trace.get(), std::move(observers));
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  if (std::string error =
-          WriteJobSummary(options.job_summary_path, options.marker_expression, results);
-      !error.empty()) {
-    fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
-    exit_code = kExitInternalError;
-  }
-  const bool record_history = !options.no_history && !results.empty();
-  const std::string history_location =
-      HistoryLocation(options.history, fs::absolute(options.artifact_directory));
-  std::string run_id = NewRunId();
-  if (options.results_json || record_history) {
-    std::vector<ToolInfo> tool_infos;
-    for (const ToolDescription& tool : tools_described) {
-      tool_infos.push_back({tool.name, tool.path, tool.version});
-    }
-    RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
-                                           std::move(tool_infos), suite.modules, start_wall_clock);
-    context.run_id = run_id;
-    context.marker_expression = options.marker_expression;
-    if (shard->count > 1) context.shard = std::array<size_t, 2>{shard->index, shard->count};
-    context.ci = CollectCiVariables([](const char* name) { return std::getenv(name); });
-    if (record_history) {
-      const std::string warning = RecordRun(history_location, RenderResultsJson(results, context));
-      if (!warning.empty()) fmt::print(stderr, "iree-suite: warning: {}\n", warning);
-    }
-    if (options.results_json) {
-      if (std::string error = WriteResultsJson(*options.results_json, results, context);
-          !error.empty()) {
-        fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n",
-                   options.results_json->string(), error);
-        exit_code = kExitInternalError;
-      }
-    }
-  }
-  if (!results.empty()) {
-    if (std::string error = UpdateLastFailed(fs::absolute(options.artifact_directory), results);
-        !error.empty()) {
-      fmt::print(stderr, "iree-suite: warning: cannot record failed tests for --lf: {}\n", error);
-    }
-  }
-  if (trace) {
-    if (std::string error = trace->Write(*options.trace); !error.empty()) {
-      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.trace->string(),
-                 error);
-      exit_code = kExitInternalError;
-    }
-  }
-  if (options.junit_xml) {
-    if (std::string error = WriteJUnitXml(*options.junit_xml, results, seconds); !error.empty()) {
-      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.junit_xml->string(),
-                 error);
-      exit_code = kExitInternalError;
-    }
-  }
-  if (options.html) {
-    HtmlReportInfo info{options.marker_expression,
-                        seconds,
-                        IREE_SUITE_VERSION,
-                        FormatIso8601Utc(start_wall_clock),
-                        {}};
-    if (record_history) {
-      std::vector<std::string> ids;
-      for (const TestResult& result : results) ids.push_back(result.test->id);
-      info.trends = RunTrends(history_location, run_id, ids);
-    }
-    if (std::string error = WriteHtmlReport(*options.html, results, info); !error.empty()) {
-      fmt::print(stderr, "iree-suite: error: cannot write {}: {}\n", options.html->string(), error);
-      exit_code = kExitInternalError;
-    }
-  }
+  const double seconds = clock.Seconds();
+  const HistoryRecord history{!options.no_history && !results.empty(),
+                              HistoryLocation(options.history, options.runner.artifact_directory),
+                              NewRunId()};
+  const std::optional<RunContext> context =
+      MakeRunContext(options, suite, tools_described, *selection, history, clock);
+  exit_code = WriteReports({options, results, history, context, trace.get(), clock, seconds});
   console.Finish(results, options.marker_expression, deselected, suite.errors.size(), seconds,
                  options.durations);
-  if (exit_code != kExitOk) return finish(exit_code);
-  if (InterruptSignal() != 0) {
-    fmt::print(stderr, "iree-suite: interrupted by signal {}; reports cover the tests that ran\n",
-               InterruptSignal());
-    return finish(kExitInterrupted);
-  }
-  if (!suite.errors.empty()) return finish(kExitInterrupted);
-  for (const TestResult& result : results) {
-    if (IsFailure(result.outcome)) {
-      return finish(kExitTestsFailed);
-    }
-  }
-  return finish(selected.empty() ? kExitNoTestsCollected : kExitOk);
+  if (exit_code != kExitOk) return session.Finish(exit_code);
+  return session.Finish(ExitCodeOfRun(suite, *selected, results));
 }
 
 }  // namespace

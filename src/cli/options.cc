@@ -1,109 +1,133 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "exec/iree_tools.h"
 
 namespace iree_suite {
 
-bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code) {
-  CLI::App app{
-      "iree-suite: runs IREE model test suites (quality, benchmark, compstat) from JSON test "
-      "definitions, as the pytest-iree plugin does.\n"
-      "Exit codes (pytest's): 0 all passed, 1 tests failed, 2 interrupted or collection errors, "
-      "3 internal error, 4 usage error, 5 no tests collected.\n"
-      "Subcommands: `iree-suite cache info|verify|prune --help`, "
-      "`iree-suite merge-reports --help`, `iree-suite compare --help`, "
-      "`iree-suite update-goldens --help`, `iree-suite update-xfails --help`, "
-      "`iree-suite engine-info`.",
-      "iree-suite"};
-  app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
-  app.get_formatter()->column_width(40);
+namespace fs = std::filesystem;
 
-  const char* suite = "Suite (as pytest-iree)";
+namespace {
+
+constexpr const char* kDescription =
+    "iree-suite: runs IREE model test suites (quality, benchmark, compstat) from JSON test "
+    "definitions, as the pytest-iree plugin does.\n"
+    "Exit codes (pytest's): 0 all passed, 1 tests failed, 2 interrupted or collection errors, "
+    "3 internal error, 4 usage error, 5 no tests collected.\n"
+    "Subcommands: `iree-suite cache info|verify|prune --help`, "
+    "`iree-suite merge-reports --help`, `iree-suite compare --help`, "
+    "`iree-suite update-goldens --help`, `iree-suite update-xfails --help`, "
+    "`iree-suite engine-info`.";
+
+// Group titles, in the order --help shows them.
+constexpr const char* kSuiteGroup = "Suite (as pytest-iree)";
+constexpr const char* kOperatorSuiteGroup = "Operator suites (compile-and-run, see README)";
+constexpr const char* kDownloadGroup = "Downloads";
+constexpr const char* kSelectionGroup = "Selection and output (as pytest)";
+constexpr const char* kMachineGroup = "Machine interface (front ends such as the pytest plugin)";
+constexpr const char* kIgnoredGroup = "Accepted and ignored (pytest compatibility)";
+
+std::vector<fs::path> SplitPathList(std::string_view list, char separator) {
+  std::vector<fs::path> paths;
+  while (!list.empty()) {
+    size_t end = list.find(separator);
+    std::string_view item = list.substr(0, end);
+    if (!item.empty()) paths.emplace_back(std::string(item));
+    if (end == std::string_view::npos) break;
+    list.remove_prefix(end + 1);
+  }
+  return paths;
+}
+
+void AddSuiteOptions(CLI::App& app, CliOptions* options) {
   app.add_option("--test-file-directory", options->test_file_directory,
                  "Directory searched recursively for test JSON files (with --config-files: the "
                  "operator suite's root)")
       ->required()
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--module-directory", options->module_directory,
                  "Directory that module names are relative to (<dir>/<module>.json); required "
                  "unless --config-files is given")
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--external-file-directory", options->external_file_directory,
                  "Directory that MLIR, weight and data paths are relative to; the working "
                  "directory of every IREE tool; required unless --config-files is given")
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--artifact-directory", options->artifact_directory,
                  "Where compiled modules, downloads and logs are kept")
       ->capture_default_str()
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--job-summary-path", options->job_summary_path,
                  "Directory for job_summary.md and job_summary.json")
       ->capture_default_str()
-      ->group(suite);
-  app.add_flag("--force-recompile", options->force_recompile,
+      ->group(kSuiteGroup);
+  app.add_flag("--force-recompile", options->runner.force_recompile,
                "Compile every module anew, ignoring and refreshing the module cache")
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_flag("--cache-modules", options->cache_modules,
                "Accepted for compatibility; modules are always cached by content (MLIR bytes, "
                "flags, compiler identity)")
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--iree-tools-dir", options->iree_tools_dir,
                  std::string("Directory holding iree-compile, iree-run-module, "
                              "iree-benchmark-module (default: $") +
                      kToolsDirEnv + ", else PATH, else the project's .venv/bin)")
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--compile-mode", options->compile_mode,
                  "How modules compile: 'library' in persistent workers that load "
                  "libIREECompiler.so, 'process' one iree-compile each, 'auto' the library "
                  "unless it cannot take a module (then iree-compile; -v says why)")
       ->check(CLI::IsMember({"auto", "library", "process"}))
       ->capture_default_str()
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--compiler-library", options->compiler_library,
                  "The libIREECompiler.so compile workers load (default: the one that belongs "
                  "to iree-compile)")
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--compile-worker-max-compiles", options->compile_worker_max_compiles,
                  "Restart a compile worker after this many compiles")
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
-      ->group(suite);
+      ->group(kSuiteGroup);
   app.add_option("--compile-worker-max-rss", options->compile_worker_max_rss_mib,
                  "Restart a compile worker that holds more than this many MiB after a compile")
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
-      ->group(suite);
+      ->group(kSuiteGroup);
+}
 
-  const char* op_suite = "Operator suites (compile-and-run, see README)";
+void AddOperatorSuiteOptions(CLI::App& app, CliOptions* options) {
   app.add_option("--config-files", options->config_files,
                  std::string("Config files (JSON, comments allowed): collect the test folders "
                              "under --test-file-directory once per config (also $") +
                      kConfigFilesEnv + ", ';'-separated)")
       ->expected(1, -1)
-      ->group(op_suite);
+      ->group(kOperatorSuiteGroup);
   app.add_flag("--ignore-xfails", options->ignore_xfails,
                "Ignore expected_compile_failures/expected_run_failures: every test must pass")
-      ->group(op_suite);
+      ->group(kOperatorSuiteGroup);
   app.add_flag("--skip-all-runs", options->skip_all_runs,
                "Compile every test, run none (as if all were in skip_run_tests)")
-      ->group(op_suite);
+      ->group(kOperatorSuiteGroup);
+}
 
-  const char* fetching = "Downloads";
-  app.add_flag("--offline", options->offline,
+void AddDownloadOptions(CLI::App& app, FetchOptions* fetch, size_t* fetch_jobs) {
+  app.add_flag("--offline", fetch->offline,
                "Never contact a server: use downloads already in the artifact directory")
-      ->group(fetching);
+      ->group(kDownloadGroup);
   app.add_option_function<std::vector<std::string>>(
          "--url-mirror",
-         [options](const std::vector<std::string>& values) {
+         [fetch](const std::vector<std::string>& values) {
            for (const std::string& value : values) {
              size_t equals = value.find('=');
-             options->url_mirrors.emplace_back(value.substr(0, equals), value.substr(equals + 1));
+             fetch->url_mirrors.emplace_back(value.substr(0, equals), value.substr(equals + 1));
            }
          },
          "Fetch URLs starting with PREFIX from REPLACEMENT (http(s):// or file://) instead; "
@@ -116,130 +140,153 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
         return {};
       })
       ->type_name("PREFIX=REPLACEMENT")
-      ->group(fetching);
-  app.add_option("--fetch-retries", options->fetch_retries,
-                 "Retries of a failed download (connection errors, HTTP 5xx/408/429), with "
-                 "exponential backoff from 0.5 s up to 8 s between them")
-      ->capture_default_str()
+      ->group(kDownloadGroup);
+  // The flag counts retries; the fetcher counts attempts, the first included.
+  app.add_option_function<int>(
+         "--fetch-retries", [fetch](int retries) { fetch->max_attempts = retries + 1; },
+         "Retries of a failed download (connection errors, HTTP 5xx/408/429), with "
+         "exponential backoff from 0.5 s up to 8 s between them")
+      ->default_str(std::to_string(fetch->max_attempts - 1))
       ->check(CLI::Range(0, 100))
-      ->group(fetching);
-  app.add_option("--fetch-jobs", options->fetch_jobs,
+      ->group(kDownloadGroup);
+  app.add_option("--fetch-jobs", *fetch_jobs,
                  "Downloads in flight at once, fetched ahead of the tests that need them "
                  "(apart from -j)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{64}))
-      ->group(fetching);
-  app.add_option("--fetch-stall-timeout", options->fetch_stall_timeout_s,
+      ->group(kDownloadGroup);
+  app.add_option("--fetch-stall-timeout", fetch->low_speed_time_s,
                  "Seconds without a byte after which a download attempt is abandoned and retried")
       ->capture_default_str()
       ->check(CLI::Range(1L, 86400L))
-      ->group(fetching);
+      ->group(kDownloadGroup);
+}
 
-  const char* selection = "Selection and output (as pytest)";
+void AddSelectionOptions(CLI::App& app, CliOptions* options) {
   app.add_option("paths", options->paths,
                  "Test JSON files or directories: collect only these (default: all)")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("-m", options->marker_expression,
                  "Select tests by marker expression, e.g. \"cpu and not benchmark\"; markers "
                  "are the test's \"markers\" plus its type")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("-k", options->keyword_expression,
                  "Select tests whose id contains a substring (case-insensitive), with and/or/not")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_flag("--collect-only,--co", options->collect_only,
                "List the selected test ids with their markers; run nothing")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_flag(
          "-v,--verbose", [options](int64_t count) { options->verbosity += int(count); },
          "One line per test (repeatable)")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_flag(
          "-q,--quiet", [options](int64_t count) { options->verbosity -= int(count); },
          "Less output (repeatable)")
-      ->group(selection);
+      ->group(kSelectionGroup);
+  RunnerConfig& runner = options->runner;
   app.add_flag_callback(
-         "-x,--exitfirst", [options] { options->max_failures = 1; },
+         "-x,--exitfirst", [&runner] { runner.max_failures = 1; },
          "Stop after the first failed test")
-      ->group(selection);
-  app.add_option("--maxfail", options->max_failures, "Stop after N failed tests")->group(selection);
-  app.add_option("-j,--jobs", options->jobs,
+      ->group(kSelectionGroup);
+  app.add_option("--maxfail", runner.max_failures, "Stop after N failed tests")
+      ->group(kSelectionGroup);
+  app.add_option("-j,--jobs", runner.jobs,
                  "Tests in flight at once (default: one per core); a benchmark always runs "
                  "alone, and tests on one GPU device take turns")
       ->check(CLI::Range(size_t{1}, size_t{1024}))
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("--shard-index", options->shard_index,
                  "Run shard I (0-based) of --shard-count; also from CI variables, see README")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("--shard-count", options->shard_count,
                  "Split the selected tests into N deterministic, disjoint shards")
-      ->group(selection);
-  app.add_option("--benchmark-retries", options->benchmark_retries,
+      ->group(kSelectionGroup);
+  app.add_option("--benchmark-retries", runner.benchmark_retries,
                  "Measure a benchmark over its threshold again, up to N times; it passes if any "
                  "measurement is within the threshold, and the report shows every attempt")
       ->capture_default_str()
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_flag("--lf,--last-failed", options->last_failed,
                "Rerun only the tests that failed in the previous run with this artifact "
                "directory (all of them when none failed)")
-      ->group(selection);
+      ->group(kSelectionGroup);
+}
+
+void AddOutputOptions(CLI::App& app, CliOptions* options) {
   app.add_option("--results-json", options->results_json,
                  "Write every verdict and measurement (all benchmark repetitions with min, "
                  "median, mean, stddev, CV) and the run's context, for compare/update-goldens")
-      ->group(selection);
+      ->group(kSelectionGroup);
   auto* no_history = app.add_flag("--no-history", options->no_history,
                                   "Do not record this run in the benchmark history")
-                         ->group(selection);
+                         ->group(kSelectionGroup);
   app.add_option("--history", options->history,
                  "Record the run in this history: an SQLite file or a postgresql:// URI "
                  "(default: <artifact-directory>/history.sqlite)")
       ->excludes(no_history)
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("--trace", options->trace,
                  "Write a Chrome/Perfetto trace-event JSON of every job (open it in "
                  "ui.perfetto.dev or chrome://tracing)")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("--junitxml,--junit-xml", options->junit_xml, "Write a JUnit XML report")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("--html", options->html,
                  "Write a self-contained HTML report with charts (no network needed to view it)")
       ->type_name("FILE")
-      ->group(selection);
+      ->group(kSelectionGroup);
   app.add_option("--durations", options->durations, "Show the N slowest tests (0: all)")
-      ->group(selection);
-  app.add_option("--timeout", options->timeout_s,
-                 "Per-test time limit in seconds; the tool's process group is killed")
-      ->group(selection);
+      ->group(kSelectionGroup);
+  app.add_option("--timeout", options->runner.timeout_s,
+                 "Time limit in seconds for each tool process of a test (waiting for a "
+                 "turn does not count); the tool's process group is killed")
+      ->group(kSelectionGroup);
   app.add_option("--log-cli-level", options->log_cli_level,
                  "DEBUG or INFO also print every tool command as it starts")
-      ->group(selection);
+      ->group(kSelectionGroup);
+}
 
-  const char* machine = "Machine interface (front ends such as the pytest plugin)";
+void AddMachineOptions(CLI::App& app, CliOptions* options) {
   app.add_option("--events", options->events,
                  "Stream JSON lines (collection, each test's start and result, the end) to FILE "
                  "as they happen; FILE may be a pipe, e.g. /dev/fd/3. `iree-suite engine-info` "
                  "prints the protocol version")
       ->type_name("FILE")
-      ->group(machine);
+      ->group(kMachineGroup);
   app.add_option("--test-ids-file", options->test_ids_file,
                  "Run exactly the test ids listed in FILE (one per line), in that order; -m "
                  "still titles the job summary, but -m, -k, --lf and sharding do not select")
       ->type_name("FILE")
-      ->group(machine);
+      ->group(kMachineGroup);
+}
 
-  // pytest flags that have no meaning here: accepted so CI scripts run unchanged.
-  const char* ignored = "Accepted and ignored (pytest compatibility)";
-  std::string ignored_value;
-  std::vector<std::string> ignored_values;
-  app.add_option("-r", ignored_value, "Extra summary characters (-rpFe)")->group(ignored);
-  app.add_option("-o,--override-ini", ignored_values, "ini overrides, e.g. -o log_cli=True")
-      ->group(ignored);
-  app.add_option("--capture", ignored_value, "Output capturing mode")->group(ignored);
-  bool ignored_flag = false;
-  app.add_flag("-s", ignored_flag, "Same as --capture=no")->group(ignored);
-  app.add_option("-p", ignored_values, "Plugins to load")->group(ignored);
-  app.add_option("--color", ignored_value, "Color mode (NO_COLOR is honoured)")->group(ignored);
-  app.add_option("--tb", ignored_value, "Traceback style")->group(ignored);
+// pytest flags that have no meaning here: accepted so CI scripts run unchanged.
+struct IgnoredValues {
+  std::string value;
+  std::vector<std::string> values;
+  bool flag = false;
+};
 
+void AddIgnoredOptions(CLI::App& app, IgnoredValues* ignored) {
+  app.add_option("-r", ignored->value, "Extra summary characters (-rpFe)")->group(kIgnoredGroup);
+  app.add_option("-o,--override-ini", ignored->values, "ini overrides, e.g. -o log_cli=True")
+      ->group(kIgnoredGroup);
+  app.add_option("--capture", ignored->value, "Output capturing mode")->group(kIgnoredGroup);
+  app.add_flag("-s", ignored->flag, "Same as --capture=no")->group(kIgnoredGroup);
+  app.add_option("-p", ignored->values, "Plugins to load")->group(kIgnoredGroup);
+  app.add_option("--color", ignored->value, "Color mode (NO_COLOR is honoured)")
+      ->group(kIgnoredGroup);
+  app.add_option("--tb", ignored->value, "Traceback style")->group(kIgnoredGroup);
+}
+
+bool UsageError(const std::string& message, int* exit_code) {
+  std::cerr << "iree-suite: error: " << message << "\n(run iree-suite --help for usage)\n";
+  *exit_code = kExitUsageError;
+  return false;
+}
+
+bool Parse(CLI::App& app, int argc, char** argv, int* exit_code) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -249,40 +296,77 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
     *exit_code = app.exit(e);
     return false;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "iree-suite: error: " << e.what() << "\n(run iree-suite --help for usage)\n";
-    *exit_code = kExitUsageError;
-    return false;
+    return UsageError(e.what(), exit_code);
   }
-  if (!options->iree_tools_dir) {
-    if (const char* env = std::getenv(kToolsDirEnv); env != nullptr && *env != '\0') {
-      options->iree_tools_dir = env;
-    }
+  return true;
+}
+
+void ApplyEnvironment(CliOptions* options) {
+  for (const OptionFromEnvironment& entry : kOptionsFromEnvironment) {
+    const char* value = std::getenv(entry.variable);
+    if (value != nullptr && *value != '\0') entry.apply(value, options);
   }
-  if (options->config_files.empty()) {
-    if (const char* env = std::getenv(kConfigFilesEnv); env != nullptr) {
-      std::string_view list = env;
-      while (!list.empty()) {
-        size_t semicolon = list.find(';');
-        std::string_view item = list.substr(0, semicolon);
-        if (!item.empty()) options->config_files.emplace_back(std::string(item));
-        if (semicolon == std::string_view::npos) break;
-        list.remove_prefix(semicolon + 1);
-      }
-    }
+}
+
+// Required only for JSON suites, so CLI11 cannot enforce them.
+bool CheckJsonSuiteDirectoriesGiven(const CliOptions& options, int* exit_code) {
+  if (options.operator_suite()) return true;
+  for (const auto& [flag, value] :
+       {std::pair{"--module-directory", &options.module_directory},
+        std::pair{"--external-file-directory", &options.external_file_directory}}) {
+    if (value->empty()) return UsageError(std::string(flag) + " is required", exit_code);
   }
-  // Required only for JSON suites, so CLI11 cannot enforce them.
-  if (options->config_files.empty()) {
-    for (const auto& [flag, value] :
-         {std::pair{"--module-directory", &options->module_directory},
-          std::pair{"--external-file-directory", &options->external_file_directory}}) {
-      if (value->empty()) {
-        std::cerr << "iree-suite: error: " << flag
-                  << " is required\n(run iree-suite --help for usage)\n";
-        *exit_code = kExitUsageError;
-        return false;
-      }
-    }
-  }
+  return true;
+}
+
+// What the flags leave implicit: absolute directories, the core count for -j.
+void CompleteRunnerConfig(CliOptions* options) {
+  RunnerConfig& runner = options->runner;
+  // Operator suites compile from their root (each test runs in its own folder).
+  runner.external_file_directory =
+      fs::absolute(options->operator_suite() && options->external_file_directory.empty()
+                       ? options->test_file_directory
+                       : options->external_file_directory);
+  runner.artifact_directory = fs::absolute(options->artifact_directory);
+  if (runner.jobs == 0) runner.jobs = std::max(1u, std::thread::hardware_concurrency());
+  runner.fetch.quiet = options->verbosity < 0;
+}
+
+}  // namespace
+
+const std::vector<OptionFromEnvironment> kOptionsFromEnvironment = {
+    {kToolsDirEnv, "--iree-tools-dir",
+     [](std::string_view value, CliOptions* options) {
+       if (!options->iree_tools_dir) options->iree_tools_dir = fs::path(value);
+     }},
+    {kConfigFilesEnv, "--config-files",
+     [](std::string_view value, CliOptions* options) {
+       if (options->config_files.empty()) options->config_files = SplitPathList(value, ';');
+     }},
+};
+
+bool CliOptions::log_commands() const {
+  return log_cli_level == "DEBUG" || log_cli_level == "INFO" || log_cli_level == "debug" ||
+         log_cli_level == "info";
+}
+
+bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code) {
+  CLI::App app{kDescription, "iree-suite"};
+  app.set_version_flag("--version", std::string("iree-suite ") + IREE_SUITE_VERSION);
+  app.get_formatter()->column_width(40);
+  options->runner.jobs = 0;  // until CompleteRunnerConfig: -j not given means one per core
+  AddSuiteOptions(app, options);
+  AddOperatorSuiteOptions(app, options);
+  AddDownloadOptions(app, &options->runner.fetch, &options->runner.fetch_jobs);
+  AddSelectionOptions(app, options);
+  AddOutputOptions(app, options);
+  AddMachineOptions(app, options);
+  IgnoredValues ignored;
+  AddIgnoredOptions(app, &ignored);
+  if (!Parse(app, argc, argv, exit_code)) return false;
+  ApplyEnvironment(options);
+  if (!CheckJsonSuiteDirectoriesGiven(*options, exit_code)) return false;
+  CompleteRunnerConfig(options);
   return true;
 }
 

@@ -5,15 +5,18 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "runner/suite_runner.h"
 
 namespace iree_suite {
 
 // pytest's exit codes, which CI scripts already test for.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitTestsFailed = 1,
+  kExitTestsFailed = 1,  // also: a cache command found problems
   kExitInterrupted = 2,  // also: collection errors happened
   kExitInternalError = 3,
   kExitUsageError = 4,
@@ -24,18 +27,14 @@ struct CliOptions {
   std::filesystem::path test_file_directory;
   std::filesystem::path module_directory;
   std::filesystem::path external_file_directory;
-  std::filesystem::path artifact_directory = "artifacts";
+  std::filesystem::path artifact_directory = "artifacts";  // absolute once parsed
   std::filesystem::path job_summary_path = "./";
-  bool force_recompile = false;
   bool cache_modules = false;  // accepted for compatibility: caching is content-addressed
   std::string log_cli_level;
   std::string marker_expression;
   std::string keyword_expression;
   bool collect_only = false;
   int verbosity = 0;  // -v adds one, -q takes one away
-  size_t max_failures = 0;
-  size_t jobs = 0;  // 0: one per core
-  size_t benchmark_retries = 0;
   bool last_failed = false;
   std::optional<size_t> shard_index;
   std::optional<size_t> shard_count;
@@ -43,20 +42,15 @@ struct CliOptions {
   std::optional<std::filesystem::path> trace;
   std::optional<std::filesystem::path> html;
   std::optional<std::filesystem::path> results_json;
-  std::string history;  // SQLite path or postgresql:// URI; "" = <artifact-directory>/history.sqlite
+  std::string
+      history;  // SQLite path or postgresql:// URI; "" = <artifact-directory>/history.sqlite
   bool no_history = false;
   std::optional<int> durations;
-  std::optional<double> timeout_s;
   std::optional<std::filesystem::path> iree_tools_dir;
   std::string compile_mode = "auto";                      // auto | library | process
   std::optional<std::filesystem::path> compiler_library;  // else the one beside iree-compile
   size_t compile_worker_max_compiles = 100;
   size_t compile_worker_max_rss_mib = 4096;
-  bool offline = false;
-  std::vector<std::pair<std::string, std::string>> url_mirrors;  // (prefix, replacement)
-  int fetch_retries = 4;                                         // retries after the first attempt
-  long fetch_stall_timeout_s = 30;           // an attempt without a byte for this long is retried
-  size_t fetch_jobs = 4;                     // downloads in flight at once
   std::vector<std::filesystem::path> paths;  // positional: restrict collection
   // Operator suites: config files (or $IREE_TEST_CONFIG_FILES, ';'-separated)
   // switch collection to suite/op_suite_loader.h.
@@ -66,13 +60,32 @@ struct CliOptions {
   // Machine interface (report/event_stream.h), used by the pytest plugin.
   std::optional<std::filesystem::path> events;
   std::optional<std::filesystem::path> test_ids_file;  // run exactly these ids, in this order
+  // The runner's configuration, which the flags fill directly (--force-recompile,
+  // --timeout, -x/--maxfail, -j, --benchmark-retries, --fetch-*, --offline,
+  // --url-mirror) and ParseCommandLine completes (directories made absolute,
+  // -j 0 resolved to the core count). Only the trace sink and the
+  // cancellation hook are left to the caller.
+  RunnerConfig runner;
+
+  bool operator_suite() const { return !config_files.empty(); }
+  // --log-cli-level INFO or DEBUG: every tool command is printed as it starts.
+  bool log_commands() const;
 };
+
+// An environment variable that stands in for an option the command line does
+// not give (when set and non-empty).
+struct OptionFromEnvironment {
+  const char* variable;
+  const char* option;
+  void (*apply)(std::string_view value, CliOptions* options);
+};
+
+// Every environment variable the command line reads.
+extern const std::vector<OptionFromEnvironment> kOptionsFromEnvironment;
 
 // Parses argv. On --help/--version prints and returns kExitOk in *exit_code;
 // on a usage error prints the message and returns kExitUsageError. Returns
 // true when the run should proceed.
-inline constexpr const char* kConfigFilesEnv = "IREE_TEST_CONFIG_FILES";
-
 bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code);
 
 }  // namespace iree_suite
