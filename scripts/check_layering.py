@@ -23,6 +23,7 @@ ALLOWED = {
     ("suite", "report"),  # xfail_update.h -> results_json.h (the result model moves to results/)
     ("checks", "report"),  # compare.h, golden_update.h -> results_json.h (likewise)
     ("artifacts", "checks"),  # module_compiler.h -> test_result.h for Repro (likewise)
+    ("history", "report"),  # run_history.h, run_record.h -> results_json.h (likewise)
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')

@@ -365,8 +365,9 @@ std::optional<RunContext> MakeRunContext(const CliOptions& options, const Loaded
                                          const RunClock& clock) {
   if (!options.results_json && !history.enabled) return std::nullopt;
   std::vector<ToolInfo> tool_infos;
-  for (const ToolDescription& tool : tools)
+  for (const ToolDescription& tool : tools) {
     tool_infos.push_back({tool.name, tool.path, tool.version});
+  }
   RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
                                          std::move(tool_infos), suite.modules, clock.wall_start);
   context.run_id = history.run_id;
@@ -477,21 +478,21 @@ int Main(int argc, char** argv) {
   LoadedSuite suite = Collect(options, session.events());
   std::optional<Selection> selection = Select(options, suite, *expressions, console);
   if (!selection) return session.Finish(kExitUsageError);
-  const std::vector<const TestDefinition*>* selected = &selection->tests;
-  const size_t deselected = suite.tests.size() - selected->size();
-  if (session.events()) session.events()->Collected(*selected);
+  const std::vector<const TestDefinition*>& selected = selection->tests;
+  const size_t deselected = suite.tests.size() - selected.size();
+  if (session.events()) session.events()->Collected(selected);
   if (options.collect_only) {
-    return session.Finish(ListCollected(suite, *selected, deselected, console));
+    return session.Finish(ListCollected(suite, selected, deselected, console));
   }
 
   std::vector<ToolDescription> tools_described;
   std::optional<ToolSet> tools;
-  if (!selected->empty()) {
-    tools = LocateTools(options, *selected, &tools_described);
+  if (!selected.empty()) {
+    tools = LocateTools(options, selected, &tools_described);
     if (!tools) return session.Finish(kExitUsageError);
   }
   console.Header(tools_described);
-  console.Collected(selected->size(), deselected, suite.errors);
+  console.Collected(selected.size(), deselected, suite.errors);
   console.Warnings(suite.warnings);
   console.CollectionErrors(suite.errors);
 
@@ -502,7 +503,7 @@ int Main(int argc, char** argv) {
   if (tools) {
     std::vector<TestObserver*> observers = {&console};
     if (session.events()) observers.push_back(session.events());
-    results = RunSelected(options, suite, *selected, *tools, trace.get(), std::move(observers));
+    results = RunSelected(options, suite, selected, *tools, trace.get(), std::move(observers));
   }
   const double seconds = clock.Seconds();
   const HistoryRecord history{!options.no_history && !results.empty(),
@@ -514,7 +515,7 @@ int Main(int argc, char** argv) {
   console.Finish(results, options.marker_expression, deselected, suite.errors.size(), seconds,
                  options.durations);
   if (exit_code != kExitOk) return session.Finish(exit_code);
-  return session.Finish(ExitCodeOfRun(suite, *selected, results));
+  return session.Finish(ExitCodeOfRun(suite, selected, results));
 }
 
 }  // namespace

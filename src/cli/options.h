@@ -72,6 +72,8 @@ struct CliOptions {
   bool log_commands() const;
 };
 
+inline constexpr const char* kConfigFilesEnv = "IREE_TEST_CONFIG_FILES";
+
 // An environment variable that stands in for an option the command line does
 // not give (when set and non-empty).
 struct OptionFromEnvironment {

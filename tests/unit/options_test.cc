@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "exec/iree_tools.h"
+
 namespace iree_suite {
 namespace {
 
