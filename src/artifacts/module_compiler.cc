@@ -113,7 +113,8 @@ std::optional<FailureRecord> ReadFailureRecord(const fs::path& path) {
 
 void WriteFailureRecord(const fs::path& path, const FailureRecord& failure) {
   nlohmann::json record = {{"error", failure.error}, {"recorded_at", failure.recorded_at}};
-  WriteFileAtomically(path, record.dump(2) + "\n");
+  // Best effort: without the record a later run compiles the module again.
+  (void)WriteFileAtomically(path, record.dump(2) + "\n");
 }
 
 // The compiler ran to its end and rejected the input with diagnostics: the
