@@ -5,7 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "suite/op_suite_loader.h"
 
 namespace iree_suite {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "artifacts/arrays/npy_file.h"
 #include "artifacts/arrays/numpy_random.h"
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 #include "artifacts/fetch/digest.h"
 #include "checks/allclose.h"
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <string_view>
 
-#include "artifacts/atomic_file.h"
+#include "base/atomic_file.h"
 
 namespace iree_suite {
 namespace {
