@@ -100,6 +100,9 @@ def _junit(text):
     return re.sub(r'hostname="[^"]*"', 'hostname="<host>"', text)
 
 
+VALUE_LABEL = re.compile(r'<text class="(?:inbar halo-(?:ok|bad)|halo-track)"')
+
+
 def _html(text):
     text = re.sub(r"total time: <b>[\d.]+ s</b>", "total time: <b><s> s</b>", text)
     # The history trend labels its runs by time and compiler commit.
@@ -114,6 +117,8 @@ def _html(text):
             # The chart's geometry and labels follow the measured values.
             line = re.sub(DECIMAL, "<n>", line)
             line = re.sub(r"\d+ bytes", "<bytes> bytes", line)
+            # The value's label sits inside the bar or beside it, by the bar's length.
+            line = VALUE_LABEL.sub('<text class="<value-label>"', line)
         lines.append(line)
     return "\n".join(lines)
 
