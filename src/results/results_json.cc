@@ -210,7 +210,9 @@ RunContext ReadContext(FieldReader& reader) {
     context.tools.push_back({tool.String("name"), tool.String("path"), tool.String("version")});
   });
   reader.Object("modules", [&](FieldReader& modules) {
-    for (const auto& [name, value] : modules.json().items()) {
+    for (const auto& item : modules.json().items()) {
+      // A named variable, not a structured binding: Clang 14 cannot capture those.
+      const std::string& name = item.key();
       modules.Object(name.c_str(), [&](FieldReader& module) {
         context.modules[name] = {module.String("mlir"), module.Strings("compiler_flags")};
       });

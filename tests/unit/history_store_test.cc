@@ -281,7 +281,10 @@ TEST_F(HistoryFileTest, AForeignSqliteFileIsRefused) {
 }
 
 TEST_F(HistoryFileTest, ASchemaNewerThanTheBinaryIsRefused) {
-  { ASSERT_TRUE(HistoryStore::Open(path_, new std::string)); }
+  {
+    std::string error;
+    ASSERT_TRUE(HistoryStore::Open(path_, &error)) << error;
+  }
   {
     std::string error;
     auto db = OpenSqliteDatabase(path_, 1000, &error);
