@@ -96,8 +96,8 @@ std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
 // to plan->missing, a changed one to plan->changes (held back when
 // `direction` forbids it), the rewritten text to plan->edits.
 void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& json_path,
-                      const std::vector<FieldUpdate>& proposals,
-                      GoldenPolicy::Direction direction, GoldenUpdatePlan* plan);
+                      const std::vector<FieldUpdate>& proposals, GoldenPolicy::Direction direction,
+                      GoldenUpdatePlan* plan);
 
 // Plans the updates for every measured benchmark and compstat test of
 // `results` (test id = JSON path relative to `test_file_directory`). Only

@@ -2,6 +2,7 @@
 the real IREE tools from the project venv."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -101,3 +102,13 @@ def corpus() -> Path:
         pytest.skip(f"{CORPUS} is absent: the shared corpus exists only on development and CI "
                     "machines")
     return CORPUS
+
+
+def verdicts(output):
+    """Per-test verdicts (id::config -> PASSED, ...) of an operator-suite console."""
+    found = {}
+    for line in output.splitlines():
+        match = re.match(r"^(\S+::\S+) (PASSED|FAILED|XFAIL|XPASS|SKIPPED|ERROR) \[", line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _tools_dir, run_binary
+from conftest import _tools_dir, run_binary, verdicts
 
 FIXTURE = Path(__file__).resolve().parent / "op_suite_fixture"
 
@@ -53,15 +53,6 @@ class OpSuite:
 @pytest.fixture
 def op_suite(tmp_path, binary):
     return OpSuite(tmp_path, binary)
-
-
-def verdicts(output):
-    found = {}
-    for line in output.splitlines():
-        match = re.match(r"^(\S+::\S+) (PASSED|FAILED|XFAIL|XPASS|SKIPPED|ERROR) \[", line)
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 def closing_line(output):

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, _tools_dir, run_binary
+from conftest import REPO, _tools_dir, run_binary, verdicts
 from test_http import served
 import torch_ops_numpy
 
@@ -36,15 +36,6 @@ SNAPSHOT_COMPUTABLE = [
     "ATB/64x64xf32", "ABPlusC/64x64xf16", "ABPlusC/64x64xf32", "ReluABPlusC/64x64xf16",
     "ReluABPlusC/64x64xf32", "GeluABPlusC/64x64xf16", "GeluABPlusC/64x64xf32",
 ]
-
-
-def verdicts(output):
-    found = {}
-    for line in output.splitlines():
-        match = re.match(r"^(\S+::\S+) (PASSED|FAILED|XFAIL|XPASS|SKIPPED|ERROR) \[", line)
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 def tree_listing(root: Path):

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "fuzz_support.h"
-#include "suite/json_file.h"
 #include "suite/config_text_edit.h"
+#include "suite/json_file.h"
 
 using iree_suite::fuzz::Check;
 using nlohmann::json;

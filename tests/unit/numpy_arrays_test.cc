@@ -10,8 +10,8 @@
 
 #include "artifacts/arrays/npy_file.h"
 #include "artifacts/arrays/numpy_random.h"
-#include "base/atomic_file.h"
 #include "artifacts/fetch/digest.h"
+#include "base/atomic_file.h"
 #include "checks/allclose.h"
 
 namespace iree_suite {

@@ -19,7 +19,6 @@ namespace fs = std::filesystem;
 // /bin/sh is only the program under test here: RunProcess never uses a shell itself.
 class SubprocessTest : public testing::Test {
  protected:
-
   // Runs `script` with sh -c; stdout to out.log, stderr to err.log (or merged).
   ProcessResult RunShell(const std::string& script, bool merge_stderr = false,
                          std::optional<double> timeout_s = std::nullopt) {
