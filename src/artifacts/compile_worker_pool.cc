@@ -249,8 +249,19 @@ WorkerCompileResult CompileWorkerPool::Compile(const WorkerCompileRequest& reque
     result.process.exit_code = reply[0] == "ok" ? 0 : 1;
   }
   // Retire a worker that has compiled enough or grown too big.
-  if (worker->compiles < settings_.max_compiles && rss_kib / 1024 < settings_.max_rss_mib) {
+  std::string retired_because;
+  if (worker->compiles >= settings_.max_compiles) {
+    retired_because = fmt::format("after {} compiles (--compile-worker-max-compiles={})",
+                                  worker->compiles, settings_.max_compiles);
+  } else if (rss_kib / 1024 >= settings_.max_rss_mib) {
+    retired_because = fmt::format("holding {} MiB (--compile-worker-max-rss={})", rss_kib / 1024,
+                                  settings_.max_rss_mib);
+  }
+  if (retired_because.empty()) {
     GiveBack(std::move(worker));
+  } else if (settings_.verbose) {
+    fmt::print(stderr, "iree-suite: compile worker {} retired {}\n", worker->pid,
+               retired_because);
   }
   return result;
 }

@@ -28,7 +28,7 @@ struct CompileWorkerSettings {
   std::filesystem::path library;  // libIREECompiler.so
   size_t max_compiles = 100;      // retire a worker after this many compiles
   size_t max_rss_mib = 4096;      // ... or when it holds more than this after one
-  bool verbose = false;           // say on stderr which library the first worker loaded
+  bool verbose = false;           // say on stderr which library workers load, and retirements
 };
 
 struct WorkerCompileRequest {

@@ -230,3 +230,32 @@ def test_a_library_that_does_not_load_falls_back_in_one_line(example_suite, tmp_
     lines = [line for line in result.stderr.splitlines() if "compiler library" in line]
     assert len(lines) == 1, result.stderr
     assert str(bogus) in lines[0] and "cannot load" in lines[0], lines
+
+
+def _retirements(result):
+    return re.findall(r"^iree-suite: compile worker (\d+) retired (.*)$", result.stderr, re.M)
+
+
+def test_workers_are_retired_after_max_compiles_and_max_rss(example_suite):
+    common = ("-m", "cpu and not benchmark", "-j", "1", "--compile-mode=library", "-v")
+    kept, compiled = _compiles(example_suite, *common)
+    assert kept.returncode == 0, kept.output
+    assert len(compiled) >= 2, compiled
+    assert _retirements(kept) == [], kept.stderr
+    # One compile per worker: every compile retires its worker, and each
+    # compile ran on a fresh one.
+    once, compiled = _compiles(example_suite, *common, "--force-recompile",
+                               "--compile-worker-max-compiles=1")
+    assert once.returncode == 0, once.output
+    retired = _retirements(once)
+    assert len(retired) == len(compiled), (compiled, once.stderr)
+    assert len({pid for pid, _ in retired}) == len(retired), retired
+    assert all(why == "after 1 compiles (--compile-worker-max-compiles=1)" for _, why in retired)
+    # A high-water mark below any compiler's footprint retires every worker too.
+    small, compiled = _compiles(example_suite, *common, "--force-recompile",
+                                "--compile-worker-max-rss=1")
+    assert small.returncode == 0, small.output
+    retired = _retirements(small)
+    assert len(retired) == len(compiled), (compiled, small.stderr)
+    assert all(re.fullmatch(r"holding \d+ MiB \(--compile-worker-max-rss=1\)", why)
+               for _, why in retired), retired
