@@ -260,8 +260,7 @@ WorkerCompileResult CompileWorkerPool::Compile(const WorkerCompileRequest& reque
   if (retired_because.empty()) {
     GiveBack(std::move(worker));
   } else if (settings_.verbose) {
-    fmt::print(stderr, "iree-suite: compile worker {} retired {}\n", worker->pid,
-               retired_because);
+    fmt::print(stderr, "iree-suite: compile worker {} retired {}\n", worker->pid, retired_because);
   }
   return result;
 }
