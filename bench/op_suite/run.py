@@ -26,45 +26,19 @@ corpus or the reference is absent.
 """
 
 import argparse
-import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-BINARY = REPO / "build" / "iree-suite"
-TOOLS = REPO / ".venv" / "bin"
-CORPUS = REPO.parent / "shared" / "corpus" / "iree-onnx-ops"
-REFERENCE = REPO.parent / "shared" / "reference" / "iree-test-suites" / "onnx_ops"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from side_by_side import (REPO, SHARED, junit_verdicts, print_comparison,  # noqa: E402
+                          reference_env, reference_python, run_iree_suite, timed)
+
+CORPUS = SHARED / "corpus" / "iree-onnx-ops"
+REFERENCE = SHARED / "reference" / "iree-test-suites" / "onnx_ops"
 VENV = REPO / "build" / "bench-op-suite-venv"
-OUTCOMES = ["passed", "xfailed", "xpassed", "failed", "skipped", "error"]
-
-
-def reference_python() -> Path:
-    """The reference's venv: the project venv's packages plus its requirements."""
-    python = VENV / "bin" / "python"
-    ready = python.exists() and subprocess.run(
-        [str(python), "-c", "import iree.compiler, pyjson5, xdist"], capture_output=True
-    ).returncode == 0
-    if not ready:
-        print(f"making {VENV} for the reference conftest")
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-        site = subprocess.run([str(TOOLS / "python"), "-c", "import site; "
-                               "print(site.getsitepackages()[0])"], check=True,
-                              capture_output=True, text=True).stdout.strip()
-        ours = subprocess.run([str(python), "-c", "import site; "
-                               "print(site.getsitepackages()[0])"], check=True,
-                              capture_output=True, text=True).stdout.strip()
-        Path(ours, "project-venv.pth").write_text(site + "\n")
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        "pyjson5", "pytest-xdist"], check=True)
-    return python
 
 
 def copy_tests(work: Path, limit: int, keyword: str, config: Path) -> Path:
@@ -84,60 +58,27 @@ def copy_tests(work: Path, limit: int, keyword: str, config: Path) -> Path:
     return suite
 
 
-def timed(argv, env=None, cwd=None):
-    start = time.monotonic()
-    done = subprocess.run([str(a) for a in argv], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, env=env, cwd=cwd)
-    return time.monotonic() - start, done
-
-
 def run_reference(python: Path, suite: Path, config: Path, jobs: int, junit: Path):
     for vmfb in suite.rglob("*.vmfb"):
         vmfb.unlink()
-    env = dict(os.environ, PATH=f"{python.parent}:{TOOLS}:{os.environ.get('PATH', '')}")
     seconds, done = timed([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", jobs,
                            f"--junitxml={junit}", suite, "--config-files", config],
-                          env=env, cwd=suite)
+                          env=reference_env(python), cwd=suite)
     if done.returncode not in (0, 1):
         sys.exit(f"reference pytest exited {done.returncode}:\n{done.stdout[-4000:]}")
-    return seconds, reference_verdicts(junit)
 
-
-def reference_verdicts(junit: Path):
-    verdicts = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
+    def test_directory(case):
         props = {p.get("name"): p.get("value") for p in case.iter("property")}
-        test = props.get("relative_test_directory_name", case.get("name"))
-        if case.find("failure") is not None:
-            outcome = "failed"
-        elif case.find("error") is not None:
-            outcome = "error"
-        elif (skipped := case.find("skipped")) is not None:
-            outcome = "xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"
-        else:
-            outcome = "passed"
-        verdicts[test] = outcome
-    return verdicts
+        return props.get("relative_test_directory_name", case.get("name"))
+
+    return seconds, junit_verdicts(junit, test_directory)
 
 
 def run_suite(suite: Path, config: Path, jobs: int, work: Path, artifacts: str, *extra):
     results = work / f"results-{artifacts}-{len(extra)}.json"
-    argv = [BINARY, f"--test-file-directory={suite}", f"--iree-tools-dir={TOOLS}",
-            f"--artifact-directory={work / artifacts}", f"--job-summary-path={work}",
-            f"--results-json={results}", "-q", "-j", jobs, *extra, "--config-files", config]
-    seconds, done = timed(argv)
-    if done.returncode not in (0, 1):
-        sys.exit(f"iree-suite exited {done.returncode}:\n{done.stderr[-4000:]}")
-    verdicts = {re.sub(r"::.*$", "", t["id"]): t["outcome"]
-                for t in json.loads(results.read_text())["tests"]}
-    return seconds, verdicts
-
-
-def counts(verdicts):
-    tally = {outcome: 0 for outcome in OUTCOMES}
-    for outcome in verdicts.values():
-        tally[outcome] = tally.get(outcome, 0) + 1
-    return ", ".join(f"{n} {outcome}" for outcome, n in tally.items() if n)
+    return run_iree_suite([f"--test-file-directory={suite}",
+                           f"--artifact-directory={work / artifacts}", f"--job-summary-path={work}",
+                           "-q", "-j", jobs, *extra, "--config-files", config], results)
 
 
 def main():
@@ -155,7 +96,8 @@ def main():
         print(f"skipped: {config} or {REFERENCE} is absent (the shared corpus and reference "
               "exist only on development and CI machines)")
         return
-    python = reference_python()
+    python = reference_python(VENV, ["pyjson5", "pytest-xdist"],
+                              "import iree.compiler, pyjson5, xdist")
     work = args.keep or Path(tempfile.mkdtemp(prefix="op_suite_bench_"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -174,21 +116,9 @@ def main():
         print(f"{tests} tests ({'first ' + str(args.limit) if args.limit else 'all'} folders), "
               f"config {args.config}, -n/-j {args.jobs} on {os.cpu_count()} cores; load average "
               f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")
-        for name, (seconds, verdicts) in rows.items():
-            print(f"  {name:24} {seconds:7.1f} s   {counts(verdicts)}")
-        for ours, theirs in (("iree-suite cold", "reference cold"),
-                             ("iree-suite warm", "reference warm"),
-                             ("iree-suite cold process", "reference cold")):
-            print(f"  {ours} vs {theirs}: {rows[theirs][0] / rows[ours][0]:.2f}x")
-        reference = rows["reference cold"][1]
-        for name in ("iree-suite cold", "iree-suite warm", "iree-suite cold process"):
-            ours = rows[name][1]
-            differ = sorted(t for t in set(reference) | set(ours)
-                            if reference.get(t) != ours.get(t))
-            print(f"  verdicts of {name} vs the reference: "
-                  f"{'identical' if not differ else str(len(differ)) + ' differ'}")
-            for test in differ:
-                print(f"    {test}: reference {reference.get(test)}, iree-suite {ours.get(test)}")
+        print_comparison(rows, (("iree-suite cold", "reference cold"),
+                                ("iree-suite warm", "reference warm"),
+                                ("iree-suite cold process", "reference cold")), "reference cold")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
