@@ -1,5 +1,7 @@
 #include "base/strings.h"
 
+#include <algorithm>
+
 namespace iree_suite {
 
 std::string Trim(std::string_view text) {
@@ -8,6 +10,35 @@ std::string Trim(std::string_view text) {
   if (begin == std::string_view::npos) return "";
   size_t end = text.find_last_not_of(kSpace);
   return std::string(text.substr(begin, end - begin + 1));
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> ClosestMatch(std::string_view word,
+                                        const std::vector<std::string>& candidates) {
+  if (candidates.empty() || word.empty()) return std::nullopt;
+  auto closest = std::min_element(
+      candidates.begin(), candidates.end(),
+      [&](const auto& a, const auto& b) { return EditDistance(word, a) < EditDistance(word, b); });
+  const std::string_view best = *closest;
+  const bool truncated = best.substr(0, word.size()) == word || word.substr(0, best.size()) == best;
+  if (truncated || EditDistance(word, best) <= std::max<size_t>(2, word.size() / 3)) {
+    return *closest;
+  }
+  return std::nullopt;
 }
 
 }  // namespace iree_suite

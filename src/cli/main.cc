@@ -1,5 +1,6 @@
 // iree-suite: definitions -> plan -> artifacts -> checks -> reports.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <array>
@@ -15,11 +16,13 @@
 #include <set>
 #include <string_view>
 
+#include "base/strings.h"
 #include "cli/cache_command.h"
 #include "cli/compare_command.h"
 #include "cli/history_command.h"
 #include "cli/merge_reports_command.h"
 #include "cli/options.h"
+#include "cli/positional_paths.h"
 #include "cli/update_goldens_command.h"
 #include "cli/update_xfails_command.h"
 #include "exec/iree_tools.h"
@@ -224,13 +227,15 @@ class Session {
   std::unique_ptr<EventStream> events_;
 };
 
-LoadedSuite Collect(const CliOptions& options, EventStream* events) {
+LoadedSuite Collect(const CliOptions& options, const std::vector<PositionalPath>& paths,
+                    EventStream* events) {
+  const std::vector<fs::path> roots = CollectionRoots(paths);
   LoadedSuite suite =
       options.operator_suite()
-          ? LoadOpSuite({fs::absolute(options.test_file_directory), options.config_files,
-                         options.paths, options.ignore_xfails, options.skip_all_runs})
+          ? LoadOpSuite({fs::absolute(options.test_file_directory), options.config_files, roots,
+                         options.ignore_xfails, options.skip_all_runs})
           : LoadSuite({fs::absolute(options.test_file_directory),
-                       fs::absolute(options.module_directory), options.paths});
+                       fs::absolute(options.module_directory), roots});
   if (events) {
     events->Diagnostics("collection_error", suite.errors);
     events->Diagnostics("warning", suite.warnings);
@@ -238,16 +243,42 @@ LoadedSuite Collect(const CliOptions& options, EventStream* events) {
   return suite;
 }
 
-std::vector<const TestDefinition*> MatchExpressions(const LoadedSuite& suite,
+std::vector<const TestDefinition*> MatchExpressions(const std::vector<const TestDefinition*>& tests,
                                                     const Expressions& expressions) {
   std::vector<const TestDefinition*> selected;
-  for (const TestDefinition& test : suite.tests) {
-    if (expressions.markers.MatchesMarkers(test.markers) &&
-        expressions.keywords.MatchesKeywords(test.id, test.markers)) {
-      selected.push_back(&test);
+  for (const TestDefinition* test : tests) {
+    if (expressions.markers.MatchesMarkers(test->markers) &&
+        expressions.keywords.MatchesKeywords(test->id, test->markers)) {
+      selected.push_back(test);
     }
   }
   return selected;
+}
+
+// A -m name that no collected test carries selects by a typo: a warning, or
+// with --strict-markers pytest's usage error. Returns false on that error.
+bool CheckMarkerNames(const CliOptions& options, const Expressions& expressions,
+                      LoadedSuite* suite) {
+  std::set<std::string> markers;
+  for (const TestDefinition& test : suite->tests)
+    markers.insert(test.markers.begin(), test.markers.end());
+  const std::vector<std::string> known(markers.begin(), markers.end());
+  std::vector<std::string> unknown;
+  for (const std::string& name : expressions.markers.identifiers()) {
+    if (markers.count(name)) continue;
+    unknown.push_back(name);
+    std::string message = fmt::format("\"{}\" is no collected test's marker", name);
+    if (std::optional<std::string> closest = ClosestMatch(name, known)) {
+      message += fmt::format(" (did you mean \"{}\"?)", *closest);
+    }
+    suite->warnings.push_back({"-m", "", message});
+  }
+  if (!options.strict_markers || unknown.empty()) return true;
+  std::sort(unknown.begin(), unknown.end());
+  fmt::print(stderr,
+             "iree-suite: error: Unknown marker(s) in '-m' expression: {}. (--strict-markers)\n",
+             fmt::join(unknown, ", "));
+  return false;
 }
 
 // pytest's --lf: only what failed last time, or everything when nothing did.
@@ -295,10 +326,25 @@ bool KeepShard(const CliOptions& options, ConsoleReporter& console, Selection* s
   return true;
 }
 
+// The tests positional FILE::NAME ids name (all when none is given); an id
+// that names nothing is pytest's usage error "not found".
+std::optional<std::vector<const TestDefinition*>> Named(const LoadedSuite& suite,
+                                                        const std::vector<PositionalPath>& paths) {
+  std::vector<const TestDefinition*> tests;
+  for (const TestDefinition& test : suite.tests) tests.push_back(&test);
+  for (const std::string& argument : KeepSelectedByPaths(paths, &tests)) {
+    fmt::print(stderr, "iree-suite: error: not found: {} (no test of that name)\n", argument);
+    return std::nullopt;
+  }
+  return tests;
+}
+
 // -m and -k, then --test-ids-file or --lf, then the shard.
-std::optional<Selection> Select(const CliOptions& options, const LoadedSuite& suite,
-                                const Expressions& expressions, ConsoleReporter& console) {
-  Selection selection{MatchExpressions(suite, expressions), {}};
+std::optional<Selection> Select(const CliOptions& options,
+                                const std::vector<const TestDefinition*>& collected,
+                                const LoadedSuite& suite, const Expressions& expressions,
+                                ConsoleReporter& console) {
+  Selection selection{MatchExpressions(collected, expressions), {}};
   if (options.test_ids_file) {
     std::optional<std::vector<const TestDefinition*>> listed =
         SelectByIds(*options.test_ids_file, suite);
@@ -468,6 +514,13 @@ int Main(int argc, char** argv) {
   if (!CheckDirectories(options)) return kExitUsageError;
   std::optional<Expressions> expressions = ParseExpressions(options);
   if (!expressions) return kExitUsageError;
+  std::string path_error;
+  std::optional<std::vector<PositionalPath>> paths =
+      ParsePositionalPaths(options.paths, options.operator_suite(), &path_error);
+  if (!paths) {
+    fmt::print(stderr, "iree-suite: error: {}\n", path_error);
+    return kExitUsageError;
+  }
   Session session;
   if (!session.OpenEvents(options)) return kExitUsageError;
 
@@ -475,11 +528,14 @@ int Main(int argc, char** argv) {
   if (options.log_commands()) {
     SetProcessStartObserver([&console](const ProcessSpec& spec) { console.CommandStarted(spec); });
   }
-  LoadedSuite suite = Collect(options, session.events());
-  std::optional<Selection> selection = Select(options, suite, *expressions, console);
+  LoadedSuite suite = Collect(options, *paths, session.events());
+  if (!CheckMarkerNames(options, *expressions, &suite)) return session.Finish(kExitUsageError);
+  std::optional<std::vector<const TestDefinition*>> collected = Named(suite, *paths);
+  if (!collected) return session.Finish(kExitUsageError);
+  std::optional<Selection> selection = Select(options, *collected, suite, *expressions, console);
   if (!selection) return session.Finish(kExitUsageError);
   const std::vector<const TestDefinition*>& selected = selection->tests;
-  const size_t deselected = suite.tests.size() - selected.size();
+  const size_t deselected = collected->size() - selected.size();
   if (session.events()) session.events()->Collected(selected);
   if (options.collect_only) {
     return session.Finish(ListCollected(suite, selected, deselected, console));

@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "base/strings.h"
 #include "exec/iree_tools.h"
 
 namespace iree_suite {
@@ -164,11 +165,16 @@ void AddDownloadOptions(CLI::App& app, FetchOptions* fetch, size_t* fetch_jobs) 
 
 void AddSelectionOptions(CLI::App& app, CliOptions* options) {
   app.add_option("paths", options->paths,
-                 "Test JSON files or directories: collect only these (default: all)")
+                 "Test JSON files, test folders of an operator suite, or directories: collect "
+                 "only these (default: all); pytest's FILE::NAME ids select one test")
       ->group(kSelectionGroup);
   app.add_option("-m", options->marker_expression,
                  "Select tests by marker expression, e.g. \"cpu and not benchmark\"; markers "
-                 "are the test's \"markers\" plus its type")
+                 "are the test's \"markers\" plus its type. A name that is no collected "
+                 "test's marker is warned about")
+      ->group(kSelectionGroup);
+  app.add_flag("--strict-markers", options->strict_markers,
+               "A -m name that is no collected test's marker is a usage error")
       ->group(kSelectionGroup);
   app.add_option("-k", options->keyword_expression,
                  "Select tests whose id contains a substring (case-insensitive), with and/or/not")
@@ -245,6 +251,17 @@ void AddOutputOptions(CLI::App& app, CliOptions* options) {
   app.add_option("--log-cli-level", options->log_cli_level,
                  "DEBUG or INFO also print every tool command as it starts")
       ->group(kSelectionGroup);
+  app.add_option("--color", options->color,
+                 "Colour the verdicts: yes, no, or auto (on a terminal unless NO_COLOR is set; "
+                 "PY_COLORS=1/0 and FORCE_COLOR as in pytest)")
+      ->check(CLI::IsMember({"yes", "no", "auto"}))
+      ->capture_default_str()
+      ->group(kSelectionGroup);
+  app.add_option("-r", options->report_chars,
+                 "Short summary of: f failed, E error, s skipped, x xfailed, X xpassed, p "
+                 "passed, a all but passed, A all, N none (pytest's characters)")
+      ->capture_default_str()
+      ->group(kSelectionGroup);
 }
 
 void AddMachineOptions(CLI::App& app, CliOptions* options) {
@@ -269,13 +286,18 @@ struct IgnoredValues {
 };
 
 void AddIgnoredOptions(CLI::App& app, IgnoredValues* ignored) {
-  app.add_option("-r", ignored->value, "Extra summary characters (-rpFe)")->group(kIgnoredGroup);
+  // One value each time, as argparse takes it: `-o log_cli=True x.json` keeps the path.
   app.add_option("-o,--override-ini", ignored->values, "ini overrides, e.g. -o log_cli=True")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(kIgnoredGroup);
   app.add_option("--capture", ignored->value, "Output capturing mode")->group(kIgnoredGroup);
   app.add_flag("-s", ignored->flag, "Same as --capture=no")->group(kIgnoredGroup);
-  app.add_option("-p", ignored->values, "Plugins to load")->group(kIgnoredGroup);
-  app.add_option("--color", ignored->value, "Color mode (NO_COLOR is honoured)")
+  app.add_option("-p", ignored->values, "Plugins to load")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(kIgnoredGroup);
   app.add_option("--tb", ignored->value, "Traceback style")->group(kIgnoredGroup);
 }
@@ -286,7 +308,37 @@ bool UsageError(const std::string& message, int* exit_code) {
   return false;
 }
 
+// Every long flag's spelling, "--name".
+std::vector<std::string> LongFlags(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+  }
+  return names;
+}
+
+// pytest (argparse, without abbreviations) names an unknown flag; CLI11 would
+// first complain about a required flag it misspells, or say only "argument
+// was not expected". So unknown long flags are found before parsing.
+bool CheckLongFlagsKnown(const CLI::App& app, int argc, char** argv, int* exit_code) {
+  const std::vector<std::string> known = LongFlags(app);
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;  // what follows is positional
+    if (arg.substr(0, 2) != "--") continue;
+    const std::string name(arg.substr(0, arg.find('=')));
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string message = "unrecognized arguments: " + std::string(arg);
+    if (std::optional<std::string> closest = ClosestMatch(name, known)) {
+      message += " (did you mean " + *closest + "?)";
+    }
+    return UsageError(message, exit_code);
+  }
+  return true;
+}
+
 bool Parse(CLI::App& app, int argc, char** argv, int* exit_code) {
+  if (!CheckLongFlagsKnown(app, argc, argv, exit_code)) return false;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -299,6 +351,20 @@ bool Parse(CLI::App& app, int argc, char** argv, int* exit_code) {
     return UsageError(e.what(), exit_code);
   }
   return true;
+}
+
+// --config-files takes every value up to the next flag, as pytest's nargs="*"
+// does, so `--config-files cpu.json ops/add` would read a test folder as a
+// config. Configs are JSON files: anything else given there is a positional
+// path (a folder, a FILE::NAME id, a test's model or flagfile).
+void MovePathsOutOfConfigFiles(CliOptions* options) {
+  std::vector<fs::path> configs;
+  for (fs::path& value : options->config_files) {
+    const bool config =
+        value.extension() == ".json" && value.string().find("::") == std::string::npos;
+    (config ? configs : options->paths).push_back(std::move(value));
+  }
+  options->config_files = std::move(configs);
 }
 
 void ApplyEnvironment(CliOptions* options) {
@@ -364,6 +430,7 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   IgnoredValues ignored;
   AddIgnoredOptions(app, &ignored);
   if (!Parse(app, argc, argv, exit_code)) return false;
+  MovePathsOutOfConfigFiles(options);
   ApplyEnvironment(options);
   if (!CheckJsonSuiteDirectoriesGiven(*options, exit_code)) return false;
   CompleteRunnerConfig(options);

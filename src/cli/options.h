@@ -32,9 +32,12 @@ struct CliOptions {
   bool cache_modules = false;  // accepted for compatibility: caching is content-addressed
   std::string log_cli_level;
   std::string marker_expression;
+  bool strict_markers = false;  // a -m name that is no collected test's marker is an error
   std::string keyword_expression;
   bool collect_only = false;
-  int verbosity = 0;  // -v adds one, -q takes one away
+  std::string color = "auto";       // --color: yes | no | auto (a terminal, see UseColor)
+  std::string report_chars = "fE";  // -r: pytest's short-summary characters
+  int verbosity = 0;                // -v adds one, -q takes one away
   bool last_failed = false;
   std::optional<size_t> shard_index;
   std::optional<size_t> shard_count;

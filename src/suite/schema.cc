@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/strings.h"
+
 namespace iree_suite {
 namespace {
 
@@ -291,25 +293,6 @@ ParseStatus ParseTestDefinition(const json& document, const std::filesystem::pat
   return diagnostics->size() == errors_before ? ParseStatus::kTest : ParseStatus::kInvalid;
 }
 
-namespace {
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
 std::vector<Diagnostic> UnknownTestFields(const json& document, TestKind kind,
                                           const std::filesystem::path& file) {
   std::vector<std::string> known = {"type", "markers"};
@@ -328,11 +311,7 @@ std::vector<Diagnostic> UnknownTestFields(const json& document, TestKind kind,
     const std::string& field = item.key();
     if (std::find(known.begin(), known.end(), field) != known.end()) continue;
     std::string message = fmt::format("unknown field for a {} test, ignored", TestKindName(kind));
-    auto closest = std::min_element(known.begin(), known.end(), [&](const auto& a, const auto& b) {
-      return EditDistance(field, a) < EditDistance(field, b);
-    });
-    bool truncated = closest->rfind(field, 0) == 0 || field.rfind(*closest, 0) == 0;
-    if (truncated || EditDistance(field, *closest) <= std::max<size_t>(2, field.size() / 3)) {
+    if (std::optional<std::string> closest = ClosestMatch(field, known)) {
       message += fmt::format(" (did you mean \"{}\"?)", *closest);
     }
     warnings.push_back({file.string(), field, message});

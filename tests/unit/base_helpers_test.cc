@@ -14,6 +14,16 @@
 namespace iree_suite {
 namespace {
 
+TEST(ClosestMatchTest, SuggestsTyposAndTruncationsOnly) {
+  const std::vector<std::string> flags = {"--force-recompile", "--test-file-directory",
+                                          "--timeout"};
+  EXPECT_EQ(ClosestMatch("--force-recomple", flags), "--force-recompile");
+  EXPECT_EQ(ClosestMatch("--test-file-dir", flags), "--test-file-directory");
+  EXPECT_EQ(ClosestMatch("--colour-of-the-sky", flags), std::nullopt);
+  EXPECT_EQ(ClosestMatch("x", {}), std::nullopt);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
 TEST(TrimTest, RemovesAsciiWhitespaceAtBothEnds) {
   EXPECT_EQ(Trim("  a b \t\r\n"), "a b");
   EXPECT_EQ(Trim("\v\fx\f"), "x");

@@ -129,5 +129,46 @@ TEST_F(OptionsTest, LogCliLevelInfoOrDebugLogsCommands) {
   EXPECT_FALSE(options_.log_commands());
 }
 
+TEST_F(OptionsTest, OverrideIniAndPluginsTakeOneValueEach) {
+  ASSERT_TRUE(Parse(With({"-o", "log_cli=True", "a.json", "-p", "no:cacheprovider", "b"}),
+                    &options_, &exit_code_));
+  EXPECT_EQ(options_.paths, (std::vector<fs::path>{"a.json", "b"}));
+}
+
+TEST_F(OptionsTest, ConfigFilesKeepOnlyJsonFiles) {
+  ASSERT_TRUE(Parse({"--test-file-directory=t", "--config-files", "cpu.json", "ops/add",
+                     "ops/mul::cpu", "gpu.json"},
+                    &options_, &exit_code_));
+  EXPECT_EQ(options_.config_files, (std::vector<fs::path>{"cpu.json", "gpu.json"}));
+  EXPECT_EQ(options_.paths, (std::vector<fs::path>{"ops/add", "ops/mul::cpu"}));
+}
+
+TEST_F(OptionsTest, UnknownLongFlagIsAUsageErrorBeforeMissingRequiredOnes) {
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(Parse({"--test-file-dir=.", "--module-directory=m"}, &options_, &exit_code_));
+  const std::string error = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(exit_code_, kExitUsageError);
+  EXPECT_NE(error.find("unrecognized arguments: --test-file-dir=. (did you mean "
+                       "--test-file-directory?)"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(OptionsTest, WordsAfterDoubleDashAreNotFlags) {
+  ASSERT_TRUE(Parse(With({"--", "--odd-name.json"}), &options_, &exit_code_));
+  EXPECT_EQ(options_.paths, (std::vector<fs::path>{"--odd-name.json"}));
+}
+
+TEST_F(OptionsTest, ColorAndReportCharacters) {
+  ASSERT_TRUE(Parse(With({}), &options_, &exit_code_));
+  EXPECT_EQ(options_.color, "auto");
+  EXPECT_EQ(options_.report_chars, "fE");
+  CliOptions other;
+  ASSERT_TRUE(Parse(With({"--color=no", "-rA", "--strict-markers"}), &other, &exit_code_));
+  EXPECT_EQ(other.color, "no");
+  EXPECT_EQ(other.report_chars, "A");
+  EXPECT_TRUE(other.strict_markers);
+}
+
 }  // namespace
 }  // namespace iree_suite
