@@ -80,18 +80,28 @@ class Cursor {
     }
     throw Incomplete{};
   }
+  // Steps over a quoted string or a "->" (which in a function type closes
+  // nothing), leaving pos_ on its last character; false for anything else.
+  bool SkipStringOrArrow() {
+    if (text_[pos_] == '"') {
+      QuotedString();
+      --pos_;
+      return true;
+    }
+    if (text_[pos_] == '-' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '>') {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
   // Skips one balanced {...}, <...>, (...) or [...] group, strings included.
   void SkipGroup() {
     int depth = 0;
     for (; pos_ < text_.size(); ++pos_) {
       const char c = text_[pos_];
-      if (c == '"') {
-        QuotedString();
-        --pos_;
-      } else if (c == '{' || c == '<' || c == '(' || c == '[') {
+      if (SkipStringOrArrow()) continue;
+      if (c == '{' || c == '<' || c == '(' || c == '[') {
         ++depth;
-      } else if (c == '-' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '>') {
-        ++pos_;  // "->" in a function type closes nothing
       } else if (c == '}' || c == '>' || c == ')' || c == ']') {
         if (--depth == 0) {
           ++pos_;
@@ -108,12 +118,8 @@ class Cursor {
     int depth = 0;
     for (; pos_ < text_.size(); ++pos_) {
       const char c = text_[pos_];
-      if (c == '"') {
-        QuotedString();
-        --pos_;
-      } else if (c == '-' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '>') {
-        ++pos_;
-      } else if (c == '<' || c == '(' || c == '[' || c == '{') {
+      if (SkipStringOrArrow()) continue;
+      if (c == '<' || c == '(' || c == '[' || c == '{') {
         ++depth;
       } else if (c == ')' || c == ']' || c == '}') {
         --depth;
