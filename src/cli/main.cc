@@ -110,7 +110,7 @@ void SetCompileMode(const CliOptions& options, CompilerInfo* compiler) {
 // Finds the tools the selected tests need; prints one line per missing tool.
 std::optional<ToolSet> LocateTools(const CliOptions& options,
                                    const std::vector<const TestDefinition*>& tests,
-                                   std::vector<ToolDescription>* described) {
+                                   std::vector<ToolInfo>* described) {
   ToolSearch search;
   search.tools_dir = options.iree_tools_dir;
   if (const char* path = std::getenv("PATH")) search.path_env = path;
@@ -133,8 +133,8 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
     }
     *where = *path;
     *executable = ResolveConsoleScript(*path).value_or(*path);
-    described->push_back({name, path->string(), ToolVersion(*executable),
-                          *executable == *path ? "" : executable->string()});
+    described->push_back(
+        {name, *path, ToolVersion(*executable), *executable == *path ? fs::path() : *executable});
   };
   find("iree-compile", &tools.compiler.iree_compile, &tools.compiler.executable);
   // Optional, for MLIR bytecode behind "random"/"splat" weights: the one
@@ -406,16 +406,12 @@ struct ReportInputs {
 };
 
 std::optional<RunContext> MakeRunContext(const CliOptions& options, const LoadedSuite& suite,
-                                         const std::vector<ToolDescription>& tools,
+                                         const std::vector<ToolInfo>& tools,
                                          const Selection& selection, const HistoryRecord& history,
                                          const RunClock& clock) {
   if (!options.results_json && !history.enabled) return std::nullopt;
-  std::vector<ToolInfo> tool_infos;
-  for (const ToolDescription& tool : tools) {
-    tool_infos.push_back({tool.name, tool.path, tool.version});
-  }
-  RunContext context = CollectRunContext(fs::absolute(options.test_file_directory),
-                                         std::move(tool_infos), suite.modules, clock.wall_start);
+  RunContext context = CollectRunContext(fs::absolute(options.test_file_directory), tools,
+                                         suite.modules, clock.wall_start);
   context.run_id = history.run_id;
   context.marker_expression = options.marker_expression;
   if (selection.shard.count > 1) {
@@ -541,7 +537,7 @@ int Main(int argc, char** argv) {
     return session.Finish(ListCollected(suite, selected, deselected, console));
   }
 
-  std::vector<ToolDescription> tools_described;
+  std::vector<ToolInfo> tools_described;
   std::optional<ToolSet> tools;
   if (!selected.empty()) {
     tools = LocateTools(options, selected, &tools_described);

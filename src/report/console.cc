@@ -165,12 +165,12 @@ void ConsoleReporter::Rule(const std::string& title, char fill) {
   Line(std::string(side, fill) + middle + std::string(side, fill));
 }
 
-void ConsoleReporter::Header(const std::vector<ToolDescription>& tools) {
+void ConsoleReporter::Header(const std::vector<ToolInfo>& tools) {
   if (verbosity_ < 0) return;
   Rule(fmt::format("iree-suite {} session starts", IREE_SUITE_VERSION), '=');
-  for (const ToolDescription& tool : tools) {
-    const std::string runs = tool.executable.empty() ? "" : " -> " + tool.executable;
-    Line(fmt::format("{}: {}{} ({})", tool.name, tool.path, runs, tool.version));
+  for (const ToolInfo& tool : tools) {
+    const std::string runs = tool.executable.empty() ? "" : " -> " + tool.executable.string();
+    Line(fmt::format("{}: {}{} ({})", tool.name, tool.path.string(), runs, tool.version));
   }
 }
 

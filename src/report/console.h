@@ -7,24 +7,18 @@
 #include <vector>
 
 #include "exec/subprocess.h"
+#include "results/run_context.h"
 #include "results/test_result.h"
 #include "runner/suite_runner.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
 
-struct ToolDescription {
-  std::string name;
-  std::string path;
-  std::string version;
-  std::string executable;  // the real binary run in its place, when `path` is a wrapper
-};
-
 class ConsoleReporter : public TestObserver {
  public:
   ConsoleReporter(FILE* out, int verbosity, bool log_commands);
 
-  void Header(const std::vector<ToolDescription>& tools);
+  void Header(const std::vector<ToolInfo>& tools);
   void Collected(size_t selected, size_t deselected, const std::vector<Diagnostic>& errors);
   void CollectOnly(const std::vector<const TestDefinition*>& tests);
   void CollectionErrors(const std::vector<Diagnostic>& errors);

@@ -207,7 +207,7 @@ RunContext ReadContext(FieldReader& reader) {
   RunContext context;
   context.iree_suite_version = reader.String("iree_suite_version");
   reader.Objects("tools", [&](FieldReader& tool) {
-    context.tools.push_back({tool.String("name"), tool.String("path"), tool.String("version")});
+    context.tools.push_back({tool.String("name"), tool.String("path"), tool.String("version"), {}});
   });
   reader.Object("modules", [&](FieldReader& modules) {
     for (const auto& item : modules.json().items()) {

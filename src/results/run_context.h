@@ -13,10 +13,15 @@
 
 namespace iree_suite {
 
+// An IREE tool a run used: what the console header prints and results.json
+// records (name, path, version).
 struct ToolInfo {
   std::string name;
   std::filesystem::path path;
   std::string version;
+  // The real binary run in place of `path` when that is a pip console script;
+  // empty otherwise. Shown in the console header, not kept in results.json.
+  std::filesystem::path executable;
 };
 
 struct ModuleInfo {

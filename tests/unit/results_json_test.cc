@@ -33,7 +33,7 @@ class ResultsJsonTest : public ::testing::Test {
   RunContext Context() {
     RunContext context;
     context.iree_suite_version = "0.1.0";
-    context.tools = {{"iree-compile", "/opt/iree/bin/iree-compile", "3.13.0"}};
+    context.tools = {{"iree-compile", "/opt/iree/bin/iree-compile", "3.13.0", {}}};
     context.modules["m/clip"] = {"clip.mlir", {"--iree-hal-target-device=local"}};
     context.host_name = "host";
     context.cpu_model = "Some CPU";
@@ -342,7 +342,7 @@ TEST(RunContextTest, CollectFillsHostFieldsAndModules) {
   module.name = "m/unet";
   module.mlir = "unet.mlir";
   module.compiler_flags = {"--flag"};
-  RunContext context = CollectRunContext("/", {{"iree-compile", "/bin/iree-compile", "1"}},
+  RunContext context = CollectRunContext("/", {{"iree-compile", "/bin/iree-compile", "1", {}}},
                                          {{module.name, module}}, std::chrono::system_clock::now());
   EXPECT_EQ(context.iree_suite_version, IREE_SUITE_VERSION);
   EXPECT_GT(context.core_count, 0u);
