@@ -56,7 +56,9 @@ int RunUpdateXfailsCommand(int argc, char** argv) {
     }
     fmt::print("\nwrote {} files\n", plan.edits.size());
   }
-  return plan.errors.empty() ? kExitOk : kExitInternalError;
+  // A config that is missing, unreadable or malformed is a problem of the data
+  // given, not of iree-suite: a usage error, as a bad results file is.
+  return plan.errors.empty() ? kExitOk : kExitUsageError;
 }
 
 }  // namespace iree_suite

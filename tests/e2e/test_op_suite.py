@@ -256,3 +256,18 @@ def test_update_xfails_round_trip(op_suite):
     again = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
                         op_suite.config])
     assert "no changes" in again.stdout
+
+
+def test_update_xfails_bad_config_is_a_data_error(op_suite):
+    # A config that is missing or malformed is bad input (exit 4), not an
+    # internal error (3); the other configs are still updated.
+    results = op_suite.tmp / "results.json"
+    results.write_text(json.dumps({"schema": "iree-suite-results", "version": 1, "tests": []}))
+    missing = op_suite.root / "configs" / "missing.json"
+    broken = op_suite.root / "configs" / "broken.json"
+    broken.write_text('{"config_name": ')
+    for config in (missing, broken):
+        result = run_binary([op_suite.binary, "update-xfails", "--results-json", results,
+                             op_suite.config, config])
+        assert result.returncode == 4, result.output
+        assert str(config) in result.stderr
