@@ -10,8 +10,8 @@ The plugin stays inert unless --test-file-directory is given. Then:
   item waits for its own result; under pytest-xdist each worker runs its items
   one engine process per item, and the shared artifact store keeps shared work
   to once;
-- the job summary is the engine's (merged by `iree-suite merge-reports` under
-  xdist).
+- the job summary is the engine's (under xdist, merged from the workers'
+  results files by `iree-suite merge-reports`).
 """
 
 from __future__ import annotations
@@ -245,7 +245,8 @@ class SuiteSession:
         summary = self.shared / "summaries" / f"{position:08d}"
         summary.mkdir(parents=True, exist_ok=True)
         self.item_runs += 1
-        run = engine.Run(self.binary, self.engine_run_args(summary), [item.test_id], self.cwd,
+        argv = self.engine_run_args(summary) + [f"--results-json={summary / 'results.json'}"]
+        run = engine.Run(self.binary, argv, [item.test_id], self.cwd,
                          self.scratch / f"run{self.item_runs}")
         try:
             event = run.result(item.test_id)
@@ -280,12 +281,11 @@ class SuiteSession:
         shutil.rmtree(self.scratch, ignore_errors=True)  # a worker's holds no shared files
 
     def _merge_worker_summaries(self) -> None:
-        summaries = sorted((self.shared / "summaries").glob("*/job_summary.json"))
+        results = sorted((self.shared / "summaries").glob("*/results.json"))
         argv = [str(self.binary), "merge-reports", f"--job-summary-path={self.summary_path()}"]
         if self.config.getoption("markexpr"):
             argv += ["-m", self.config.getoption("markexpr")]
-        for summary in summaries:
-            argv.append(f"--job-summary={summary}")
+        argv += [str(path) for path in results]
         done = subprocess.run(argv, cwd=self.cwd, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True)
         if done.returncode != 0:

@@ -1,53 +1,55 @@
-// Combines the reports of sharded runs (--shard-count) into the one a CI page
-// shows: job_summary.json tables and JUnit XML files.
+// Combines the results files of a sharded run (each shard's --results-json,
+// or each pytest-xdist worker's) into the results of the whole run, from
+// which every report is rendered again; and the shards' --trace files into
+// one timeline.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "report/job_summary.h"
+#include "results/results_json.h"
 
 namespace iree_suite {
 
-// Merges shards' job_summary.json files ({"<type>": {"headers": [...],
-// "rows": [[...], ...]}}) into one table per type. Types keep the order of
-// their first appearance and rows the order of the files, then of each file.
-// An unreadable or malformed file, or a type whose headers differ from an
-// earlier file's, yields nullopt and an *error naming the file. No files: an
-// empty result.
-std::optional<std::vector<std::pair<std::string, SummaryTable>>> MergeJobSummaries(
-    const std::vector<std::filesystem::path>& files, std::string* error);
-
-// What MergeJUnitXml takes from one file written by RenderJUnitXml.
-struct JUnitSuite {
-  int64_t tests = 0;
-  int64_t failures = 0;
-  int64_t errors = 0;
-  int64_t skipped = 0;
-  double time_s = 0;
-  std::string timestamp;  // attribute values, entities resolved
-  std::string hostname;
-  std::vector<std::string> testcases;  // each "<testcase ...>...</testcase>" verbatim
+// One results file to merge and the name its problems are reported under.
+struct NamedResults {
+  std::string name;  // the file's path
+  ResultsFile results;
 };
 
-// A strict reader of exactly RenderJUnitXml's structure: the declaration,
-// <testsuites> holding one <testsuite name="iree-suite"> with all its
-// attributes, holding only <testcase> elements, and tests="N" equal to their
-// number. Anything else (other markup, bad entities, invalid UTF-8) yields
-// nullopt and *error with the line and column.
-std::optional<JUnitSuite> ReadJUnitXml(std::string_view xml, std::string* error);
+// Merges `parts` into one results file:
+// - tests: every part's tests, in part order then file order; when every part
+//   is a shard of the same count (context.shard), in id order instead, the
+//   order the shards were dealt from. A test id in two parts is an error
+//   naming both.
+// - context: the first part's (host, suite commit, CI), the union of the
+//   tools (by name, in order of appearance) and of the modules, the earliest
+//   start time, no shard, and the first non-empty marker expression. A fresh
+//   run id when any part has one (the merged file is not any one shard's run).
+// When every part is a shard of the same count, a shard that no part is
+// ("shard 2 of 3 is missing: its tests are not in the merged reports") goes
+// to *warnings. No parts: an empty results file. Returns nullopt and *error
+// on a problem.
+std::optional<ResultsFile> MergeResults(std::vector<NamedResults> parts,
+                                        std::vector<std::string>* warnings, std::string* error);
 
-// Merges JUnit XML files written by iree-suite into one <testsuites> with one
-// <testsuite name="iree-suite">: tests, failures, errors, skipped and time
-// summed, the earliest timestamp, the first file's hostname, and every
-// <testcase> copied verbatim in file order. Returns the document, or nullopt
-// with an *error naming the offending file (also when `files` is empty).
-std::optional<std::string> MergeJUnitXml(const std::vector<std::filesystem::path>& files,
-                                         std::string* error);
+// Reads every file (ReadResultsJson) and merges them as MergeResults does.
+std::optional<ResultsFile> MergeResultsFiles(const std::vector<std::filesystem::path>& files,
+                                             std::vector<std::string>* warnings,
+                                             std::string* error);
+
+// The run's total time as the merged reports show it: the sum of the tests'
+// durations (the shards ran on other machines, or at other times).
+double TotalTestSeconds(const ResultsFile& results);
+
+// Merges Chrome trace files written by --trace ({"traceEvents": [...]}) into
+// one: the events of file i move to process i + 1, whose name says which
+// file it came from; each file keeps its own time origin. Returns the JSON
+// text, or nullopt and *error naming the file and what was expected.
+std::optional<std::string> MergeTraceFiles(const std::vector<std::filesystem::path>& files,
+                                           std::string* error);
 
 }  // namespace iree_suite

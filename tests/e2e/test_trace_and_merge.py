@@ -26,50 +26,75 @@ def test_trace_shows_no_job_overlapping_a_benchmark(example_suite):
     assert any(e["args"].get("name") == "iree-suite" for e in names)
 
 
+def _reports(directory):
+    """The reports of a run (or a merge) in `directory`, normalised."""
+    from conftest import _tools_dir
+    from output_normaliser import normalise
+
+    paths = {"<TMP>": {str(directory.parent), str(directory.parent.resolve())},
+             "<TOOLS>": {str(_tools_dir()), str(_tools_dir().resolve())}}
+    names = ["job_summary.md", "job_summary.json", "junit.xml", "report.html", "results.json"]
+    return {name: normalise((directory / name).read_text(), name, paths) for name in names}
+
+
+def _report_flags(directory):
+    return [f"--junitxml={directory}/junit.xml", f"--html={directory}/report.html",
+            f"--results-json={directory}/results.json", f"--trace={directory}/trace.json"]
+
+
 def test_merge_reports_of_shards_equals_the_whole_run(example_suite):
-    whole_dir = example_suite.tmp / "whole"
-    whole_dir.mkdir()
-    example_suite.summary_dir = whole_dir
-    assert example_suite.run("-m", "not benchmark", f"--junitxml={whole_dir}/junit.xml",
-                             "-j", "1").returncode == 0
-    shard_dirs = []
-    for index in range(3):
+    from conftest import _binary, run_binary
+
+    whole = example_suite.tmp / "whole"
+    whole.mkdir()
+    example_suite.summary_dir = whole
+    # No history: a trend under a chart would depend on the runs before.
+    result = example_suite.run("--no-history", "-j", "1", *_report_flags(whole))
+    assert result.returncode == 0, result.output
+    shards = []
+    for index in range(2):
         shard = example_suite.tmp / f"shard{index}"
         shard.mkdir()
         example_suite.summary_dir = shard
-        result = example_suite.run("-m", "not benchmark", "--shard-count=3",
-                                   f"--shard-index={index}", f"--junitxml={shard}/junit.xml")
+        result = example_suite.run("--no-history", "--shard-count=2", f"--shard-index={index}",
+                                   *_report_flags(shard))
         assert result.returncode == 0, result.output
-        shard_dirs.append(shard)
+        shards.append(shard)
     merged = example_suite.tmp / "merged"
-    from conftest import run_binary, _binary
-    argv = [_binary(), "merge-reports", f"--job-summary-path={merged}", "-m", "not benchmark",
-            f"--junitxml={merged}/junit.xml"]
-    for shard in shard_dirs:
-        argv += [f"--job-summary={shard}/job_summary.json", f"--junitxml-input={shard}/junit.xml"]
+    argv = [_binary(), "merge-reports", f"--job-summary-path={merged}",
+            *_report_flags(merged)[:3], f"--trace={merged}/trace.json"]
+    for shard in reversed(shards):  # any order: shards merge in id order
+        argv += [shard / "results.json", f"--trace-input={shard}/trace.json"]
     result = run_binary(argv)
     assert result.returncode == 0, result.output
+    assert "merged 2 results files (8 tests)" in result.stdout
 
-    def strip_times(directory):
-        data = json.loads((directory / "job_summary.json").read_text())
-        return {kind: sorted(row[0] + row[-1] for row in table["rows"])
-                for kind, table in data.items()}
+    expected = _reports(whole)
+    for name, text in _reports(merged).items():
+        assert text == expected[name], name
+    tests = json.loads((merged / "results.json").read_text())["tests"]
+    assert len(tests) == 8
+    html = (merged / "report.html").read_text()
+    assert all(f">{test['id']}<" in html for test in tests)
+    # The trace holds both shards' timelines, each its own process.
+    events = json.loads((merged / "trace.json").read_text())["traceEvents"]
+    assert {e["pid"] for e in events} == {1, 2}
+    ran = {e["args"]["test"] for e in events if e["ph"] == "X" and e["cat"] in ("run", "benchmark")}
+    assert ran == {t["id"] for t in tests if t["type"] != "compstat"}
 
-    assert strip_times(merged) == strip_times(whole_dir)
-    assert (merged / "job_summary.md").read_text().startswith(
-        "# Job Summary For Markers: not benchmark\n")
-    suite = ET.parse(merged / "junit.xml").getroot().find("testsuite")
-    assert suite.get("tests") == "6"
-    names = sorted(case.get("name") for case in suite.iter("testcase"))
-    whole = ET.parse(whole_dir / "junit.xml").getroot().find("testsuite")
-    assert names == sorted(case.get("name") for case in whole.iter("testcase"))
 
+def test_merge_reports_refuses_the_old_inputs_and_bad_files(example_suite):
+    from conftest import _binary, run_binary
 
-def test_merge_reports_rejects_a_bad_file(example_suite):
-    from conftest import run_binary, _binary
+    summary = example_suite.tmp / "job_summary.json"
+    summary.write_text("{}")
+    old = run_binary([_binary(), "merge-reports", f"--job-summary={summary}"])
+    assert old.returncode == 4
+    assert "run each shard with --results-json=FILE" in old.stderr
     bad = example_suite.tmp / "bad.json"
     bad.write_text("[1, 2]")
-    result = run_binary([_binary(), "merge-reports", f"--job-summary={bad}",
+    result = run_binary([_binary(), "merge-reports", bad,
                          f"--job-summary-path={example_suite.tmp}"])
     assert result.returncode == 4
     assert str(bad) in result.stderr
+    assert not (example_suite.tmp / "job_summary.md").exists()

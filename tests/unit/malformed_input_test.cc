@@ -29,7 +29,7 @@ enum class Input {
   kModuleFile,       // modules/m.json, named by a valid test
   kOpConfig,         // a config of an operator suite with one valid folder
   kResultsFile,      // --results-json output read back
-  kJobSummary,       // a shard's job_summary.json for merge-reports
+  kTraceFile,        // a shard's --trace file for merge-reports
   kBenchmarkOutput,  // what iree-benchmark-module printed
   kCompileStats,     // iree-compile's statistics file
 };
@@ -163,13 +163,12 @@ std::vector<MalformedCase> Corpus() {
        "<file>: tests: expected an array"},
       {"results: entry not an object", Input::kResultsFile, results + "3]}",
        "<file>: tests[0]: expected an object"},
-      // Job summaries of shards, for merge-reports.
-      {"summary: huge cell", Input::kJobSummary,
-       R"({"quality": {"headers": ["Name"], "rows": [[1e400]]}})",
-       "<file>: quality.rows[0][0]: number at line 1, column 45 does not fit a double: 1e400"},
-      {"summary: not an object", Input::kJobSummary, "[]",
-       "<file>: expected an object of tables by test type"},
-      {"summary: NUL", Input::kJobSummary, std::string("{\0}", 3),
+      // Trace files of shards, for merge-reports.
+      {"trace: not an object", Input::kTraceFile, "[]",
+       "<file>: traceEvents: expected an array of trace events"},
+      {"trace: event without ph", Input::kTraceFile, R"({"traceEvents": [{"ph": null}]})",
+       "<file>: traceEvents[0]: expected an event object with a \"ph\" string"},
+      {"trace: NUL", Input::kTraceFile, std::string("{\0}", 3),
        "<file>: invalid JSON at line 1, column 2: NUL byte"},
       // Tool output.
       {"benchmark: huge real_time", Input::kBenchmarkOutput,
@@ -245,9 +244,9 @@ class MalformedInputTest : public testing::Test {
         Write(file, bad.contents);
         if (!ReadResultsJson(file, &error)) lines.push_back(error);
         break;
-      case Input::kJobSummary:
+      case Input::kTraceFile:
         Write(file, bad.contents);
-        if (!MergeJobSummaries({file}, &error)) lines.push_back(error);
+        if (!MergeTraceFiles({file}, &error)) lines.push_back(error);
         break;
       case Input::kBenchmarkOutput:
         if (!ParseBenchmarkJson(bad.contents, &error)) lines.push_back(error);
