@@ -29,8 +29,8 @@ build: setup-test
 
 # Runs the bundled example suite on the CPU with the pinned IREE tools.
 run: build-binary
-	$(BUILD_DIR)/iree-suite --test-file-directory=examples --module-directory=examples \
-	  --external-file-directory=examples --artifact-directory=$(BUILD_DIR)/artifacts \
+	$(BUILD_DIR)/iree-suite --test-file-directory=./examples --module-directory=./ \
+	  --external-file-directory=./ --artifact-directory=$(BUILD_DIR)/artifacts \
 	  --job-summary-path=$(BUILD_DIR) --iree-tools-dir=$(VENV)/bin $(SUITE_FLAGS)
 
 unit-test: build

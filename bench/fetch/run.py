@@ -85,8 +85,9 @@ class Server:
 
 
 def suite_argv(suite: Path, artifacts: Path, summary: Path, *extra):
-    return [str(BINARY), f"--test-file-directory={suite}", f"--module-directory={suite}",
-            f"--external-file-directory={suite}", f"--artifact-directory={artifacts}",
+    # The examples name modules and files relative to the folder above them.
+    return [str(BINARY), f"--test-file-directory={suite}", f"--module-directory={suite.parent}",
+            f"--external-file-directory={suite.parent}", f"--artifact-directory={artifacts}",
             f"--job-summary-path={summary}", f"--iree-tools-dir={TOOLS}", *map(str, extra)]
 
 
@@ -175,7 +176,7 @@ def trace_events(path: Path):
 
 
 def copy_examples(tmp: Path) -> Path:
-    suite = tmp / "suite"
+    suite = tmp / "suite" / "examples"
     shutil.copytree(EXAMPLES, suite)
     return suite
 
@@ -360,10 +361,10 @@ MLP_FILES = ["mlp/mlp.mlir", "mlp/data/mlp_weights.irpa", "mlp/data/mlp_input.bi
 def serve_mlp(suite: Path, root: Path, base: str):
     """As serve_mlp_suite in tests/e2e/test_http.py, for every MLP module and test."""
     for relative in MLP_FILES:
-        target = root / relative
+        target = root / "examples" / relative  # served as the URL the JSON names
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(suite / relative, target)
-    for module in (suite / "mlp/modules").glob("*.json"):
+    for module in (suite / "modules").glob("mlp_*.json"):
         edit_json(module, lambda d: d.__setitem__("mlir", f"{base}/{d['mlir']}"))
 
     def urls(d):
@@ -467,7 +468,7 @@ def demo_cache_verify(tmp: Path, suite: Path, artifacts: Path, server: Server):
         verify2 = subprocess.run([str(BINARY), "cache", "verify", f"--artifact-directory={artifacts}"],
                                  capture_output=True, text=True)
         ok = (verify.returncode == 1 and named and removed and again.returncode == 0
-              and refetched == ["/mlp/data/mlp_input.bin", "/mlp/data/mlp_weights.irpa"]
+              and refetched == ["/examples/mlp/data/mlp_input.bin", "/examples/mlp/data/mlp_weights.irpa"]
               and verify2.returncode == 0)
         report("4 cache verify", ok,
                f"verify exit={verify.returncode} names both={named} --fix removed both={removed} "

@@ -385,15 +385,28 @@ bool CheckJsonSuiteDirectoriesGiven(const CliOptions& options, int* exit_code) {
   return true;
 }
 
+// `./` and `dir/../x` as the plain absolute path, so that repro lines read
+// `cd /suite && ...`, not `cd /suite/./ && ...`.
+fs::path NormalDirectory(const fs::path& directory) {
+  if (directory.empty()) return directory;
+  fs::path normal = fs::absolute(directory).lexically_normal();
+  if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) {
+    normal = normal.parent_path();
+  }
+  return normal;
+}
+
 // What the flags leave implicit: absolute directories, the core count for -j.
 void CompleteRunnerConfig(CliOptions* options) {
   RunnerConfig& runner = options->runner;
+  options->test_file_directory = NormalDirectory(options->test_file_directory);
+  options->module_directory = NormalDirectory(options->module_directory);
   // Operator suites compile from their root (each test runs in its own folder).
   runner.external_file_directory =
-      fs::absolute(options->operator_suite() && options->external_file_directory.empty()
-                       ? options->test_file_directory
-                       : options->external_file_directory);
-  runner.artifact_directory = fs::absolute(options->artifact_directory);
+      NormalDirectory(options->operator_suite() && options->external_file_directory.empty()
+                          ? options->test_file_directory
+                          : options->external_file_directory);
+  runner.artifact_directory = NormalDirectory(options->artifact_directory);
   if (runner.jobs == 0) runner.jobs = std::max(1u, std::thread::hardware_concurrency());
   runner.fetch.quiet = options->verbosity < 0;
 }

@@ -13,6 +13,20 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 CORPUS = REPO.parent / "shared" / "corpus"
 
+# The seed README's example commands (../shared/seed), verbatim: the examples
+# are laid out as pytest-iree's, modules and files named relative to `./`,
+# the repository root, from where they run.
+SEED_SUITE = ["--test-file-directory=./examples", "--module-directory=./",
+              "--external-file-directory=./"]
+SEED_COMMANDS = {
+    "all": [*SEED_SUITE, "--log-cli-level=info"],
+    "hip_and_benchmark": [*SEED_SUITE, "--log-cli-level=info", "-m", "hip and benchmark"],
+    "no_live_logs": [*SEED_SUITE, "-m", "hip and benchmark"],
+    "force_recompile": [*SEED_SUITE, "--log-cli-level=info", "-m", "hip or cpu",
+                        "--force-recompile"],
+}
+SEED_COLLECT = [*SEED_SUITE, "--log-cli-level=info", "-m", "hip or cpu", "--collect-only"]
+
 
 def _binary() -> Path:
     return Path(os.environ.get("IREE_SUITE_BINARY", REPO / "build" / "iree-suite"))
@@ -25,8 +39,11 @@ def _tools_dir() -> Path:
 class Suite:
     """A copy of a suite in a temp dir that tests may edit, plus a runner."""
 
-    def __init__(self, root: Path, tmp: Path):
-        self.root = root
+    def __init__(self, root: Path, tmp: Path, base: Path = None):
+        self.root = root  # the test file directory
+        # The module and external file directory (the examples name modules
+        # and files relative to the directory above them, as the seed's do).
+        self.base = base or root
         self.tmp = tmp
         self.artifacts = tmp / "artifacts"
         self.summary_dir = tmp / "summary"
@@ -53,8 +70,8 @@ class Suite:
         argv = [
             str(_binary()),
             f"--test-file-directory={self.root}",
-            f"--module-directory={self.root}",
-            f"--external-file-directory={self.root}",
+            f"--module-directory={self.base}",
+            f"--external-file-directory={self.base}",
             f"--artifact-directory={self.artifacts}",
             f"--job-summary-path={self.summary_dir}",
         ]
@@ -90,10 +107,12 @@ def binary() -> Path:
 
 @pytest.fixture
 def example_suite(tmp_path, binary) -> Suite:
-    """A private, editable copy of the bundled examples."""
-    root = tmp_path / "suite"
+    """A private, editable copy of the bundled examples, as `suite/examples`
+    (`suite/` is the module and external file directory, as the repository
+    root is for them)."""
+    root = tmp_path / "suite" / "examples"
     shutil.copytree(EXAMPLES, root)
-    return Suite(root, tmp_path)
+    return Suite(root, tmp_path, base=root.parent)
 
 
 @pytest.fixture(scope="session")

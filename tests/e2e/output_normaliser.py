@@ -100,7 +100,7 @@ def _junit(text):
     return re.sub(r'hostname="[^"]*"', 'hostname="<host>"', text)
 
 
-VALUE_LABEL = re.compile(r'<text class="(?:inbar halo-(?:ok|bad)|halo-track)"')
+VALUE_LABEL = re.compile(r'<text class="(?:inbar halo-(?:ok|bad)|halo-track)" x="[^"]*"')
 
 
 def _html(text):
@@ -118,7 +118,7 @@ def _html(text):
             line = re.sub(DECIMAL, "<n>", line)
             line = re.sub(r"\d+ bytes", "<bytes> bytes", line)
             # The value's label sits inside the bar or beside it, by the bar's length.
-            line = VALUE_LABEL.sub('<text class="<value-label>"', line)
+            line = VALUE_LABEL.sub('<text class="<value-label>" x="<n>"', line)
         lines.append(line)
     return "\n".join(lines)
 

@@ -58,20 +58,20 @@ def test_a_compile_error_is_remembered_until_forced(example_suite):
     (example_suite.root / "mlp/mlp.mlir").write_text("func.func @broken( {\n")
     first, compiled = _compiles(example_suite, "-k", "mlp_quality")
     assert first.returncode == 1, first.output
-    assert compiled == ["mlp/modules/mlp_cpu"]
+    assert compiled == ["examples/modules/mlp_cpu"]
     assert "cached failure" not in first.stdout
     # Same key: the failure and its log come back without compiling.
     second, compiled = _compiles(example_suite, "-k", "mlp_quality")
     assert second.returncode == 1, second.output
     assert compiled == []
-    assert re.search(r'iree-compile failed \(exit status 1\) for module "mlp/modules/mlp_cpu" '
+    assert re.search(r'iree-compile failed \(exit status 1\) for module "examples/modules/mlp_cpu" '
                      r"\(cached failure from \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; ", second.stdout)
     assert "error:" in second.stdout  # the remembered compiler output
     assert re.search(r"^cd \S+ && \S+iree-compile \S+mlp\.mlir -o ", second.stdout, re.M)
     # --force-recompile asks the compiler again.
     forced, compiled = _compiles(example_suite, "-k", "mlp_quality", "--force-recompile")
     assert forced.returncode == 1, forced.output
-    assert compiled == ["mlp/modules/mlp_cpu"]
+    assert compiled == ["examples/modules/mlp_cpu"]
     assert "cached failure" not in forced.stdout
 
 
@@ -153,10 +153,10 @@ def _slow_module(suite, functions=150):
         f"    %1 = arith.addf %0, %a : tensor<16x16xf32>\n"
         f"    return %1 : tensor<16x16xf32>\n  }}" for i in range(functions))
     (suite.root / "mlp" / "slow.mlir").write_text("module {\n" + body + "\n}\n")
-    module = json.loads((suite.root / "mlp/modules/mlp_cpu.json").read_text())
-    module["mlir"] = "mlp/slow.mlir"
-    (suite.root / "mlp/modules/slow_cpu.json").write_text(json.dumps(module))
-    suite.edit("mlp/mlp_compstat_cpu.json", module="mlp/modules/slow_cpu")
+    module = json.loads((suite.root / "modules/mlp_cpu.json").read_text())
+    module["mlir"] = "examples/mlp/slow.mlir"
+    (suite.root / "modules/slow_cpu.json").write_text(json.dumps(module))
+    suite.edit("mlp/mlp_compstat_cpu.json", module="examples/modules/slow_cpu")
 
 
 def test_a_worker_killed_mid_compile_fails_that_compile_only(example_suite):
@@ -181,7 +181,7 @@ def test_a_worker_killed_mid_compile_fails_that_compile_only(example_suite):
     assert runner.returncode == 1, output
     assert re.search(r"iree-compile failed \(killed by signal 9 \(Killed\) in compile worker "
                      rf"{killed} on \S+libIREECompiler\.so; the next compile starts a new worker\) "
-                     r'for module "mlp/modules/slow_cpu"', output), output
+                     r'for module "examples/modules/slow_cpu"', output), output
     # The other modules compiled on a fresh worker, and their tests passed.
     assert re.search(r"^FAILED mlp/mlp_compstat_cpu\.json", output, re.M), output
     assert re.search(r"=+ 1 failed, 3 passed", output), output
@@ -209,9 +209,9 @@ def _program(pid):
 
 
 def test_a_process_global_flag_compiles_with_iree_compile(example_suite):
-    module = json.loads((example_suite.root / "mlp/modules/mlp_cpu.json").read_text())
+    module = json.loads((example_suite.root / "modules/mlp_cpu.json").read_text())
     module["compiler_flags"].append("--mlir-timing")
-    (example_suite.root / "mlp/modules/mlp_cpu.json").write_text(json.dumps(module))
+    (example_suite.root / "modules/mlp_cpu.json").write_text(json.dumps(module))
     result = example_suite.run("-k", "mlp_compstat_cpu", "-v")
     assert result.returncode == 0, result.output
     assert re.search(r"^iree-suite: compiling with iree-compile, not the compiler library: "

@@ -15,21 +15,21 @@ def test_each_schema_error_names_file_field_and_expectation(example_suite):
     bad.mkdir()
     (bad / "syntax.json").write_text('{\n  "type": "quality",\n  "markers": [,]\n}\n')
     (bad / "missing_markers.json").write_text(json.dumps(
-        {"type": "quality", "modules": ["mlp/modules/mlp_cpu"]}))
+        {"type": "quality", "modules": ["examples/modules/mlp_cpu"]}))
     (bad / "wrong_type.json").write_text(json.dumps(
-        {"type": "benchmark", "markers": "cpu", "modules": ["mlp/modules/mlp_cpu"],
+        {"type": "benchmark", "markers": "cpu", "modules": ["examples/modules/mlp_cpu"],
          "golden_time_ms": "fast"}))
     (bad / "unknown_type.json").write_text(json.dumps({"type": "speed", "markers": []}))
     (bad / "unknown_weight.json").write_text(json.dumps(
-        {"type": "quality", "markers": [], "modules": ["mlp/modules/mlp_cpu"],
+        {"type": "quality", "markers": [], "modules": ["examples/modules/mlp_cpu"],
          "weights": [{"type": "magic", "scope": "model"}]}))
     (bad / "no_module.json").write_text(json.dumps(
-        {"type": "compstat", "markers": [], "module": "mlp/modules/does_not_exist"}))
+        {"type": "compstat", "markers": [], "module": "examples/modules/does_not_exist"}))
     (bad / "empty_argspec.json").write_text(json.dumps(
-        {"type": "quality", "markers": [], "modules": ["mlp/modules/mlp_cpu"], "inputs": [{}]}))
-    (root / "mlp/modules/broken.json").write_text(json.dumps({"mlir": 3}))
+        {"type": "quality", "markers": [], "modules": ["examples/modules/mlp_cpu"], "inputs": [{}]}))
+    (root / "modules/broken.json").write_text(json.dumps({"mlir": 3}))
     (bad / "broken_module.json").write_text(json.dumps(
-        {"type": "compstat", "markers": [], "module": "mlp/modules/broken"}))
+        {"type": "compstat", "markers": [], "module": "examples/modules/broken"}))
 
     result = example_suite.run("-m", "quick")
     errors = collection_errors(result.stdout)
@@ -42,12 +42,12 @@ def test_each_schema_error_names_file_field_and_expectation(example_suite):
     assert f'{bad}/unknown_type.json: type: unknown test type "speed"; expected one of ' \
            '"quality", "benchmark", "compstat"' in text
     assert f'{bad}/unknown_weight.json: weights[0].type: unknown weight type "magic"' in text
-    assert f'{bad}/no_module.json: module: module "mlp/modules/does_not_exist" not found: ' \
-           f'{root}/mlp/modules/does_not_exist.json does not exist' in text
+    assert f'{bad}/no_module.json: module: module "examples/modules/does_not_exist" not found: ' \
+           f'{root}/modules/does_not_exist.json does not exist' in text
     assert f'{bad}/empty_argspec.json: inputs[0]: expected at least one of "url" and "value"' \
         in text
-    assert f"{root}/mlp/modules/broken.json: mlir: expected a string, got a number" in text
-    assert f"{root}/mlp/modules/broken.json: compiler_flags: missing required field" in text
+    assert f"{root}/modules/broken.json: mlir: expected a string, got a number" in text
+    assert f"{root}/modules/broken.json: compiler_flags: missing required field" in text
     # The valid tests still ran and passed; the exit code reports the errors.
     assert "mlp/mlp_quality_cpu.json PASSED" in result.stdout
     assert re.search(r"=+ 3 passed, 5 deselected, \d+ errors in", result.stdout), result.stdout

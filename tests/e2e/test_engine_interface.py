@@ -46,7 +46,7 @@ def test_events_stream_through_a_pipe(example_suite):
     assert "--- reproduce ---" in failure["details"]
     assert failure["repros"][0]["shell"] in failure["details"]
     assert failure["repros"][0]["argv"][0].endswith("iree-run-module")
-    assert failure["repros"][0]["cwd"] == str(example_suite.root)
+    assert failure["repros"][0]["cwd"] == str(example_suite.base)
     assert os.path.exists(failure["logs"][0])
     assert finished["mlp/mlp_quality_cpu.json"]["outcome"] == "passed"
 

@@ -2,8 +2,12 @@
 its reports have the reference plugin's structure."""
 
 import json
+import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
+
+from conftest import EXAMPLES, REPO, SEED_COLLECT, SEED_COMMANDS, _tools_dir, run_binary
 
 
 def test_examples_pass_and_reports_match_reference(example_suite):
@@ -72,7 +76,7 @@ def test_modules_are_cached_by_content(example_suite):
     assert vmfbs[0].stat().st_mtime_ns != stamp
 
     # Changed flags: a new entry beside the old one.
-    module = example_suite.root / "mlp/modules/mlp_cpu.json"
+    module = example_suite.root / "modules/mlp_cpu.json"
     data = json.loads(module.read_text())
     data["compiler_flags"].append("--iree-opt-level=O1")
     module.write_text(json.dumps(data))
@@ -92,9 +96,9 @@ def test_module_shared_by_tests_is_compiled_once_per_run(example_suite):
                 if e.get("cat") == "compile"]
     # mlp_cpu serves three of the tests, activations_cpu and pipeline_cpu two:
     # each of the four modules is compiled exactly once.
-    assert sorted(compiles) == ["mlp/modules/mlp_cpu", "multi_module/modules/activations_cpu",
-                                "multi_module/modules/pipeline_cpu",
-                                "params/modules/splat_affine_cpu"], compiles
+    assert sorted(compiles) == ["examples/modules/activations_cpu", "examples/modules/mlp_cpu",
+                                "examples/modules/pipeline_cpu",
+                                "examples/modules/splat_affine_cpu"], compiles
 
 
 def test_marker_and_keyword_selection(example_suite):
@@ -117,3 +121,63 @@ def test_marker_and_keyword_selection(example_suite):
     assert none.returncode == 5, none.output
     none = example_suite.run("-m", "no_such_marker", "--collect-only")
     assert none.returncode == 5, none.output
+
+
+def _seed_root(tmp_path):
+    """A copy of the repository's examples/ in a fresh folder that stands for
+    the repository root, where the seed's README commands are typed."""
+    root = tmp_path / "root"
+    shutil.copytree(EXAMPLES, root / "examples")
+    return root
+
+
+def _run_verbatim(binary, root, args):
+    # The tools come from the environment, so the command line is the seed's own.
+    env = {**os.environ, "IREE_SUITE_TOOLS_DIR": str(_tools_dir())}
+    return run_binary([binary, *args], cwd=root, env=env)
+
+
+def test_seed_readme_commands_work_verbatim_from_the_root(binary, tmp_path):
+    root = _seed_root(tmp_path)
+    everything = _run_verbatim(binary, root, SEED_COMMANDS["all"])
+    assert everything.returncode == 0, everything.output
+    assert re.search(r"=+ 8 passed in", everything.stdout), everything.stdout
+    assert "not found" not in everything.output
+    # --log-cli-level=info: each tool runs in ./ (the external file directory)
+    # on the paths the JSON files name relative to it.
+    assert re.search(rf"^  \$ cd {re.escape(str(root))} && \S+/iree-compile "
+                     r"\S*examples/mlp/mlp\.mlir -o ", everything.stdout, re.M), everything.stdout
+    assert (root / "job_summary.json").is_file() and (root / "artifacts" / "modules").is_dir()
+
+    for name in ("hip_and_benchmark", "no_live_logs"):  # no HIP benchmark among the examples
+        nothing = _run_verbatim(binary, root, SEED_COMMANDS[name])
+        assert nothing.returncode == 5, nothing.output
+        assert "8 deselected" in nothing.stdout, nothing.stdout
+
+    collected = _run_verbatim(binary, root, SEED_COLLECT)
+    assert collected.returncode == 0, collected.output
+    ids = [line.split()[0] for line in collected.stdout.splitlines() if line.endswith("]")]
+    assert len(ids) == 7 and "mlp/mlp_compstat_sm80.json" not in ids, collected.stdout
+
+    vmfbs = sorted((root / "artifacts").glob("modules/*/*/module.vmfb"))
+    stamps = [vmfb.stat().st_mtime_ns for vmfb in vmfbs]
+    forced = _run_verbatim(binary, root, SEED_COMMANDS["force_recompile"])
+    assert forced.returncode == 0, forced.output
+    assert re.search(r"=+ 7 passed, 1 deselected in", forced.stdout), forced.stdout
+    # Every module of the seven (all but the sm_80 one) was compiled again.
+    changed = [v for v, s in zip(vmfbs, stamps) if v.stat().st_mtime_ns != s]
+    assert len(changed) == len(vmfbs) - 1, forced.stdout
+
+
+def test_bundled_examples_name_modules_and_files_from_the_repository_root():
+    for path in EXAMPLES.rglob("*.json"):
+        data = json.loads(path.read_text())
+        names = data.get("modules", []) + [data[k] for k in ("module", "mlir") if k in data]
+        names += [item.get("module", "") for item in data.get("weights", [])]
+        names += [item["url"] for key in ("weights", "inputs", "expected_outputs")
+                  for item in data.get(key, []) if "url" in item]
+        for name in filter(None, names):
+            assert name.startswith("examples/"), (path, name)
+            target = REPO / name if "/modules/" not in name else REPO / f"{name}.json"
+            assert target.is_file(), (path, name)
+

@@ -23,7 +23,7 @@ def test_quality_wrong_expected_output_shows_mismatch(example_suite):
                       r"--module=\S+pipeline\S*\.vmfb .*--expected_output=8xf32=9,9,9,9,9,9,9,9 "
                       r"--device=local-task --function=run$", result.stdout, re.M)
     assert repro, result.stdout
-    assert repro.group(1) == str(example_suite.root)
+    assert repro.group(1) == str(example_suite.base)
     assert "--- logs ---" in result.stdout
     log = re.search(r"^(\S+/run\.log)$", result.stdout, re.M).group(1)
     assert "[FAILED]" in open(log).read()
@@ -76,7 +76,7 @@ def test_compile_failure_shows_compiler_output_and_command(example_suite):
     (example_suite.root / "mlp/mlp.mlir").write_text("func.func @broken( {\n")
     result = example_suite.run("-k", "mlp_quality")
     assert result.returncode == 1, result.output
-    assert 'iree-compile failed (exit status 1) for module "mlp/modules/mlp_cpu"' in result.stdout
+    assert 'iree-compile failed (exit status 1) for module "examples/modules/mlp_cpu"' in result.stdout
     assert "--- tool output (last lines) ---" in result.stdout
     assert "error:" in result.stdout
     assert re.search(r"^cd \S+ && \S+iree-compile \S+mlp\.mlir -o ", result.stdout, re.M)

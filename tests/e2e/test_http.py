@@ -57,7 +57,7 @@ def serve_mlp_suite(example_suite, root: Path, base: str, url_base: str):
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(example_suite.root / relative, target)
-    module = example_suite.root / "mlp/modules/mlp_cpu.json"
+    module = example_suite.root / "modules/mlp_cpu.json"
     data = json.loads(module.read_text())
     data["mlir"] = f"{url_base}/mlp/mlp.mlir"
     module.write_text(json.dumps(data))

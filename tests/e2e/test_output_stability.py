@@ -29,9 +29,9 @@ REPORTS = ["console.txt", "job_summary.md", "job_summary.json", "junit.xml", "re
            "results.json"]
 
 
-def _run_and_normalise(binary, tmp, source, suite_args):
+def _run_and_normalise(binary, tmp, source, suite_args, folder=""):
     suite = tmp / "suite"
-    shutil.copytree(source, suite)
+    shutil.copytree(source, suite / folder)
     summary = tmp / "summary"
     summary.mkdir()
     argv = [binary, *suite_args(suite), f"--artifact-directory={tmp / 'artifacts'}",
@@ -59,8 +59,9 @@ def _run_and_normalise(binary, tmp, source, suite_args):
 def examples_run(binary, tmp_path_factory):
     return _run_and_normalise(
         binary, tmp_path_factory.mktemp("examples"), EXAMPLES,
-        lambda suite: [f"--test-file-directory={suite}", f"--module-directory={suite}",
-                       f"--external-file-directory={suite}"])
+        lambda suite: [f"--test-file-directory={suite / 'examples'}",
+                       f"--module-directory={suite}", f"--external-file-directory={suite}"],
+        folder="examples")
 
 
 @pytest.fixture(scope="module")

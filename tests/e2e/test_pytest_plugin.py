@@ -13,20 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, REPO, run_binary
-
-# The seed README's example commands (../shared/seed), with the example
-# suite's directory as theirs: pytest-iree's `./examples` tree named modules
-# relative to `./`, ours relative to `./examples`.
-SUITE = ["--test-file-directory=./examples", "--module-directory=./examples",
-         "--external-file-directory=./examples"]
-SEED_COMMANDS = {
-    "all": [*SUITE, "--log-cli-level=info"],
-    "hip_and_benchmark": [*SUITE, "--log-cli-level=info", "-m", "hip and benchmark"],
-    "no_live_logs": [*SUITE, "-m", "hip and benchmark"],
-    "force_recompile": [*SUITE, "--log-cli-level=info", "-m", "hip or cpu", "--force-recompile"],
-}
-SEED_COLLECT = [*SUITE, "--log-cli-level=info", "-m", "hip or cpu", "--collect-only"]
+from conftest import (EXAMPLES, REPO, SEED_COLLECT, SEED_COMMANDS, SEED_SUITE as SUITE,
+                      run_binary)
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +140,7 @@ def test_positional_suite_directory_as_iree_ci_passes_it(venv, work, tmp_path):
     examples = work / "examples"
     junit = tmp_path / "pytest.xml"
     result = pytest_in(venv, work, "examples", f"--test-file-directory={examples}",
-                       f"--module-directory={examples}", f"--external-file-directory={examples}",
+                       f"--module-directory={work}", f"--external-file-directory={work}",
                        "--log-cli-level=info", "-m", "quality", f"--junitxml={junit}")
     assert result.returncode == 0, result.output
     assert set(junit_verdicts(junit)) == {"mlp/mlp_quality_cpu.json",
@@ -222,7 +210,7 @@ def test_failing_test_report_and_junit(venv, work, tmp_path):
                      r"expected \(9\)", result.stdout)
     repro = re.search(r"^cd (\S+) && \S+/iree-run-module --module=\S+\.vmfb --module=\S+\.vmfb "
                       r".*--expected_output=8xf32=9,9,9,9,9,9,9,9", result.stdout, re.M)
-    assert repro and repro.group(1) == str(work / "examples"), result.stdout
+    assert repro and repro.group(1) == str(work), result.stdout
     assert re.search(r"^FAILED examples/multi_module/multi_module_quality_cpu\.json::"
                      r"multi_module_quality_cpu\.json - Failed: \[FAILED\] result\[0\]",
                      result.stdout, re.M), result.stdout
@@ -277,7 +265,8 @@ def test_xdist_and_timeout(venv, work, tmp_path):
     assert summary["benchmark"]["rows"][0][-1] == "FAILED"
     # Each module was compiled once although two workers needed it.
     # (The entry's folder carries a hash of the module name, CacheLayout's EntryName.)
-    assert len(list((work / "artifacts/modules").glob("mlp_modules_mlp_cpu+*/*/module.vmfb"))) == 1
+    entries = (work / "artifacts/modules").glob("examples_modules_mlp_cpu+*/*/module.vmfb")
+    assert len(list(entries)) == 1
 
 
 def test_collection_error_names_file_and_field(venv, work):
