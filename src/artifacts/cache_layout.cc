@@ -118,6 +118,8 @@ fs::path CacheLayout::FailedModuleEntry(const fs::path& module_entry) {
   return module_entry.string() + ".failed";
 }
 
+fs::path CacheLayout::EntryManifest(const fs::path& entry) { return entry / "manifest.json"; }
+
 fs::path CacheLayout::ParameterLock(const fs::path& archive) { return archive.string() + ".lock"; }
 
 fs::path CacheLayout::DownloadLock(const fs::path& download_entry) {

@@ -2,7 +2,7 @@
 // owns its cache): every writer (downloads, modules, parameters, logs, locks)
 // and every cache command asks it for paths; none is built inline elsewhere.
 //   downloads/<sha256(url)[:16]>/{<file>, meta.json, .lock}
-//   modules/<name>/<key16>/{module.vmfb, compile_stats.json, compile.log}
+//   modules/<name>/<key16>/{module.vmfb, compile_stats.json, compile.log, manifest.json}
 //     with modules/<name>/<key16>.lock beside it; failed compiles in
 //     <key16>.failed/ (an entry too, sharing that lock)
 //   parameters/<name>/<key16>-<random|splat>.irpa with <that path>.lock
@@ -51,6 +51,8 @@ class CacheLayout {
   static std::filesystem::path FailedModuleEntry(const std::filesystem::path& module_entry);
   static std::filesystem::path ParameterLock(const std::filesystem::path& archive);
   static std::filesystem::path DownloadLock(const std::filesystem::path& download_entry);
+  // Inside a module entry: the size and hash of its files (entry_manifest.h).
+  static std::filesystem::path EntryManifest(const std::filesystem::path& entry);
 
   // Creates the directories from the root down to `path`'s parent and checks
   // that none of them, nor `path` itself, is a symbolic link. Returns an

@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "artifacts/entry_manifest.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/parameters/irpa_format.h"
@@ -362,6 +363,11 @@ void VerifyModule(const CacheEntry& entry, std::vector<CacheProblem>* problems) 
     Problem(problems, entry, stats, error);
   } else if (JsonParseError parse_error; !ParseJsonText(text, &parse_error)) {
     Problem(problems, entry, stats, fmt::format("does not parse: {}", parse_error.ToString()));
+  }
+  // Sizes and hashes against what was published; a run recompiles such an entry.
+  if (std::string damage = CheckEntryManifest(entry.path, ManifestCheck::kHashes);
+      !damage.empty()) {
+    Problem(problems, entry, entry.path, damage);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "artifacts/cache_layout.h"
+#include "artifacts/entry_manifest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "artifacts/hasher.h"
 #include "base/atomic_file.h"
@@ -25,9 +26,32 @@ constexpr const char* kFailureName = "failure.json";
 // Bump when the layout or the way modules are compiled changes.
 constexpr const char* kCacheFormat = "iree-suite-module-v1";
 
-bool IsComplete(const fs::path& dir) {
+// What a successful compile leaves in its output directory.
+bool HasOutputs(const fs::path& dir) {
   std::error_code ec;
   return fs::is_regular_file(dir / kVmfbName, ec) && fs::is_regular_file(dir / kStatsName, ec);
+}
+
+// A published entry that is still what was published, as far as the cheap
+// checks see (every file its recorded size, the module's header).
+bool IsComplete(const fs::path& dir) {
+  return HasOutputs(dir) && CheckEntryManifest(dir, ManifestCheck::kSizes).empty();
+}
+
+// Why an entry that exists cannot be used; empty when it is fine or absent.
+std::string DamageOf(const fs::path& entry) {
+  std::error_code ec;
+  if (!fs::is_directory(entry, ec)) return {};
+  if (!HasOutputs(entry)) return "module.vmfb or compile_stats.json missing";
+  return CheckEntryManifest(entry, ManifestCheck::kSizes);
+}
+
+// Records the outputs of a compile in `dir` before it is published.
+std::string RecordOutputs(const fs::path& dir) {
+  std::vector<std::string> names = {kVmfbName, kStatsName};
+  std::error_code ec;
+  if (fs::is_regular_file(dir / kLogName, ec)) names.push_back(kLogName);
+  return WriteEntryManifest(dir, names);
 }
 
 // Moves `from` to `to` as one step, replacing an existing `to`; the old entry
@@ -80,7 +104,9 @@ bool LinkEntry(const fs::path& twin, const fs::path& entry) {
   const fs::path staging = TempPathFor(entry);
   std::error_code ec;
   fs::create_directories(staging, ec);
-  for (const char* name : {kVmfbName, kStatsName, kLogName}) {
+  for (const std::string& name :
+       {std::string(kVmfbName), std::string(kStatsName), std::string(kLogName),
+        CacheLayout::EntryManifest(twin).filename().string()}) {
     if (!fs::exists(twin / name, ec)) continue;
     fs::create_hard_link(twin / name, staging / name, ec);
     if (ec) fs::copy_file(twin / name, staging / name, ec);
@@ -222,6 +248,11 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
       return result;
     }
   }
+  // A damaged entry (truncated, emptied, edited) is compiled again, not used.
+  if (std::string damage = DamageOf(entry); !damage.empty() && !force_recompile_) {
+    fmt::print(stderr, "iree-suite: cached module {} is damaged ({}); compiling it again\n",
+               entry.string(), damage);
+  }
   CompileInto(module, *mlir, entry, timeout_s, &result);
   return result;
 }
@@ -283,7 +314,7 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const fs::path&
   }
   result->seconds = process.elapsed_s;
   const fs::path failed = CacheLayout::FailedModuleEntry(entry);
-  if (!process.Succeeded() || !IsComplete(staging)) {
+  if (!process.Succeeded() || !HasOutputs(staging)) {
     result->error =
         process.Succeeded()
             ? fmt::format("iree-compile succeeded but wrote no statistics file {}", kStatsName)
@@ -300,7 +331,9 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const fs::path&
     result->output_tail = TailOfFile(result->log);
     return;
   }
-  if (std::string publish_error = PublishDirectory(staging, entry); !publish_error.empty()) {
+  std::string publish_error = RecordOutputs(staging);
+  if (publish_error.empty()) publish_error = PublishDirectory(staging, entry);
+  if (!publish_error.empty()) {
     result->error = publish_error;
     fs::remove_all(staging, ec);
     return;

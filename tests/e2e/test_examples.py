@@ -181,3 +181,42 @@ def test_bundled_examples_name_modules_and_files_from_the_repository_root():
             target = REPO / name if "/modules/" not in name else REPO / f"{name}.json"
             assert target.is_file(), (path, name)
 
+
+def _module_entry(example_suite):
+    [vmfb] = example_suite.artifacts.glob("modules/examples_modules_mlp_cpu+*/*/module.vmfb")
+    return vmfb.parent
+
+
+def test_a_damaged_cached_module_is_found_and_compiled_again(example_suite, binary):
+    first = example_suite.run("-k", "mlp_compstat_cpu")
+    assert first.returncode == 0, first.output
+    entry = _module_entry(example_suite)
+    size = (entry / "module.vmfb").stat().st_size
+    # Published with the size and hash of each of its files.
+    manifest = json.loads((entry / "manifest.json").read_text())
+    assert manifest["files"]["module.vmfb"]["size"] == size
+    assert len(manifest["files"]["module.vmfb"]["sha256"]) == 64
+
+    verify = [binary, "cache", "verify", f"--artifact-directory={example_suite.artifacts}"]
+    # Same size, other bytes: only the hash shows it, and only `cache verify` hashes.
+    data = bytearray((entry / "module.vmfb").read_bytes())
+    data[size // 2] ^= 0xFF
+    (entry / "module.vmfb").write_bytes(bytes(data))
+    flipped = run_binary(verify)
+    assert flipped.returncode == 1, flipped.output
+    assert "module.vmfb: contents differ from when published" in flipped.stdout, flipped.stdout
+
+    with open(entry / "module.vmfb", "r+b") as vmfb:
+        vmfb.truncate(100)
+    truncated = run_binary(verify)
+    assert "module.vmfb: 100 bytes, {} when published (truncated)".format(size) in \
+        truncated.stdout, truncated.stdout
+    assert re.search(r"\b1 problems?\b", truncated.stdout), truncated.stdout
+
+    # A run checks the size before it uses the entry: it compiles it again.
+    again = example_suite.run("-k", "mlp_compstat_cpu")
+    assert again.returncode == 0, again.output
+    assert "is damaged (module.vmfb: 100 bytes" in again.stderr, again.output
+    assert f"2 dispatches, {size} bytes" in again.stdout, again.stdout
+    assert (entry / "module.vmfb").stat().st_size == size
+    assert "0 problems" in run_binary(verify).stdout

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "artifacts/entry_manifest.h"
 #include "artifacts/fetch/digest.h"
 #include "artifacts/fetch/download_cache.h"
 #include "base/file_lock.h"
@@ -70,10 +71,11 @@ class CacheStoreTest : public ::testing::Test {
   }
   fs::path AddModule(const std::string& module, const std::string& key, size_t vmfb_bytes) {
     const fs::path entry = root_ / "modules" / module / key;
-    WriteFile(entry / "module.vmfb", std::string(vmfb_bytes, 'v'));
+    WriteFile(entry / "module.vmfb", "PK\x03\x04" + std::string(vmfb_bytes - 4, 'v'));
     WriteFile(entry / "compile_stats.json", R"({"dispatches": 3})");
     WriteFile(entry / "compile.log", "");
     WriteFile(entry.string() + ".lock", "");
+    EXPECT_EQ(WriteEntryManifest(entry, {"module.vmfb", "compile_stats.json", "compile.log"}), "");
     return entry;
   }
   fs::path AddParameters(const std::string& module, const std::string& name,
@@ -115,7 +117,11 @@ TEST_F(CacheStoreTest, InfoCountsEntriesBytesAndLeftovers) {
   EXPECT_EQ(downloads.bytes, 150u + meta_bytes);
   const auto& modules = info.kinds[static_cast<int>(CacheKind::kModules)];
   EXPECT_EQ(modules.entries, 2u);
-  EXPECT_EQ(modules.bytes, 1000u + 17u + 8u);
+  uint64_t manifest_bytes = 0;  // each entry's record of its files
+  for (const auto& item : fs::recursive_directory_iterator(root_ / "modules")) {
+    if (item.path().filename() == "manifest.json") manifest_bytes += item.file_size();
+  }
+  EXPECT_EQ(modules.bytes, 1000u + 17u + 8u + manifest_bytes);
   const auto& parameters = info.kinds[static_cast<int>(CacheKind::kParameters)];
   EXPECT_EQ(parameters.entries, 1u);
   EXPECT_EQ(parameters.bytes, 4096u);
@@ -162,6 +168,11 @@ TEST_F(CacheStoreTest, VerifyFindsDamageAndFixRemovesIt) {
   fs::remove(module_bad / "module.vmfb");
   const fs::path stats_bad = AddModule("unet", "cccccccccccccccc", 10);
   WriteFile(stats_bad / "compile_stats.json", "{\"dispatches\": ");
+  // Truncated after it was published, and same size but other bytes.
+  const fs::path vmfb_short = AddModule("unet", "dddddddddddddddd", 10);
+  fs::resize_file(vmfb_short / "module.vmfb", 4);
+  const fs::path vmfb_altered = AddModule("unet", "eeeeeeeeeeeeeeee", 10);
+  WriteFile(vmfb_altered / "module.vmfb", "PK\x03\x04" + std::string(6, 'w'));
   const fs::path irpa_ok = AddParameters("clip", "aaaaaaaaaaaaaaaa-random.irpa", Irpa(4096));
   std::string not_irpa = Irpa(4096);
   not_irpa[0] = 'X';
@@ -169,13 +180,13 @@ TEST_F(CacheStoreTest, VerifyFindsDamageAndFixRemovesIt) {
   const fs::path irpa_short = AddParameters("clip", "cccccccccccccccc-splat.irpa", Irpa(100));
 
   CacheVerifyReport report = VerifyCache(root_, /*fix=*/false);
-  EXPECT_EQ(report.checked, 10u);
+  EXPECT_EQ(report.checked, 12u);
   std::map<fs::path, std::string> found;  // entry -> what, all problems joined
   for (const CacheProblem& problem : report.problems) {
     EXPECT_FALSE(problem.removed);
     found[problem.entry] += problem.path.filename().string() + ": " + problem.what + "; ";
   }
-  ASSERT_EQ(found.size(), 7u);
+  ASSERT_EQ(found.size(), 9u);
   EXPECT_NE(found[truncated].find("truncated.bin: size 5 differs from meta.json's 10 (truncated)"),
             std::string::npos)
       << found[truncated];
@@ -187,6 +198,12 @@ TEST_F(CacheStoreTest, VerifyFindsDamageAndFixRemovesIt) {
       << found[module_bad];
   EXPECT_NE(found[stats_bad].find("compile_stats.json: does not parse"), std::string::npos)
       << found[stats_bad];
+  EXPECT_NE(found[vmfb_short].find("module.vmfb: 4 bytes, 10 when published (truncated)"),
+            std::string::npos)
+      << found[vmfb_short];
+  EXPECT_NE(found[vmfb_altered].find("module.vmfb: contents differ from when published"),
+            std::string::npos)
+      << found[vmfb_altered];
   EXPECT_NE(found[irpa_bad].find("IRPA"), std::string::npos) << found[irpa_bad];
   EXPECT_NE(found[irpa_short].find("not a multiple of 4096"), std::string::npos)
       << found[irpa_short];
@@ -249,13 +266,13 @@ TEST_F(CacheStoreTest, PruneDeletesOldestFirstDownToTheLimit) {
   EXPECT_FALSE(fs::exists(oldest));
   EXPECT_TRUE(fs::exists(oldest.string() + ".lock"));
 
-  report = PruneCache(root_, {4096 + 100, /*dry_run=*/false});
+  report = PruneCache(root_, {4096 + 1000, /*dry_run=*/false});
   ASSERT_EQ(report.deleted.size(), 2u);
   EXPECT_EQ(report.deleted[0].path, recent);
   EXPECT_EQ(report.deleted[1].path, newest);
   EXPECT_TRUE(fs::exists(old / "module.vmfb"));
   EXPECT_EQ(report.bytes_after, GetCacheInfo(root_).total_bytes);
-  EXPECT_LE(report.bytes_after, 4096u + 100u);
+  EXPECT_LE(report.bytes_after, 4096u + 1000u);
 
   // Already small enough: nothing to do.
   report = PruneCache(root_, {1u << 30, /*dry_run=*/false});

@@ -28,7 +28,7 @@ class SuiteRunnerTest : public testing::Test {
            "  case $a in --iree-scheduling-dump-statistics-file=*) stats=${a#*=};; esac\n"
            "  prev=$a\n"
            "done\n"
-           "printf 'vmfb' > \"$out\"\n"
+           "printf 'PK\\003\\004vmfb' > \"$out\"\n"
            "printf '{\"stream-aggregate\":{\"execution\":{\"dispatch-count\":3}}}' > \"$stats\"\n");
     modules_["m"] = {"m", dir_ / "m.json", "model.mlir", {"--flag"}};
   }
@@ -174,7 +174,7 @@ TEST_F(SuiteRunnerTest, RenamedModuleReusesTheCompileOfItsContent) {
       fs::file_size(dir_ / "artifacts/modules/renamed" /
                     fs::directory_iterator(dir_ / "artifacts/modules/renamed")->path().filename() /
                     "module.vmfb"),
-      4u);  // the stand-in's "vmfb"
+      8u);  // the stand-in's "vmfb" with a ZIP header, as a .vmfb has
 }
 
 TEST_F(SuiteRunnerTest, EditingAFileAFlagNamesCompilesAnew) {

@@ -1,0 +1,116 @@
+#include "artifacts/entry_manifest.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "artifacts/cache_layout.h"
+#include "artifacts/hasher.h"
+#include "base/atomic_file.h"
+#include "suite/json_file.h"
+
+namespace iree_suite {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kManifestFormat = 1;
+
+std::string FileHash(const fs::path& path, std::string* hash) {
+  Hasher hasher;
+  if (std::string error = hasher.AddFile("file", path); !error.empty()) return error;
+  *hash = hasher.HexDigest();
+  return {};
+}
+
+// The manifest's "files" object, or an error message in *error.
+std::optional<nlohmann::json> ReadManifestFiles(const fs::path& directory, std::string* error) {
+  const fs::path path = CacheLayout::EntryManifest(directory);
+  std::string text;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    *error = "manifest.json missing (no record of what was published)";
+    return std::nullopt;
+  }
+  if (!ReadSmallFile(path, &text, error)) return std::nullopt;
+  JsonParseError parse_error;
+  std::optional<nlohmann::json> json = ParseJsonText(text, &parse_error);
+  if (!json || !json->is_object() || !json->contains("files") || !(*json)["files"].is_object() ||
+      (*json)["files"].empty()) {
+    *error = "manifest.json: files: expected an object naming each file with size and sha256";
+    return std::nullopt;
+  }
+  return (*json)["files"];
+}
+
+std::string CheckFile(const fs::path& directory, const std::string& name,
+                      const nlohmann::json& record, ManifestCheck check) {
+  if (!record.is_object() || !record.contains("size") || !record["size"].is_number_unsigned() ||
+      !record.contains("sha256") || !record["sha256"].is_string()) {
+    return fmt::format("manifest.json: files.{}: expected size and sha256", name);
+  }
+  const fs::path path = directory / name;
+  std::error_code ec;
+  const uint64_t size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+  if (ec || !fs::is_regular_file(path, ec)) return fmt::format("{}: missing", name);
+  const uint64_t recorded = record["size"].get<uint64_t>();
+  if (size != recorded) {
+    return fmt::format("{}: {} bytes, {} when published{}", name, size, recorded,
+                       size < recorded ? " (truncated)" : "");
+  }
+  if (name.size() > 5 && name.ends_with(".vmfb") && !HasModuleHeader(path)) {
+    return fmt::format("{}: not a compiled module (unknown header)", name);
+  }
+  if (check == ManifestCheck::kSizes) return {};
+  std::string hash;
+  if (std::string error = FileHash(path, &hash); !error.empty()) return error;
+  if (hash != record["sha256"].get<std::string>()) {
+    return fmt::format("{}: contents differ from when published (SHA-256 {}, recorded {})", name,
+                       hash.substr(0, 16), record["sha256"].get<std::string>().substr(0, 16));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string WriteEntryManifest(const fs::path& directory, const std::vector<std::string>& names) {
+  nlohmann::json files = nlohmann::json::object();
+  for (const std::string& name : names) {
+    std::error_code ec;
+    const uint64_t size = fs::file_size(directory / name, ec);
+    if (ec) return fmt::format("{}: {}", (directory / name).string(), ec.message());
+    std::string hash;
+    if (std::string error = FileHash(directory / name, &hash); !error.empty()) return error;
+    files[name] = {{"size", size}, {"sha256", hash}};
+  }
+  nlohmann::json manifest = {{"format", kManifestFormat}, {"files", files}};
+  return WriteFileAtomically(CacheLayout::EntryManifest(directory), manifest.dump(2) + "\n");
+}
+
+std::string CheckEntryManifest(const fs::path& directory, ManifestCheck check) {
+  std::string error;
+  std::optional<nlohmann::json> files = ReadManifestFiles(directory, &error);
+  if (!files) return error;
+  for (const auto& [name, record] : files->items()) {
+    // A name is one file of this directory, never a path out of it.
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+      return fmt::format("manifest.json: files: \"{}\" is not a file name", name);
+    }
+    if (std::string problem = CheckFile(directory, name, record, check); !problem.empty()) {
+      return problem;
+    }
+  }
+  return {};
+}
+
+bool HasModuleHeader(const fs::path& path) {
+  char head[8] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.read(head, sizeof(head));
+  if (in.gcount() != sizeof(head)) return false;
+  const std::string_view bytes(head, sizeof(head));
+  return bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) || bytes.substr(4, 4) == "IREE";
+}
+
+}  // namespace iree_suite
