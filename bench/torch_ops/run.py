@@ -35,9 +35,6 @@ BINARY = REPO / "build" / "iree-suite"
 SERVER = REPO / "tests" / "fetch_server" / "http_server.py"
 SNAPSHOT = REPO.parent / "shared" / "reference" / "iree-test-suites" / "torch_ops"
 AZURE = "https://sharkpublic.blob.core.windows.net/"
-# Classes whose expected outputs numpy computes here (ConvForward is not).
-COMPUTABLE = ("AB", "ABT", "ATB", "ABPlusC", "ReluABPlusC", "GeluABPlusC", "AB_bfloat16",
-              "InterestingShapesBiasAdd")
 
 AZURE_STUB = '''
 import os, shutil, urllib.request
@@ -83,7 +80,7 @@ def computable_names(suite: Path):
     compare = [n for n in names
                if json.loads((suite / "generated" / n / "run_module_io.json").read_text())
                .get("mode", "compare") == "compare"]
-    return [n for n in compare if n.split("/")[0] in COMPUTABLE]
+    return [n for n in compare if n.split("/")[0] in torch_ops_numpy.COMPUTABLE_CLASSES]
 
 
 def reference_verdicts(junit: Path):
@@ -101,6 +98,8 @@ def reference_verdicts(junit: Path):
 
 
 def run_reference(work, venv, config, base, k):
+    # The config is the copy's: pytest loads the conftest above any path in
+    # its arguments, and the snapshot's would register its options twice.
     suite = work / "reference_suite"
     shutil.copytree(SNAPSHOT, suite)
     stub = work / "stub" / "pytest_iree"
@@ -112,12 +111,17 @@ def run_reference(work, venv, config, base, k):
     junit = work / "reference.xml"
     argv = [str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
             f"--artifact-directory={work / 'reference_artifacts'}", "--rootdir", str(suite),
-            str(suite), "--config-files", str(config)]
+            str(suite), "--config-files", str(suite / config.relative_to(SNAPSHOT))]
     if k:
         argv[1:1] = ["-k", k]
     start = time.monotonic()
-    subprocess.run(argv, cwd=suite, env=env, stdin=subprocess.DEVNULL, capture_output=True)
-    return reference_verdicts(junit), time.monotonic() - start
+    with open(work / "reference.log", "w") as log:
+        subprocess.run(argv, cwd=suite, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                       stderr=subprocess.STDOUT)
+    seconds = time.monotonic() - start
+    if not junit.exists():
+        sys.exit(f"the reference wrote no JUnit; its output:\n{(work / 'reference.log').read_text()}")
+    return reference_verdicts(junit), seconds
 
 
 def run_ours(work, venv, config, base, k, jobs):

@@ -11,7 +11,7 @@
 namespace iree_suite {
 namespace {
 
-size_t SkipSpace(const std::string& text, size_t i) {
+size_t SkipSpace(std::string_view text, size_t i) {
   while (i < text.size()) {
     if (std::isspace(static_cast<unsigned char>(text[i]))) {
       ++i;
@@ -30,7 +30,7 @@ size_t SkipSpace(const std::string& text, size_t i) {
 }
 
 // text[i] is '"'; returns the index just past the closing quote.
-size_t SkipString(const std::string& text, size_t i) {
+size_t SkipString(std::string_view text, size_t i) {
   for (++i; i < text.size(); ++i) {
     if (text[i] == '\\') {
       ++i;
@@ -43,7 +43,7 @@ size_t SkipString(const std::string& text, size_t i) {
 
 // Returns the index just past the value starting at text[i]; *has_comment
 // tells whether a comment occurs inside it.
-size_t SkipValue(const std::string& text, size_t i, bool* has_comment) {
+size_t SkipValue(std::string_view text, size_t i, bool* has_comment) {
   *has_comment = false;
   if (i >= text.size()) return i;
   if (text[i] == '"') return SkipString(text, i);
@@ -78,15 +78,9 @@ size_t SkipValue(const std::string& text, size_t i, bool* has_comment) {
   return i;
 }
 
-struct Member {
-  std::string key;
-  size_t key_begin = 0;
-  size_t value_begin = 0;
-  size_t value_end = 0;
-  bool value_has_comment = false;
-};
+using Member = ConfigMember;
 
-bool ScanTopLevel(const std::string& text, std::vector<Member>* members) {
+bool ScanTopLevel(std::string_view text, std::vector<Member>* members) {
   size_t i = SkipSpace(text, 0);
   if (i >= text.size() || text[i] != '{') return false;
   ++i;
@@ -144,6 +138,26 @@ std::string RenderArray(const std::vector<std::string>& values, bool one_line,
 }
 
 }  // namespace
+
+std::optional<ConfigMember> FindConfigMember(std::string_view text, std::string_view key,
+                                             std::string* error) {
+  std::vector<Member> members;
+  if (!ScanTopLevel(text, &members)) {
+    *error = "not a JSON object";
+    return std::nullopt;
+  }
+  std::optional<ConfigMember> found;
+  for (Member& member : members) {
+    if (member.key != key) continue;
+    if (found) {
+      // The loader reads the last copy: editing either one would mislead.
+      *error = fmt::format("{}: appears more than once (the last one is read); keep one", key);
+      return std::nullopt;
+    }
+    found = std::move(member);
+  }
+  return found;
+}
 
 std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const std::string& key,
                                                 const std::vector<std::string>& values,

@@ -1,12 +1,29 @@
 // Edits the text of a JSON(-with-comments) config in place, keeping every
-// other byte: what `update-xfails` writes with.
+// other byte: what `update-xfails` and `update-goldens --config-files` write
+// with.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace iree_suite {
+
+// One member of a JSON(-with-comments) object: where its key and value lie.
+struct ConfigMember {
+  std::string key;  // decoded
+  size_t key_begin = 0;
+  size_t value_begin = 0;
+  size_t value_end = 0;  // just past the value
+  bool value_has_comment = false;
+};
+
+// Member `key` of the object that JSON(-with-comments, trailing commas) `text`
+// holds; the object may be a nested one's text. nullopt when absent (*error
+// empty), or when `text` is no object or holds `key` twice (*error says so).
+std::optional<ConfigMember> FindConfigMember(std::string_view text, std::string_view key,
+                                             std::string* error);
 
 // Replaces the value of top-level `key` in JSON(-with-comments) `text` by an
 // array of `values`, in the existing array's layout (one entry per line with

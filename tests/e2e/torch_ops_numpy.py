@@ -9,6 +9,7 @@ paths. Used by test_torch_ops.py and bench/torch_ops/run.py.
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -35,45 +36,91 @@ def _gelu(x):
     return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
 
 
-def _bfloat16_matmul(a, b):
-    """AB_bfloat16: both operands rounded to bfloat16, the product too."""
-    import ml_dtypes
-    as_bf16 = lambda x: x.astype(ml_dtypes.bfloat16).astype(np.float64)
-    return as_bf16(as_bf16(a) @ as_bf16(b))
+# Element types of the torch dialect -> what numpy rounds a value to.
+def _element_type(name):
+    if name == "bf16":
+        import ml_dtypes
+        return ml_dtypes.bfloat16
+    return {"f16": np.float16, "f32": np.float32, "f64": np.float64, "si8": np.int8,
+            "si32": np.int32, "si64": np.int64, "i1": np.bool_}[name]
 
 
-# Class directory -> the operation of its test.mlir, on float64 copies of the inputs.
-OPERATIONS = {
-    "AB": lambda a, b: a @ b,
-    "ABT": lambda a, b: a @ b.T,
-    "ATB": lambda a, b: a.T @ b,
-    "ABPlusC": lambda a, b, c: a @ b + c,
-    "ReluABPlusC": lambda a, b, c: np.maximum(a @ b + c, 0),
-    "GeluABPlusC": lambda a, b, c: _gelu(a @ b + c),
-    "AB_bfloat16": _bfloat16_matmul,
+# The torch ops of the snapshot's test.mlir, on float64 values; each result is
+# then rounded to the element type its MLIR declares (torch computes a bf16 or
+# f16 mm with a wider accumulator and rounds the result once, as this does).
+TORCH_OPS = {
+    "torch.aten.mm": lambda a, b: a @ b,
+    "torch.aten.matmul": lambda a, b: a @ b,
+    "torch.aten.transpose.int": lambda x, d0, d1: np.swapaxes(x, d0, d1),
+    "torch.aten.permute": lambda x, dims: np.transpose(x, dims),
+    "torch.aten.add.Tensor": lambda a, b, alpha: a + alpha * b,
+    "torch.aten.relu": lambda x: np.maximum(x, 0),
+    "torch.aten.gelu": lambda x, approximate: _gelu(x),
+    "torch.aten.copy": lambda destination, source, non_blocking: source,
+    "torch.copy.to_vtensor": lambda x: x,
+    "torch.prims.convert_element_type": lambda x, dtype: x,
+    "torch.aten.to.dtype": lambda x, dtype, non_blocking, copy, memory_format: x,
+    "torch.prim.ListConstruct": lambda *items: list(items),
 }
+# Ops that only check or alias: no value.
+IGNORED_OPS = ("torch.aten._assert_tensor_metadata", "torch.overwrite.tensor.contents")
+_OP_LINE = re.compile(r"^\s*(?:(%[\w.]+) = )?([\w.]+) ?(.*?)(?: : (.*))?$")
+_CONSTANT = re.compile(r"^torch\.constant\.(int|bool|none|str|device)$")
 
 
-def bias_add(mlir, a, b, c, _out):
-    """InterestingShapesBiasAdd: mm(a, b) with the operands its MLIR
-    transposes, plus c when it adds (the _matmul_ ones return the product)."""
-    if "transpose.int %arg0" in mlir:
-        a = a.T
-    if "transpose.int %arg1" in mlir:
-        b = b.T
-    return a @ b + c if "aten.add.Tensor" in mlir else a @ b
+def _constant(kind, operand_text):
+    if kind == "int":
+        return int(operand_text)
+    if kind == "bool":
+        return operand_text == "true"
+    return None if kind == "none" else operand_text.strip('"')
+
+
+def _rounded(value, result_type):
+    """`value` in the element type of `result_type` (!torch.vtensor<[...],f16>)."""
+    element = re.search(r"!torch\.vtensor<\[[^\]]*\],(\w+)>", result_type)
+    if not element:
+        raise ValueError(f"torch_ops_numpy: not a tensor type: {result_type}")
+    return value.astype(_element_type(element.group(1)))
+
+
+def interpret_mlir(mlir, inputs):
+    """What the single function of a torch-dialect test.mlir returns for
+    `inputs` (numpy arrays), for the ops in TORCH_OPS; an error names any other."""
+    values = {f"%arg{i}": x.astype(np.float64) for i, x in enumerate(inputs)}
+    for line in mlir.splitlines():
+        match = _OP_LINE.match(line)
+        if not match or not match.group(2).startswith(("torch.", "return")):
+            continue
+        result, op, operand_text, types = match.groups()
+        if op == "return":
+            return _rounded(values[operand_text.strip()], types)
+        if op in IGNORED_OPS:
+            continue
+        if constant := _CONSTANT.match(op):
+            values[result] = _constant(constant.group(1), operand_text)
+            continue
+        if op not in TORCH_OPS:
+            raise ValueError(f"torch_ops_numpy: no numpy equivalent of {op}")
+        operands = [values[name.strip()] for name in operand_text.split(",") if name.strip()]
+        with np.errstate(all="ignore"):
+            value = TORCH_OPS[op](*operands)
+        values[result] = _rounded(value, (types or "").rpartition("->")[2]).astype(np.float64) \
+            if isinstance(value, np.ndarray) else value
+    raise ValueError("torch_ops_numpy: the MLIR has no return")
+
+
+# Classes whose test.mlir interpret_mlir follows (ConvForward calls a linalg
+# function, which it does not).
+COMPUTABLE_CLASSES = ("AB", "ABT", "ATB", "ABPlusC", "ReluABPlusC", "GeluABPlusC", "AB_bfloat16",
+                      "InterestingShapesBiasAdd")
 
 
 def expected_output(suite_root: Path, name: str):
     spec = json.loads((suite_root / name / "run_module_io.json").read_text())
     inputs = reference_inputs(spec)
-    class_dir = name.split("/")[0]
-    wide = [x.astype(np.float64) for x in inputs]
-    if class_dir == "InterestingShapesBiasAdd":
-        result = bias_add((suite_root / name / "test.mlir").read_text(), *wide)
-    else:
-        result = OPERATIONS[class_dir](*wide)
-    return result.astype(inputs[0].dtype), spec
+    mlir = (suite_root / name / spec.get("file_name", "test.mlir")).read_text()
+    return interpret_mlir(mlir, inputs), spec
 
 
 def url_path(url: str) -> str:

@@ -75,6 +75,49 @@ TEST_F(ConfigGoldenUpdateTest, RewritesOnlyTheNumbersOfItsConfig) {
   EXPECT_EQ(plan.edits[0].contents, expected);
 }
 
+TEST_F(ConfigGoldenUpdateTest, ConfigsWithCommentsAndTrailingCommasKeepEveryOtherByte) {
+  // JSON5-style, as the loader reads configs; the comments hold key-like text.
+  const std::string text = R"({
+  // "golden_times_ms": {"AB/128x128xf32_bench": 7},
+  "config_name": "simple", /* the CI's name */
+  "iree_compile_flags": [], "iree_run_module_flags": [],
+  "golden_times_ms": {
+    /* "AB/128x128xf32_bench": 8, */
+    "AB/128x128xf32_bench": 0.25, // measured on a quiet machine
+    "AB/256x256xf32_bench": 0.30,
+  },
+})";
+  const fs::path config = dir_ / "config.json";
+  ASSERT_EQ(WriteFileAtomically(config, text), "");
+  ResultsFile results;
+  AddBenchmark(&results, "AB/128x128xf32_bench::simple", 1.0);
+  AddBenchmark(&results, "AB/256x256xf32_bench::simple", 2.0);
+  GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
+  ASSERT_TRUE(plan.errors.empty()) << plan.errors.front();
+  ASSERT_EQ(plan.changes.size(), 2u);
+  EXPECT_EQ(plan.changes[0].old_text, "0.25");
+  EXPECT_EQ(plan.changes[1].old_text, "0.30");
+  ASSERT_EQ(plan.edits.size(), 1u);
+  std::string expected = text;
+  expected.replace(expected.find("0.25"), 4, "1.1");
+  expected.replace(expected.find("0.30"), 4, "2.2");
+  EXPECT_EQ(plan.edits[0].contents, expected);
+}
+
+TEST_F(ConfigGoldenUpdateTest, AGoldenGivenTwiceIsAnErrorNotAGuess) {
+  const fs::path config = dir_ / "config.json";
+  ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
+    "iree_run_module_flags": [], "golden_times_ms": {"A/x": 1, "A/x": 2}})"),
+            "");
+  ResultsFile results;
+  AddBenchmark(&results, "A/x::c", 5.0);
+  GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
+  ASSERT_EQ(plan.errors.size(), 1u);
+  EXPECT_NE(plan.errors[0].find("golden_times_ms: A/x: appears more than once"), std::string::npos)
+      << plan.errors[0];
+  EXPECT_TRUE(plan.edits.empty());
+}
+
 TEST_F(ConfigGoldenUpdateTest, AConfigWithoutGoldensListsEveryBenchmarkAsMissing) {
   const fs::path config = dir_ / "config.json";
   ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
