@@ -374,6 +374,22 @@ void ApplyEnvironment(CliOptions* options) {
   }
 }
 
+// As the reference conftests: with neither --config-files nor
+// $IREE_TEST_CONFIG_FILES, a suite root holding the config that its conftest
+// defaults to (torch_ops or onnx_ops, both CPU) is run with that config.
+void ApplyDefaultConfig(CliOptions* options) {
+  if (!options->config_files.empty()) return;
+  for (const char* relative :
+       {"configs/torch_ops_cpu_llvm_sync.json", "configs/onnx_ops_cpu_llvm_sync.json"}) {
+    const fs::path candidate = options->test_file_directory / relative;
+    std::error_code error;
+    if (fs::is_regular_file(candidate, error)) {
+      options->config_files = {candidate};
+      return;
+    }
+  }
+}
+
 // Required only for JSON suites, so CLI11 cannot enforce them.
 bool CheckJsonSuiteDirectoriesGiven(const CliOptions& options, int* exit_code) {
   if (options.operator_suite()) return true;
@@ -445,6 +461,7 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   if (!Parse(app, argc, argv, exit_code)) return false;
   MovePathsOutOfConfigFiles(options);
   ApplyEnvironment(options);
+  ApplyDefaultConfig(options);
   if (!CheckJsonSuiteDirectoriesGiven(*options, exit_code)) return false;
   CompleteRunnerConfig(options);
   return true;

@@ -5,8 +5,10 @@ config's golden_times_ms. On the hand-written fixture in torch_ops_fixture/
 and, where present, on the reference snapshot's 30 generated tests."""
 
 import json
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ import pytest
 from conftest import REPO, _tools_dir, run_binary, verdicts
 from test_http import served
 import torch_ops_numpy
+import torch_ops_side_by_side
 
 FIXTURE = Path(__file__).resolve().parent / "torch_ops_fixture"
 SNAPSHOT = REPO.parent / "shared" / "reference" / "iree-test-suites" / "torch_ops"
@@ -30,11 +33,14 @@ FIXTURE_OPERATIONS = {
     "Divide/local_expected": lambda a, b: a / b,
 }
 
-# Snapshot compare tests whose operation numpy computes (see torch_ops_numpy.py).
+# Snapshot compare tests that pass against the expected outputs numpy
+# computes (torch_ops_numpy.py), the small ones of every class.
 SNAPSHOT_COMPUTABLE = [
     "AB/Nx64xf16_64xNxf16", "AB/Nx64xf32_64xNxf32", "ABT/64x64xf16", "ABT/64x64xf32",
     "ATB/64x64xf32", "ABPlusC/64x64xf16", "ABPlusC/64x64xf32", "ReluABPlusC/64x64xf16",
     "ReluABPlusC/64x64xf32", "GeluABPlusC/64x64xf16", "GeluABPlusC/64x64xf32",
+    "AB_bfloat16/Nx64xf32_64xNxf32", "ConvForward/nchw_fchw", "ConvForward/nhwc_fhwc",
+    "ConvForward/nhwc_hwcf", "InterestingShapesBiasAdd/6144x419xbf16_matmul_419x384xbf16_NT",
 ]
 
 
@@ -50,13 +56,15 @@ class TorchOps:
         self.root = root
         self.artifacts = tmp / "artifacts"
 
-    def run(self, *args, configs, mirror=None):
+    def run(self, *args, configs, mirror=None, env=None):
         argv = [self.binary, f"--test-file-directory={self.root}",
                 f"--artifact-directory={self.artifacts}", f"--job-summary-path={self.tmp}",
                 f"--iree-tools-dir={_tools_dir()}"]
         if mirror:
             argv.append(f"--url-mirror={mirror}")
-        return run_binary(argv + list(args) + ["--config-files", *configs], cwd=self.tmp)
+        if configs:
+            args = list(args) + ["--config-files", *configs]
+        return run_binary(argv + list(args), cwd=self.tmp, env=env)
 
 
 @pytest.fixture
@@ -146,24 +154,69 @@ def test_perturbed_expected_fails_with_the_mismatch_report(fixture, tmp_path):
     assert float(report.group(3)) == pytest.approx(1, abs=1e-5)
 
 
-def test_expected_run_failure_covers_a_failing_tool_not_a_mismatch(fixture, tmp_path):
-    config = json.loads((fixture.root / "configs/cpu.json").read_text())
-    config["expected_run_failures"] = ["Divide/nan_differs", "MatMul/4x8xf32"]
-    config["iree_run_module_flags"] = ["--device=local-task"]
-    (fixture.root / "configs/cpu.json").write_text(json.dumps(config, indent=4))
-    # MatMul/4x8xf32 gets a wrong input shape, so that iree-run-module fails.
-    spec_file = fixture.root / "generated/MatMul/4x8xf32/run_module_io.json"
+def read_config(path: Path):
+    """The fixture's config (JSON with comments and trailing commas) as data."""
+    text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(), flags=re.S)
+    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
+
+
+def set_list(path: Path, key: str, values):
+    """Sets top-level array `key` of the fixture's config, keeping its comments."""
+    text, count = re.subn(rf'"{key}": \[[^\]]*\]', f'"{key}": {json.dumps(values)}',
+                          path.read_text())
+    assert count == 1, key
+    path.write_text(text)
+
+
+def break_run(fixture, name):
+    """Gives `name` a wrong input shape, so that iree-run-module fails."""
+    spec_file = fixture.root / "generated" / name / "run_module_io.json"
     spec = json.loads(spec_file.read_text())
     spec["flat_args"][0]["Formula"]["shape"] = [5, 8]
     spec_file.write_text(json.dumps(spec))
+
+
+def test_expected_run_failure_covers_a_failing_tool_not_a_mismatch(fixture, tmp_path):
+    config = fixture.root / "configs/cpu.json"
+    set_list(config, "expected_run_failures", ["Divide/nan_differs", "MatMul/4x8xf32"])
+    break_run(fixture, "MatMul/4x8xf32")
     with served(tmp_path) as (served_root, base, _log):
         write_fixture_expected(fixture.root, served_root)
-        result = fixture.run("-k", "nan_differs or 4x8xf32", configs=[fixture.root / "configs/cpu.json"],
+        result = fixture.run("-k", "nan_differs or 4x8xf32", configs=[config],
                              mirror=f"{FIXTURE_MIRROR}={base}/")
     # As the reference: only IreeRunException is the expected failure; an
     # allclose assertion is a failure whatever the lists say.
     assert verdicts(result.stdout) == {"Divide/nan_differs::cpu": "FAILED",
                                        "MatMul/4x8xf32::cpu": "XFAIL"}, result.output
+
+
+def test_update_xfails_ignore_xfails_and_skip_all_runs(fixture, tmp_path):
+    config = fixture.root / "configs/cpu.json"
+    results = tmp_path / "results.json"
+    break_run(fixture, "MatMul/4x8xf32")
+    with served(tmp_path) as (served_root, base, _log):
+        write_fixture_expected(fixture.root, served_root)
+        run = lambda *args: fixture.run("-k", "nan_differs or 4x8xf32", *args, configs=[config],
+                                        mirror=f"{FIXTURE_MIRROR}={base}/")
+        first = run(f"--results-json={results}")
+        assert verdicts(first.stdout) == {"Divide/nan_differs::cpu": "FAILED",
+                                          "MatMul/4x8xf32::cpu": "FAILED"}, first.output
+        update = run_binary([fixture.binary, "update-xfails", "--results-json", str(results),
+                             str(config), "--write"])
+        assert update.returncode == 0, update.output
+        # The failing tool is listed; the mismatch (failed_step "check") is not.
+        assert read_config(config)["expected_run_failures"] == ["MatMul/4x8xf32"]
+        assert "// JSON5-style" in config.read_text()
+        listed = run()
+        ignored = run("--ignore-xfails")
+    assert verdicts(listed.stdout)["MatMul/4x8xf32::cpu"] == "XFAIL", listed.output
+    assert verdicts(ignored.stdout)["MatMul/4x8xf32::cpu"] == "FAILED", ignored.output
+    # Compiled only: no golden is needed, none is judged (as the reference);
+    # without the flag no_golden and impossible fail (test_fixture_verdicts...).
+    compiled = fixture.run("-k", "MatMulBench", "--skip-all-runs", configs=[config])
+    assert verdicts(compiled.stdout) == {f"MatMulBench/{name}::cpu": "PASSED"
+                                         for name in ("generous", "impossible", "no_golden")}, \
+        compiled.output
 
 
 def test_update_goldens_writes_golden_times_ms(fixture, tmp_path):
@@ -178,15 +231,18 @@ def test_update_goldens_writes_golden_times_ms(fixture, tmp_path):
     after = config.read_text()
     measured = {t["id"]: min(t["benchmark"]["samples"])
                 for t in json.loads(results.read_text())["tests"]}
-    goldens = json.loads(after)["golden_times_ms"]
+    goldens = read_config(config)["golden_times_ms"]
     for name in ("generous", "impossible"):
         assert goldens[f"MatMulBench/{name}"] == pytest.approx(
             round(measured[f"MatMulBench/{name}::cpu"] * 1.1, 3), abs=1e-9)
     assert "MatMulBench/no_golden" not in goldens  # listed with a suggestion instead
     assert "MatMulBench/no_golden" in update.output
-    # Only the numbers' text changed.
-    strip = lambda text: re.sub(r"[0-9.e-]+,?$", "", text, flags=re.M)
-    assert strip(before) == strip(after)
+    # Only the goldens' numbers changed: the comments (one holding a key-like
+    # "MatMulBench/generous": 1) and the trailing commas stay.
+    numbers = lambda text: re.sub(r"\b[0-9][0-9.e-]*", "N", text)
+    assert numbers(before) == numbers(after)
+    assert '/* "MatMulBench/generous": 1, */' in after
+    assert after.count("\n") == before.count("\n")
 
 
 @pytest.fixture
@@ -223,6 +279,11 @@ def test_snapshot_collects_with_the_reference_names(snapshot):
     assert sorted(collected(plus.stdout)) == [
         "ABPlusC/64x64xf16::simple", "GeluABPlusC/64x64xf16::simple",
         "ReluABPlusC/64x64xf16::simple"]
+    # No --config-files nor $IREE_TEST_CONFIG_FILES: the reference conftest's
+    # default, configs/torch_ops_cpu_llvm_sync.json under the suite root.
+    environment = {k: v for k, v in os.environ.items() if k != "IREE_TEST_CONFIG_FILES"}
+    default = snapshot.run("--collect-only", configs=[], env=environment)
+    assert collected(default.stdout) == collected(result.stdout), default.output
 
 
 def test_snapshot_compare_tests_pass_and_skip_lists_hold(snapshot, tmp_path):
@@ -240,3 +301,26 @@ def test_snapshot_compare_tests_pass_and_skip_lists_hold(snapshot, tmp_path):
     assert verdicts(result.stdout) == expected, result.output
     assert result.returncode == 0
     assert tree_listing(SNAPSHOT) == before
+
+
+def test_side_by_side_with_the_reference_conftest(snapshot, tmp_path):
+    """The reference conftest (pytest in this venv, on a copy of the snapshot)
+    and iree-suite on a cheap selection give the same verdict on every test:
+    compare tests passing, one failing on a 1-ulp float16 difference
+    (ATB/64x64xf16 with rtol 1e-05), a skip_run_tests benchmark, and
+    skip_compile_tests honoured (not collected by either).
+    bench/torch_ops/run.py runs them all."""
+    selection = "ABT or ATB or nhwc_hwcf or 2048x2048 or 1536x64"
+    served_names = ["ABT/64x64xf16", "ABT/64x64xf32", "ATB/64x64xf16", "ATB/64x64xf32",
+                    "ConvForward/nhwc_hwcf"]
+    with served(tmp_path) as (served_root, base, _log):
+        torch_ops_side_by_side.write_expected(served_root, served_names)
+        ours, _ = torch_ops_side_by_side.run_ours(tmp_path, snapshot.binary, _tools_dir(), base,
+                                                  selection)
+        reference, _ = torch_ops_side_by_side.run_reference(tmp_path, Path(sys.executable),
+                                                            _tools_dir(), base, selection)
+    lines, differences = torch_ops_side_by_side.verdict_table(ours, reference)
+    assert differences == 0, "\n".join(lines)
+    expected = {name: "passed" for name in served_names}
+    expected.update({"ATB/64x64xf16": "failed", "AB/2048x2048xf32_bench": "passed"})
+    assert reference == expected, "\n".join(lines)

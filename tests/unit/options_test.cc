@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -101,6 +102,31 @@ TEST_F(OptionsTest, EnvironmentStandsInForAbsentOptions) {
             &flagged, &exit_code_));
   EXPECT_EQ(flagged.iree_tools_dir, fs::path("/flag"));  // the flag wins
   EXPECT_EQ(flagged.config_files, (std::vector<fs::path>{"c.json"}));
+}
+
+TEST_F(OptionsTest, ASuiteRootWithTheReferencesDefaultConfigUsesIt) {
+  const fs::path root = fs::temp_directory_path() / "options_test_default_config";
+  fs::create_directories(root / "configs");
+  const fs::path config = root / "configs" / "torch_ops_cpu_llvm_sync.json";
+  { std::ofstream(config) << "{}"; }
+  ASSERT_TRUE(Parse({"--test-file-directory=" + root.string()}, &options_, &exit_code_));
+  EXPECT_EQ(options_.config_files, (std::vector<fs::path>{config}));
+  EXPECT_TRUE(options_.operator_suite());  // no --module-directory needed
+
+  ::setenv(kConfigFilesEnv, "env.json", 1);  // the variable, then the flag, win
+  CliOptions from_env;
+  ASSERT_TRUE(Parse({"--test-file-directory=" + root.string()}, &from_env, &exit_code_));
+  EXPECT_EQ(from_env.config_files, (std::vector<fs::path>{"env.json"}));
+  CliOptions flagged;
+  ASSERT_TRUE(Parse({"--test-file-directory=" + root.string(), "--config-files", "c.json"},
+                    &flagged, &exit_code_));
+  EXPECT_EQ(flagged.config_files, (std::vector<fs::path>{"c.json"}));
+  fs::remove_all(root);
+  ::unsetenv(kConfigFilesEnv);
+
+  CliOptions json_suite;  // a root without it stays a JSON suite
+  ASSERT_TRUE(Parse(kSuite, &json_suite, &exit_code_));
+  EXPECT_FALSE(json_suite.operator_suite());
 }
 
 TEST_F(OptionsTest, EveryEnvironmentVariableNamesItsOption) {
