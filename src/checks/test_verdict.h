@@ -18,12 +18,13 @@ size_t BenchmarkAttemptsAllowed(size_t retries);
 
 // Records one measurement of a benchmark test in *result (its minimum in
 // benchmark_attempts_ms; the best attempt's samples and minimum as what is
-// judged; the threshold) and returns whether this attempt is within it.
+// judged; the threshold) and returns whether the best attempt so far is
+// within it.
 bool RecordBenchmarkAttempt(const TestDefinition& test, const BenchmarkRun& run,
                             TestResult* result);
 
-// Sets the outcome and reason of a benchmark from its recorded attempts (at
-// least one), measured with up to `attempts_allowed` attempts.
+// Sets the outcome and reason of a benchmark from its best recorded attempt
+// (there is at least one), measured with up to `attempts_allowed` attempts.
 void ConcludeBenchmark(const TestDefinition& test, size_t attempts_allowed, TestResult* result);
 
 // A tool that did not succeed: `described` says how ("exited with code 1"),

@@ -5,16 +5,16 @@
 
 #include <atomic>
 #include <chrono>
-#include <set>
-#include <thread>
 
 #include "artifacts/cache_layout.h"
 #include "artifacts/local_source.h"
 #include "base/atomic_file.h"
 #include "checks/benchmark_json.h"
 #include "checks/judgement.h"
+#include "checks/test_verdict.h"
 #include "exec/host_name.h"
 #include "exec/subprocess.h"
+#include "runner/plan_executor.h"
 #include "runner/run_arguments.h"
 #include "suite/torch_ops_test.h"
 
@@ -84,132 +84,83 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
   if (layout.PrepareDirectory(host_lock).empty()) gate_.ShareAcrossProcesses(host_lock);
 }
 
-std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
-                                         TestObserver* observer) {
-  std::vector<std::optional<TestResult>> slots(tests.size());
-  std::atomic<size_t> next{0};
+// What one Run shares between its worker threads.
+struct SuiteRunner::RunState {
+  TestObserver* observer = nullptr;
+  std::vector<std::optional<TestResult>> slots;  // per test, in selection order
   std::atomic<size_t> failures{0};
   std::mutex observer_mutex;
-  auto stop = [&] {
-    return InterruptSignal() != 0 ||
-           (config_.max_failures != 0 && failures.load() >= config_.max_failures);
-  };
-  // The queue holds every distinct module's compile first, then the tests: a
-  // test whose module is still compiling waits for it, while the other
-  // workers compile the next modules instead of queueing behind the same one.
-  std::vector<const ModuleDefinition*> compiles;
-  std::set<std::string> seen;
-  for (const TestDefinition* test : tests) {
-    for (const std::string& name : test->modules) {
-      if (seen.insert(name).second) compiles.push_back(&modules_.at(name));
-    }
-  }
-  std::atomic<int> lanes{0};
-  // Downloads have their own pool: every remote file is fetched ahead while
-  // the workers compile and run. A worker that needs a file still in flight
-  // waits for it; a failed download is remembered for the test that needs it.
-  const std::vector<std::string> urls = RemoteUrlsOf(tests);
-  std::atomic<size_t> next_url{0};
-  std::atomic<bool> tests_done{false};
-  auto downloader = [&] {
-    SetTraceLane(lanes.fetch_add(1));
-    while (!stop() && !tests_done.load()) {
-      size_t index = next_url.fetch_add(1);
-      if (index >= urls.size()) return;
-      std::string error;
-      IgnoringExceptions([&] { (void)Fetch(urls[index], "", &error); });
-    }
-  };
-  std::vector<std::thread> downloaders;
-  for (size_t i = 0; i < std::min(config_.fetch_jobs, urls.size()); ++i) {
-    downloaders.emplace_back(downloader);
-  }
-  auto worker = [&] {
-    SetTraceLane(lanes.fetch_add(1));
-    while (!stop()) {
-      size_t job = next.fetch_add(1);
-      if (job < compiles.size()) {
-        IgnoringExceptions([&] {
-          auto turn = gate_.Shared();
-          compiler_.Compile(*compiles[job], config_.timeout_s);
-        });
-        continue;
-      }
-      size_t index = job - compiles.size();
-      if (index >= tests.size()) return;
-      const TestDefinition& test = *tests[index];
-      TestResult result = Guarded(test, [&] {
-        if (observer) {
-          std::lock_guard<std::mutex> lock(observer_mutex);
-          observer->OnTestStarted(test);
-        }
-        return RunOne(test);
-      });
-      if (InterruptSignal() != 0) {
-        // The test was cut short: it neither passed nor failed on its merits.
-        result.outcome = Outcome::kError;
-        result.reason = fmt::format("interrupted by signal {}", InterruptSignal());
-      }
-      if (IsFailure(result.outcome)) ++failures;
-      std::lock_guard<std::mutex> lock(observer_mutex);
-      slots[index] = std::move(result);
-      // The reports are written from `slots` after the run, whatever the observer does.
-      if (observer) IgnoringExceptions([&] { observer->OnTestFinished(*slots[index]); });
-    }
-  };
-  const size_t threads = std::max<size_t>(1, std::min(config_.jobs, tests.size()));
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
-  tests_done = true;  // what is still queued is no longer needed
-  for (std::thread& thread : downloaders) thread.join();
+};
 
+std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*>& tests,
+                                         TestObserver* observer) {
+  const Plan plan = MakePlan(tests, modules_, {config_.benchmark_retries});
+  RunState state;
+  state.observer = observer;
+  state.slots.resize(tests.size());
+  ExecutorOptions options;
+  options.jobs = config_.jobs;
+  options.fetch_jobs = config_.fetch_jobs;
+  options.stop = [&] {
+    return InterruptSignal() != 0 ||
+           (config_.max_failures != 0 && state.failures.load() >= config_.max_failures);
+  };
+  ExecutePlan(plan, options, [&](const Job& job) { RunJob(job, &state); });
   std::vector<TestResult> results;
-  for (std::optional<TestResult>& slot : slots) {
+  for (std::optional<TestResult>& slot : state.slots) {
     if (slot) results.push_back(std::move(*slot));
   }
   return results;
 }
 
-std::vector<std::string> SuiteRunner::RemoteUrlsOf(
-    const std::vector<const TestDefinition*>& tests) const {
-  std::vector<std::string> urls;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& url) {
-    if (IsRemoteUrl(url) && seen.insert(url).second) urls.push_back(url);
-  };
-  auto add_module = [&](const std::string& name) {
-    if (auto module = modules_.find(name); module != modules_.end()) add(module->second.mlir);
-  };
-  for (const TestDefinition* test : tests) {
-    for (const std::string& name : test->modules) add_module(name);
-    for (const WeightSpec& weight : test->weights) {
-      if (weight.kind == WeightSpec::Kind::kUrl) {
-        add(weight.url);
-      } else {
-        add_module(weight.module);
-      }
+void SuiteRunner::RunJob(const Job& job, RunState* state) {
+  switch (job.kind) {
+    case JobKind::kFetch: {
+      std::string error;  // remembered by the fetcher for the test that needs the file
+      (void)Fetch(job.name, "", &error);
+      return;
     }
-    for (const auto* specs : {&test->inputs, &test->outputs, &test->expected_outputs}) {
-      for (const ArgSpec& spec : *specs) {
-        if (spec.url) add(*spec.url);
-      }
+    case JobKind::kCompile: {
+      auto turn = gate_.Shared();
+      compiler_.Compile(*job.module, config_.timeout_s);
+      return;
     }
-    if (test->torch_ops) {
-      for (const ArgSpec& spec : test->torch_ops->expected_outputs) {
-        if (spec.url) add(*spec.url);
-      }
-    }
+    case JobKind::kGenerateParameters:
+      return;  // never queued: generated by the first test that needs it
+    case JobKind::kTest:
+      RunTestJob(job, state);
+      return;
   }
-  return urls;
+}
+
+void SuiteRunner::RunTestJob(const Job& job, RunState* state) {
+  const TestDefinition& test = *job.test;
+  TestResult result = Guarded(test, [&] {
+    if (state->observer) {
+      std::lock_guard<std::mutex> lock(state->observer_mutex);
+      state->observer->OnTestStarted(test);
+    }
+    return RunOne(job);
+  });
+  if (InterruptSignal() != 0) {
+    // The test was cut short: it neither passed nor failed on its merits.
+    result.outcome = Outcome::kError;
+    result.reason = fmt::format("interrupted by signal {}", InterruptSignal());
+  }
+  if (IsFailure(result.outcome)) ++state->failures;
+  std::lock_guard<std::mutex> lock(state->observer_mutex);
+  std::optional<TestResult>& slot = state->slots[job.test_index];
+  slot = std::move(result);
+  // The reports are written from the slots after the run, whatever the observer does.
+  if (state->observer) IgnoringExceptions([&] { state->observer->OnTestFinished(*slot); });
 }
 
 fs::path SuiteRunner::LogDirectory(const TestDefinition& test) const {
   return CacheLayout(config_.artifact_directory).LogDirectory(test.id);
 }
 
-TestResult SuiteRunner::RunOne(const TestDefinition& test) {
+TestResult SuiteRunner::RunOne(const Job& job) {
+  const TestDefinition& test = *job.test;
   TestResult result;
   result.test = &test;
   auto start = std::chrono::steady_clock::now();
@@ -230,55 +181,20 @@ TestResult SuiteRunner::RunOne(const TestDefinition& test) {
     compiled.push_back(&module);
   }
   const bool compiled_all = compiled.size() == test.modules.size();
-  using Expectation = TestDefinition::Expectation;
-  if (compiled_all && test.expectation == Expectation::kCompileFailure) {
-    // Unexpectedly compiled: the run tells which list, if any, it belongs on.
-    if (!test.compile_only) RunModules(test, compiled, config_.timeout_s, &result);
-    if (result.outcome == Outcome::kFailed && result.failed_step == Step::kCheck) {
-      // Ran, and its outputs or time were judged wrong: a failure on any list.
-    } else if (result.outcome == Outcome::kFailed) {
-      result.outcome = Outcome::kXPassed;
-      result.reason = fmt::format(
-          "compiled although listed in expected_compile_failures of {}, then failed to run: "
-          "move it to expected_run_failures\n{}",
-          test.expectation_source, result.reason);
-    } else if (result.outcome != Outcome::kError) {
-      result.outcome = Outcome::kXPassed;
-      result.reason = fmt::format(
-          "compiled{} although listed in expected_compile_failures of {}: remove it from that "
-          "list",
-          test.compile_only ? "" : " and ran", test.expectation_source);
-    }
+  if (compiled_all && job.runs_tool) {
+    RunModules(job, compiled, &result);
   } else if (compiled_all && test.compile_only) {
-    result.outcome = Outcome::kPassed;
-    result.reason = kCompileOnlyReason;
-  } else if (compiled_all) {
-    if (test.kind == TestKind::kCompstat) {
-      RunCompstat(test, *compiled.front(), &result);
-    } else {
-      RunModules(test, compiled, config_.timeout_s, &result);
+    // Listed as an expected compile failure: judged by that expectation below.
+    if (test.expectation != TestDefinition::Expectation::kCompileFailure) {
+      JudgeCompileOnly(&result);
     }
+  } else if (compiled_all) {
+    RunCompstat(test, *compiled.front(), &result);
   }
-  ApplyExpectation(test, compiled_all, &result);
+  JudgeExpectation(test, compiled_all, &result);
   result.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
-}
-
-void SuiteRunner::ApplyExpectation(const TestDefinition& test, bool compiled, TestResult* result) {
-  using Expectation = TestDefinition::Expectation;
-  const bool expected_here = (test.expectation == Expectation::kCompileFailure && !compiled) ||
-                             (test.expectation == Expectation::kRunFailure && compiled);
-  if (!expected_here || result->failed_step == Step::kCheck) return;
-  if (result->outcome == Outcome::kFailed) {
-    result->outcome = Outcome::kXFailed;
-    result->reason = std::string(kExpectedFailurePrefix) + result->reason;
-  } else if (result->outcome == Outcome::kPassed) {
-    result->outcome = Outcome::kXPassed;
-    result->reason = fmt::format(
-        "passed although listed in expected_run_failures of {}: remove it from that list",
-        test.expectation_source);
-  }
 }
 
 void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& module,
@@ -333,9 +249,9 @@ std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
   return parameters_.Get(weight, weight.module, *mlir, error);
 }
 
-void SuiteRunner::RunModules(const TestDefinition& test,
-                             const std::vector<const CompiledModule*>& modules,
-                             std::optional<double> timeout_s, TestResult* result) {
+void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledModule*>& modules,
+                             TestResult* result) {
+  const TestDefinition& test = *job.test;
   SourceResolver resolve = [&](const std::string& url, std::string* error) {
     return Fetch(url, test.id, error);
   };
@@ -390,49 +306,42 @@ void SuiteRunner::RunModules(const TestDefinition& test,
   ProcessSpec spec{
       argv,
       test.working_directory.empty() ? config_.external_file_directory : test.working_directory,
-      TempPathFor(stdout_log), benchmark ? TempPathFor(stderr_log) : fs::path(), timeout_s};
+      TempPathFor(stdout_log), benchmark ? TempPathFor(stderr_log) : fs::path(), config_.timeout_s};
   Repro repro{spec.cwd, argv};
   repro.argv[0] = tool.string();
   result->repros.push_back(std::move(repro));
   result->logs.push_back(stdout_log);
   if (benchmark) result->logs.push_back(stderr_log);
 
-  MeasureAndJudge(test, spec, benchmark, result);
+  MeasureAndJudge(job, spec, benchmark, result);
   fs::rename(spec.stdout_path, stdout_log, ec);
   if (benchmark) fs::rename(spec.stderr_path, stderr_log, ec);
   if (test.torch_ops) JudgeTorchOps(test, torch_ops, result);
 }
 
-void SuiteRunner::MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec,
-                                  bool benchmark, TestResult* result) {
+void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, bool benchmark,
+                                  TestResult* result) {
+  const TestDefinition& test = *job.test;
   const std::vector<std::string>& argv = spec.argv;
-  // A benchmark over its threshold is measured again, up to
-  // --benchmark-retries times; it passes if any measurement is within it.
-  const size_t attempts = benchmark ? 1 + config_.benchmark_retries : 1;
-  Verdict verdict;
-  for (size_t attempt = 0; attempt < attempts; ++attempt) {
+  // A benchmark over its threshold is measured again (job.measurements); it
+  // passes if any measurement is within it.
+  for (size_t attempt = 0; attempt < job.measurements; ++attempt) {
     ProcessResult process;
-    if (benchmark) {
+    if (job.exclusivity == Exclusivity::kExclusive) {
       auto alone = gate_.Exclusive();  // nothing else runs while a benchmark measures
       TraceSpan span(config_.trace, "benchmark", test.id, test.id, "");
       process = RunProcess(spec);
     } else {
-      auto device = gate_.Device(GpuDeviceOf(test.run_args));
+      auto device = gate_.Device(job.gpu_device);
       auto turn = gate_.Shared();
       TraceSpan span(config_.trace, "run", test.id, test.id, "");
       process = RunProcess(spec);
     }
     const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
     if (!process.Succeeded()) {
-      result->outcome = Outcome::kFailed;
-      result->failed_step = Step::kRun;
-      result->output_tail = TailOfFile(diagnostics_log);
-      std::string tool = fs::path(argv[0]).filename().string();
-      result->reason = fmt::format("{} {}", tool, process.Describe());
-      // The tool's own verdict ("[FAILED] result[0]: element at index ...") goes
-      // first, so the one-line summaries show what did not match.
-      std::string mismatch = ExtractMismatchLines(TailOfFile(diagnostics_log, 200, 65536));
-      if (!mismatch.empty()) result->reason = mismatch + "\n(" + result->reason + ")";
+      JudgeToolFailure(fs::path(argv[0]).filename().string(), process.Describe(),
+                       TailOfFile(diagnostics_log), TailOfFile(diagnostics_log, 200, 65536),
+                       result);
       return;
     }
     if (!benchmark) {
@@ -451,34 +360,9 @@ void SuiteRunner::MeasureAndJudge(const TestDefinition& test, const ProcessSpec&
       result->output_tail = TailOfFile(spec.stderr_path);
       return;
     }
-    const double measured = MinRealTimeMs(*run);
-    result->benchmark_attempts_ms.push_back(measured);
-    if (!result->current_time_ms || measured < *result->current_time_ms) {
-      // Report the best attempt, with its repetitions.
-      result->current_time_ms = measured;
-      result->benchmark_samples_ms.clear();
-      for (const BenchmarkSample& sample : run->samples) {
-        result->benchmark_samples_ms.push_back(sample.real_time_ms);
-      }
-    }
-    result->threshold_ms = BenchmarkThresholdMs(test);
-    // Judged on the best attempt so far, so the reason names the time the
-    // reports show (passing on any attempt within the threshold is the same).
-    verdict = JudgeBenchmark(test, *result->current_time_ms);
-    if (verdict.passed) break;
+    if (RecordBenchmarkAttempt(test, *run, result)) break;
   }
-  result->outcome = verdict.passed ? Outcome::kPassed : Outcome::kFailed;
-  result->reason = verdict.reason;
-  const std::vector<double>& measured_ms = result->benchmark_attempts_ms;
-  if (!verdict.passed && measured_ms.size() > 1) {
-    result->reason += fmt::format(" (best of {} attempts)", measured_ms.size());
-  } else if (verdict.passed && measured_ms.size() > 1) {
-    // Reports and results files say that it took a retry, and what each measured.
-    result->reason = fmt::format(
-        "passed on retry: attempt {} of up to {} within the threshold (minimum real_time per "
-        "attempt: {:.3f} ms)",
-        measured_ms.size(), attempts, fmt::join(measured_ms, " ms, "));
-  }
+  ConcludeBenchmark(test, job.measurements, result);
 }
 
 }  // namespace iree_suite

@@ -1,7 +1,7 @@
-// Executes selected tests on a pool of workers: every distinct module's
-// compile is queued ahead of the tests, remote files are fetched ahead by a
-// pool of their own, and each test then runs the IREE tool its kind needs
-// and is judged.
+// Executes selected tests: makes their plan (runner/plan.h), runs it on a pool
+// of workers (runner/plan_executor.h) and does each job: a fetch, a compile,
+// or a test, which runs the IREE tool its kind needs and is judged
+// (checks/test_verdict.h).
 #pragma once
 
 #include <filesystem>
@@ -20,6 +20,7 @@
 #include "exec/subprocess.h"
 #include "exec/tool_gate.h"
 #include "results/test_result.h"
+#include "runner/plan.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -66,16 +67,16 @@ class SuiteRunner {
                               TestObserver* observer);
 
  private:
-  TestResult RunOne(const TestDefinition& test);
-  // Expected failures (operator suites): a failure where the config expects
-  // one is XFAIL; a pass there is XPASS, a failure of the run.
-  void ApplyExpectation(const TestDefinition& test, bool compiled, TestResult* result);
+  struct RunState;
+  void RunJob(const Job& job, RunState* state);
+  // Runs the test, guarded, and hands its result to the observer and the slots.
+  void RunTestJob(const Job& job, RunState* state);
+  TestResult RunOne(const Job& job);
   void RunCompstat(const TestDefinition& test, const CompiledModule& module, TestResult* result);
-  void RunModules(const TestDefinition& test, const std::vector<const CompiledModule*>& modules,
-                  std::optional<double> timeout_s, TestResult* result);
+  void RunModules(const Job& job, const std::vector<const CompiledModule*>& modules,
+                  TestResult* result);
   // Runs the tool (a benchmark up to 1 + benchmark_retries times) and judges it.
-  void MeasureAndJudge(const TestDefinition& test, const ProcessSpec& spec, bool benchmark,
-                       TestResult* result);
+  void MeasureAndJudge(const Job& job, const ProcessSpec& spec, bool benchmark, TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
   // torch_ops (runner/suite_runner_torch_ops.cc): inputs generated into the
   // artifact directory, outputs written there and compared with allclose.
@@ -86,8 +87,6 @@ class SuiteRunner {
   bool PrepareTorchOps(const TestDefinition& test, std::vector<std::string>* flags,
                        TorchOpsFiles* files, TestResult* result);
   void JudgeTorchOps(const TestDefinition& test, const TorchOpsFiles& files, TestResult* result);
-  // The http(s) URLs the tests need (MLIR, weights, inputs, outputs), each once.
-  std::vector<std::string> RemoteUrlsOf(const std::vector<const TestDefinition*>& tests) const;
   // The archive of a "random" or "splat" weight, generated or from the cache.
   std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
                                                         const std::string& test_id,
