@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
-#include <future>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -16,6 +15,7 @@
 #include "cli/update_goldens_command.h"
 #include "history/change_analysis.h"
 #include "history/golden_from_history.h"
+#include "history/history_import.h"
 #include "history/history_store.h"
 #include "history/run_history.h"
 #include "history/run_record.h"
@@ -144,36 +144,14 @@ int RunImport(int argc, char** argv) {
     fmt::print(stderr, "iree-suite history import: error: {}\n", error);
     return kExitInternalError;
   }
-  size_t added = 0;
-  size_t known = 0;
-  size_t bad = 0;
-  // Files are parsed on every core, a batch ahead; runs are written in order.
-  const size_t batch = 2 * std::max(1u, std::thread::hardware_concurrency());
-  for (size_t begin = 0; begin < files.size(); begin += batch) {
-    std::vector<std::future<std::pair<std::optional<HistoryRunRecord>, std::string>>> parsed;
-    for (size_t i = begin; i < std::min(files.size(), begin + batch); ++i) {
-      parsed.push_back(std::async(std::launch::async, [&file = files[i]] {
-        std::string problem;
-        std::optional<ResultsFile> results = ReadResultsJson(file, &problem);
-        std::optional<HistoryRunRecord> record =
-            results ? RunRecordFromResults(*results, file.string(), &problem) : std::nullopt;
-        return std::pair{std::move(record), problem};
-      }));
-    }
-    for (auto& future : parsed) {
-      auto [record, problem] = future.get();
-      bool stored = false;
-      if (!record || !store->AppendRun(*record, &stored, &problem)) {
-        fmt::print(stderr, "iree-suite history import: error: {}\n", problem);
-        ++bad;
-        continue;
-      }
-      stored ? ++added : ++known;
-    }
-  }
-  fmt::print("imported {} run{}, {} already in the history, {} unreadable ({})\n", added,
-             added == 1 ? "" : "s", known, bad, location);
-  return bad == 0 ? kExitOk : kExitInterrupted;
+  const ImportCounts counts =
+      ImportResultsFiles(*store, files, std::max(1u, std::thread::hardware_concurrency()),
+                         [](const std::string& problem) {
+                           fmt::print(stderr, "iree-suite history import: error: {}\n", problem);
+                         });
+  fmt::print("imported {} run{}, {} already in the history, {} unreadable ({})\n", counts.added,
+             counts.added == 1 ? "" : "s", counts.known, counts.bad, location);
+  return counts.bad == 0 ? kExitOk : kExitInterrupted;
 }
 
 std::string Number(double value) { return fmt::format("{:.3f}", value); }

@@ -3,32 +3,42 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 namespace iree_suite {
 namespace {
 
-// Rows per multi-row INSERT: few round trips to a server, well under
-// SQLite's limit of bound variables.
-constexpr size_t kRowsPerInsert = 200;
+// Names per SELECT/upsert of test rows: few round trips to a server, well
+// under SQLite's limit of bound variables.
+constexpr size_t kTestsPerStatement = 200;
+
+const std::vector<std::string> kResultColumns = {"run_id",
+                                                 "test_id",
+                                                 "outcome",
+                                                 "failed_step",
+                                                 "reason",
+                                                 "duration_s",
+                                                 "samples_ms",
+                                                 "min_ms",
+                                                 "median_ms",
+                                                 "mean_ms",
+                                                 "stddev_ms",
+                                                 "cv",
+                                                 "golden_time_ms",
+                                                 "tolerance_factor",
+                                                 "threshold_ms",
+                                                 "dispatch_count",
+                                                 "binary_size",
+                                                 "golden_dispatch_count",
+                                                 "golden_binary_size"};
 
 std::string JsonArray(const std::vector<std::string>& values) {
   return nlohmann::json(values).dump();
 }
 
 std::string JsonArray(const std::vector<double>& values) { return nlohmann::json(values).dump(); }
-
-// "INSERT INTO <head> VALUES (?,...),(?,...)<tail>" for `rows` rows.
-std::string MultiRowInsert(const std::string& head, size_t columns, size_t rows,
-                           const std::string& tail) {
-  std::string row = "(";
-  for (size_t i = 0; i < columns; ++i) row += i == 0 ? "?" : ",?";
-  row += ")";
-  std::string sql = "INSERT INTO " + head + " VALUES ";
-  for (size_t i = 0; i < rows; ++i) sql += (i == 0 ? "" : ",") + row;
-  return sql + tail;
-}
 
 bool IsFileUnreadableMessage(const std::string& message) {
   return message.find("not a database") != std::string::npos ||
@@ -94,7 +104,7 @@ bool HistoryStore::InsertRun(const HistoryRunRecord& run, std::optional<int64_t>
       static_cast<int64_t>(run.tests.size()),
       SqlTextOrNull(run.context_json),
   };
-  const std::string sql = MultiRowInsert(
+  const std::string sql = MultiRowInsertSql(
       "runs (run_key, start_time, host, cpu_model, core_count, load_1m, load_5m, load_15m, "
       "iree_suite_version, compiler_version, compiler_commit, runtime_version, suite_commit, "
       "github_sha, github_ref, github_run_id, pr_number, marker_expression, shard_index, "
@@ -104,105 +114,153 @@ bool HistoryStore::InsertRun(const HistoryRunRecord& run, std::optional<int64_t>
       sql, params, [run_id](const SqlRow& row) { *run_id = row.Int(0); }, error);
 }
 
-bool HistoryStore::TestIds(const HistoryRunRecord& run, std::vector<int64_t>* ids,
-                           std::string* error) {
-  // Sorted, so that concurrent writers lock the rows in one order (no deadlock).
-  std::vector<size_t> order(run.tests.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return run.tests[a].id < run.tests[b].id; });
-  std::unordered_map<std::string, int64_t> by_name;
-  for (size_t begin = 0; begin < order.size(); begin += kRowsPerInsert) {
-    const size_t end = std::min(order.size(), begin + kRowsPerInsert);
-    // Known tests whose type and markers are unchanged are only read: no
-    // row is rewritten (in PostgreSQL every update leaves a dead row).
-    std::vector<SqlValue> names;
-    std::string placeholders;
-    for (size_t i = begin; i < end; ++i) {
-      names.push_back(run.tests[order[i]].id);
-      placeholders += i == begin ? "?" : ",?";
-    }
-    std::unordered_map<std::string, std::pair<int64_t, std::string>> known;  // -> id, type+markers
-    if (!db_->Execute(
-            "SELECT id, name, type, markers FROM tests WHERE name IN (" + placeholders + ")", names,
-            [&](const SqlRow& row) {
-              known[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
-            },
-            error)) {
-      return false;
-    }
-    std::vector<SqlValue> params;
-    for (size_t i = begin; i < end; ++i) {
-      const HistoryTestRecord& test = run.tests[order[i]];
-      const std::string markers = JsonArray(test.markers);
-      auto found = known.find(test.id);
-      if (found != known.end() && found->second.second == test.type + "\n" + markers) {
-        by_name[test.id] = found->second.first;
-      } else {
-        params.insert(params.end(), {test.id, test.type, markers});
-      }
-    }
-    if (params.empty()) continue;
-    const std::string sql = MultiRowInsert(
-        "tests (name, type, markers)", 3, params.size() / 3,
-        " ON CONFLICT (name) DO UPDATE SET type = excluded.type, markers = excluded.markers "
-        "RETURNING id, name");
-    if (!db_->Execute(
-            sql, params, [&](const SqlRow& row) { by_name[row.Text(1)] = row.Int(0); }, error)) {
-      return false;
+bool HistoryStore::LookUpTests(const std::vector<const HistoryTestRecord*>& tests,
+                               KnownTests* learned, std::string* error) {
+  // Known tests whose type and markers are unchanged are only read: no row
+  // is rewritten (in PostgreSQL every update leaves a dead row).
+  std::vector<SqlValue> names;
+  std::string placeholders;
+  for (const HistoryTestRecord* test : tests) {
+    names.push_back(test->id);
+    placeholders += placeholders.empty() ? "?" : ",?";
+  }
+  KnownTests stored;
+  if (!db_->Execute(
+          "SELECT id, name, type, markers FROM tests WHERE name IN (" + placeholders + ")", names,
+          [&](const SqlRow& row) {
+            stored[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
+          },
+          error)) {
+    return false;
+  }
+  std::vector<SqlValue> params;
+  for (const HistoryTestRecord* test : tests) {
+    const std::string markers = JsonArray(test->markers);
+    auto found = stored.find(test->id);
+    if (found != stored.end() && found->second.type_and_markers == test->type + "\n" + markers) {
+      (*learned)[test->id] = found->second;
+    } else {
+      params.insert(params.end(), {test->id, test->type, markers});
     }
   }
+  if (params.empty()) return true;
+  const std::string sql = MultiRowInsertSql(
+      "tests (name, type, markers)", 3, params.size() / 3,
+      " ON CONFLICT (name) DO UPDATE SET type = excluded.type, markers = excluded.markers "
+      "RETURNING id, name, type, markers");
+  return db_->Execute(
+      sql, params,
+      [&](const SqlRow& row) {
+        (*learned)[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
+      },
+      error);
+}
+
+bool HistoryStore::TestIds(const HistoryRunRecord& run, const KnownTests& batch,
+                           std::vector<int64_t>* ids, KnownTests* learned, std::string* error) {
+  // Tests seen earlier by this store (committed, or earlier in this
+  // transaction) are not asked for again: an import of 1,000 runs of the same
+  // tests asks once.
+  auto cached = [&](const HistoryTestRecord& test) -> const KnownTest* {
+    const std::string wanted = test.type + "\n" + JsonArray(test.markers);
+    const std::array<const KnownTests*, 3> sources = {learned, &batch, &known_tests_};
+    for (const KnownTests* known : sources) {
+      auto found = known->find(test.id);
+      if (found != known->end()) {
+        return found->second.type_and_markers == wanted ? &found->second : nullptr;
+      }
+    }
+    return nullptr;
+  };
+  std::vector<const HistoryTestRecord*> missing;
+  for (const HistoryTestRecord& test : run.tests) {
+    if (cached(test) == nullptr) missing.push_back(&test);
+  }
+  // Sorted, so that concurrent writers lock the rows in one order (no deadlock).
+  std::sort(missing.begin(), missing.end(),
+            [](const HistoryTestRecord* a, const HistoryTestRecord* b) { return a->id < b->id; });
+  for (size_t begin = 0; begin < missing.size(); begin += kTestsPerStatement) {
+    const size_t end = std::min(missing.size(), begin + kTestsPerStatement);
+    const std::vector<const HistoryTestRecord*> part(missing.begin() + begin,
+                                                     missing.begin() + end);
+    if (!LookUpTests(part, learned, error)) return false;
+  }
   ids->clear();
-  for (const HistoryTestRecord& test : run.tests) ids->push_back(by_name.at(test.id));
+  for (const HistoryTestRecord& test : run.tests) {
+    const KnownTest* known = cached(test);
+    if (known == nullptr) {
+      *error = "test " + test.id + " has no row after its insert";
+      return false;
+    }
+    ids->push_back(known->id);
+  }
   return true;
 }
 
 bool HistoryStore::InsertResults(int64_t run_id, const HistoryRunRecord& run,
                                  const std::vector<int64_t>& ids, std::string* error) {
-  constexpr size_t kColumns = 19;
-  for (size_t begin = 0; begin < run.tests.size(); begin += kRowsPerInsert) {
-    const size_t end = std::min(run.tests.size(), begin + kRowsPerInsert);
-    std::vector<SqlValue> params;
-    params.reserve((end - begin) * kColumns);
-    for (size_t i = begin; i < end; ++i) {
-      const HistoryTestRecord& t = run.tests[i];
-      params.insert(
-          params.end(),
-          {run_id, ids[i], t.outcome, SqlTextOrNull(t.failed_step), SqlTextOrNull(t.reason),
-           t.duration_s, t.samples_ms.empty() ? SqlValue() : SqlValue(JsonArray(t.samples_ms)),
-           SqlOrNull(t.min_ms), SqlOrNull(t.median_ms), SqlOrNull(t.mean_ms),
-           SqlOrNull(t.stddev_ms), SqlOrNull(t.cv), SqlOrNull(t.golden_time_ms),
-           SqlOrNull(t.tolerance_factor), SqlOrNull(t.threshold_ms), SqlOrNull(t.dispatch_count),
-           SqlOrNull(t.binary_size), SqlOrNull(t.golden_dispatch_count),
-           SqlOrNull(t.golden_binary_size)});
-    }
-    const std::string sql = MultiRowInsert(
-        "results (run_id, test_id, outcome, failed_step, reason, duration_s, samples_ms, min_ms, "
-        "median_ms, mean_ms, stddev_ms, cv, golden_time_ms, tolerance_factor, threshold_ms, "
-        "dispatch_count, binary_size, golden_dispatch_count, golden_binary_size)",
-        kColumns, end - begin, "");
-    if (!db_->Execute(sql, params, {}, error)) return false;
+  std::vector<SqlValue> values;
+  values.reserve(run.tests.size() * kResultColumns.size());
+  for (size_t i = 0; i < run.tests.size(); ++i) {
+    const HistoryTestRecord& t = run.tests[i];
+    values.insert(
+        values.end(),
+        {run_id, ids[i], t.outcome, SqlTextOrNull(t.failed_step), SqlTextOrNull(t.reason),
+         t.duration_s, t.samples_ms.empty() ? SqlValue() : SqlValue(JsonArray(t.samples_ms)),
+         SqlOrNull(t.min_ms), SqlOrNull(t.median_ms), SqlOrNull(t.mean_ms), SqlOrNull(t.stddev_ms),
+         SqlOrNull(t.cv), SqlOrNull(t.golden_time_ms), SqlOrNull(t.tolerance_factor),
+         SqlOrNull(t.threshold_ms), SqlOrNull(t.dispatch_count), SqlOrNull(t.binary_size),
+         SqlOrNull(t.golden_dispatch_count), SqlOrNull(t.golden_binary_size)});
   }
+  return db_->InsertRows("results", kResultColumns, values, error);
+}
+
+bool HistoryStore::AppendInSavepoint(const HistoryRunRecord& run, KnownTests* learned,
+                                     AppendOutcome* outcome) {
+  std::optional<int64_t> run_id;
+  std::vector<int64_t> ids;
+  KnownTests learned_here;
+  if (!db_->Savepoint(&outcome->error)) return false;
+  bool ok = InsertRun(run, &run_id, &outcome->error);
+  if (ok && !run_id) {  // already stored
+    db_->RollbackToSavepoint();
+    return true;
+  }
+  ok = ok && TestIds(run, *learned, &ids, &learned_here, &outcome->error) &&
+       InsertResults(*run_id, run, ids, &outcome->error) && db_->ReleaseSavepoint(&outcome->error);
+  if (!ok) {
+    db_->RollbackToSavepoint();
+    return false;
+  }
+  learned->merge(learned_here);
+  outcome->stored = true;
+  return true;
+}
+
+bool HistoryStore::AppendRuns(std::span<const HistoryRunRecord> runs,
+                              std::vector<AppendOutcome>* outcomes, std::string* error) {
+  outcomes->assign(runs.size(), {});
+  if (!db_->BeginWrite(error)) return false;
+  KnownTests learned;
+  for (size_t i = 0; i < runs.size(); ++i) AppendInSavepoint(runs[i], &learned, &(*outcomes)[i]);
+  if (!db_->Commit(error)) {
+    db_->Rollback();
+    outcomes->assign(runs.size(), {});
+    return false;
+  }
+  known_tests_.merge(learned);
   return true;
 }
 
 bool HistoryStore::AppendRun(const HistoryRunRecord& run, bool* stored, std::string* error) {
+  std::vector<AppendOutcome> outcomes;
   *stored = false;
-  if (!db_->BeginWrite(error)) return false;
-  std::optional<int64_t> run_id;
-  std::vector<int64_t> ids;
-  bool ok = InsertRun(run, &run_id, error);
-  if (ok && !run_id) {  // already stored
-    db_->Rollback();
-    return true;
-  }
-  ok = ok && TestIds(run, &ids, error) && InsertResults(*run_id, run, ids, error) &&
-       db_->Commit(error);
-  if (!ok) {
-    db_->Rollback();
+  if (!AppendRuns(std::span(&run, 1), &outcomes, error)) return false;
+  if (!outcomes[0].error.empty()) {
+    *error = outcomes[0].error;
     return false;
   }
-  *stored = true;
+  *stored = outcomes[0].stored;
   return true;
 }
 

@@ -27,7 +27,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "history/sql_database.h"
@@ -110,6 +112,12 @@ struct HistoryData {
   std::vector<HistorySeries> series;  // sorted by test id
 };
 
+// What became of one run given to HistoryStore::AppendRuns.
+struct AppendOutcome {
+  bool stored = false;  // false: already there, or it failed (then error says why)
+  std::string error;
+};
+
 class HistoryStore {
  public:
   // Opens `location` (an SQLite path or postgresql:// URI), creating the
@@ -124,6 +132,13 @@ class HistoryStore {
   // same key is already there (then nothing changes).
   bool AppendRun(const HistoryRunRecord& run, bool* stored, std::string* error);
 
+  // Appends runs in one transaction (one commit for a batch of imports),
+  // each in its own savepoint: a run that fails is undone alone, the others
+  // stay. Returns false, with *error, when the transaction itself fails; then
+  // none of them is stored.
+  bool AppendRuns(std::span<const HistoryRunRecord> runs, std::vector<AppendOutcome>* outcomes,
+                  std::string* error);
+
   // The runs matching `query` and the series of every test they ran.
   bool Load(const HistoryQuery& query, HistoryData* data, std::string* error);
 
@@ -131,12 +146,25 @@ class HistoryStore {
   SqlDatabase& db() { return *db_; }
 
  private:
+  struct KnownTest {
+    int64_t id = 0;
+    std::string type_and_markers;  // "<type>\n<markers JSON>" as stored
+  };
+  using KnownTests = std::unordered_map<std::string, KnownTest>;  // by test name
+
+  bool AppendInSavepoint(const HistoryRunRecord& run, KnownTests* learned, AppendOutcome* outcome);
   bool InsertRun(const HistoryRunRecord& run, std::optional<int64_t>* run_id, std::string* error);
-  bool TestIds(const HistoryRunRecord& run, std::vector<int64_t>* ids, std::string* error);
+  bool TestIds(const HistoryRunRecord& run, const KnownTests& batch, std::vector<int64_t>* ids,
+               KnownTests* learned, std::string* error);
+  bool LookUpTests(const std::vector<const HistoryTestRecord*>& tests, KnownTests* learned,
+                   std::string* error);
   bool InsertResults(int64_t run_id, const HistoryRunRecord& run, const std::vector<int64_t>& ids,
                      std::string* error);
 
   std::unique_ptr<SqlDatabase> db_;
+  // Test rows as committed by this store's earlier transactions: the same
+  // tests are not looked up once per run.
+  KnownTests known_tests_;
 };
 
 // Brings the schema to kHistorySchemaVersion (exposed for tests). A database

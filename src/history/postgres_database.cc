@@ -4,7 +4,6 @@
 #include <libpq-fe.h>
 
 #include <charconv>
-#include <cstdlib>
 
 #include "history/sql_database.h"
 
@@ -33,22 +32,61 @@ std::string ParamText(const SqlValue& value) {
   return std::get<std::string>(value);
 }
 
+// A value in COPY's text format: \N for NULL, backslash escapes for the
+// characters that separate fields and rows.
+void AppendCopyField(const SqlValue& value, std::string* out) {
+  if (std::holds_alternative<std::monostate>(value)) {
+    *out += "\\N";
+    return;
+  }
+  if (!std::holds_alternative<std::string>(value)) {
+    *out += ParamText(value);
+    return;
+  }
+  for (char c : std::get<std::string>(value)) {
+    switch (c) {
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\0':
+        break;  // PostgreSQL text cannot hold NUL
+      default:
+        *out += c;
+    }
+  }
+}
+
 class PostgresRow : public SqlRow {
  public:
   PostgresRow(const PGresult* result, int row) : result_(result), row_(row) {}
   bool IsNull(int column) const override { return PQgetisnull(result_, row_, column) != 0; }
-  int64_t Int(int column) const override {
-    return std::strtoll(PQgetvalue(result_, row_, column), nullptr, 10);
-  }
-  double Double(int column) const override {
-    return std::strtod(PQgetvalue(result_, row_, column), nullptr);
-  }
+  // std::from_chars: no locale and several times faster than strtod, which
+  // counts when `history show` reads a million rows.
+  int64_t Int(int column) const override { return Parse<int64_t>(column); }
+  double Double(int column) const override { return Parse<double>(column); }
   std::string Text(int column) const override {
     return std::string(PQgetvalue(result_, row_, column),
                        static_cast<size_t>(PQgetlength(result_, row_, column)));
   }
 
  private:
+  template <typename T>
+  T Parse(int column) const {
+    const char* text = PQgetvalue(result_, row_, column);
+    T value = 0;
+    std::from_chars(text, text + PQgetlength(result_, row_, column), value);
+    return value;
+  }
+
   const PGresult* result_;
   int row_;
 };
@@ -100,6 +138,38 @@ class PostgresDatabase : public SqlDatabase {
     }
     PQclear(result);
     return ok;
+  }
+
+  bool InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                  const std::vector<SqlValue>& values, std::string* error) override {
+    std::string sql = "COPY " + table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i == 0 ? "" : ", ") + columns[i];
+    PGresult* result = PQexec(connection_, (sql + ") FROM STDIN").c_str());
+    const bool started = PQresultStatus(result) == PGRES_COPY_IN;
+    if (!started) Succeeded(result, error);
+    PQclear(result);
+    if (!started) return false;
+    // Sent in pieces of about 64 KiB: one round trip per piece, bounded memory.
+    std::string buffer;
+    bool sent = true;
+    for (size_t i = 0; i < values.size() && sent; ++i) {
+      AppendCopyField(values[i], &buffer);
+      buffer += (i + 1) % columns.size() == 0 ? '\n' : '\t';
+      if (buffer.size() >= 65536 || i + 1 == values.size()) {
+        sent = PQputCopyData(connection_, buffer.data(), static_cast<int>(buffer.size())) == 1;
+        buffer.clear();
+      }
+    }
+    if (PQputCopyEnd(connection_, sent ? nullptr : "iree-suite: sending failed") != 1) {
+      sent = false;
+    }
+    bool ok = true;
+    while (PGresult* end = PQgetResult(connection_)) {
+      ok = Succeeded(end, error) && ok;
+      PQclear(end);
+    }
+    if (ok && !sent) *error = TrimmedMessage(PQerrorMessage(connection_));
+    return ok && sent;
   }
 
   bool BeginWrite(std::string* error) override { return ExecScript("BEGIN", error); }

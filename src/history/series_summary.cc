@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <span>
 
 namespace iree_suite {
 
@@ -61,9 +62,15 @@ double FailureRate(const std::vector<double>& values, double threshold) {
 
 Flakiness ComputeFlakiness(const HistorySeries& series, const std::vector<HistoryRunInfo>& runs) {
   Flakiness flakiness;
+  auto is_failure = [](const HistoryPoint& point) {
+    return point.outcome == "failed" || point.outcome == "error";
+  };
+  // Passes before the first failure cannot count: start there (most series
+  // never fail, and then no compiler is looked up at all).
+  auto first = std::find_if(series.points.begin(), series.points.end(), is_failure);
   std::map<std::string, bool> last_failed_on;  // compiler -> its previous point failed
-  for (const HistoryPoint& point : series.points) {
-    const bool failed = point.outcome == "failed" || point.outcome == "error";
+  for (const HistoryPoint& point : std::span(first, series.points.end())) {
+    const bool failed = is_failure(point);
     const bool passed = point.outcome == "passed";
     flakiness.failures += failed;
     const HistoryRunInfo& run = runs[point.run];

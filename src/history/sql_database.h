@@ -29,6 +29,11 @@ SqlValue SqlOrNull(const std::optional<T>& value) {
     return std::string(*value);
   }
 }
+// "INSERT INTO <head> VALUES (?,...),(?,...)<tail>" for `rows` rows of
+// `columns` placeholders.
+std::string MultiRowInsertSql(const std::string& head, size_t columns, size_t rows,
+                              const std::string& tail);
+
 // Empty text is stored as NULL.
 SqlValue SqlTextOrNull(const std::string& text);
 
@@ -66,6 +71,12 @@ class SqlDatabase {
   virtual bool Execute(const std::string& sql, const std::vector<SqlValue>& params,
                        const SqlRowCallback& on_row, std::string* error) = 0;
 
+  // Appends rows to `table`: `values` holds them one after the other,
+  // columns.size() values each. The bulk path of each backend (PostgreSQL:
+  // COPY, which a server parses once instead of per statement).
+  virtual bool InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                          const std::vector<SqlValue>& values, std::string* error) = 0;
+
   // A write transaction. SQLite takes the write lock at once (BEGIN
   // IMMEDIATE), so two writers queue instead of failing half-way.
   virtual bool BeginWrite(std::string* error) = 0;
@@ -73,6 +84,13 @@ class SqlDatabase {
   void Rollback() {
     std::string ignored;
     ExecScript("ROLLBACK", &ignored);
+  }
+  // A savepoint inside the transaction: a part that fails is undone alone.
+  bool Savepoint(std::string* error) { return ExecScript("SAVEPOINT part", error); }
+  bool ReleaseSavepoint(std::string* error) { return ExecScript("RELEASE SAVEPOINT part", error); }
+  void RollbackToSavepoint() {
+    std::string ignored;
+    ExecScript("ROLLBACK TO SAVEPOINT part; RELEASE SAVEPOINT part", &ignored);
   }
 };
 

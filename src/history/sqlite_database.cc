@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 
 #include "history/sql_database.h"
@@ -51,11 +52,38 @@ class SqliteDatabase : public SqlDatabase {
 
   bool Execute(const std::string& sql, const std::vector<SqlValue>& params,
                const SqlRowCallback& on_row, std::string* error) override {
+    return ExecuteBound(sql, params.data(), params.size(), on_row, error);
+  }
+
+  bool InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                  const std::vector<SqlValue>& values, std::string* error) override {
+    // Rows per statement: well under SQLite's limit of bound variables.
+    constexpr size_t kRowsPerInsert = 200;
+    std::string head = table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) head += (i == 0 ? "" : ", ") + columns[i];
+    head += ")";
+    const size_t rows = values.size() / columns.size();
+    for (size_t begin = 0; begin < rows; begin += kRowsPerInsert) {
+      const size_t count = std::min(kRowsPerInsert, rows - begin);
+      if (!ExecuteBound(MultiRowInsertSql(head, columns.size(), count, ""),
+                        values.data() + begin * columns.size(), count * columns.size(), {},
+                        error)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool BeginWrite(std::string* error) override { return ExecScript("BEGIN IMMEDIATE", error); }
+
+ private:
+  bool ExecuteBound(const std::string& sql, const SqlValue* params, size_t count,
+                    const SqlRowCallback& on_row, std::string* error) {
     sqlite3_stmt* statement = Prepared(sql, error);
     if (statement == nullptr) return false;
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
-    for (size_t i = 0; i < params.size(); ++i) Bind(statement, static_cast<int>(i) + 1, params[i]);
+    for (size_t i = 0; i < count; ++i) Bind(statement, static_cast<int>(i) + 1, params[i]);
     SqliteRow row(statement);
     while (true) {
       int status = sqlite3_step(statement);
@@ -71,9 +99,6 @@ class SqliteDatabase : public SqlDatabase {
     return true;
   }
 
-  bool BeginWrite(std::string* error) override { return ExecScript("BEGIN IMMEDIATE", error); }
-
- private:
   sqlite3_stmt* Prepared(const std::string& sql, std::string* error) {
     if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
     sqlite3_stmt* statement = nullptr;
@@ -106,6 +131,16 @@ class SqliteDatabase : public SqlDatabase {
 
 }  // namespace
 
+std::string MultiRowInsertSql(const std::string& head, size_t columns, size_t rows,
+                              const std::string& tail) {
+  std::string row = "(";
+  for (size_t i = 0; i < columns; ++i) row += i == 0 ? "?" : ",?";
+  row += ")";
+  std::string sql = "INSERT INTO " + head + " VALUES ";
+  for (size_t i = 0; i < rows; ++i) sql += (i == 0 ? "" : ",") + row;
+  return sql + tail;
+}
+
 SqlValue SqlTextOrNull(const std::string& text) {
   if (text.empty()) return std::monostate{};
   return text;
@@ -125,8 +160,9 @@ std::unique_ptr<SqlDatabase> OpenSqliteDatabase(const std::string& path, int bus
   auto database = std::make_unique<SqliteDatabase>(db, path);
   // A foreign or corrupt file fails here, on its first read.
   std::string pragma_error;
-  if (!database->ExecScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-                            &pragma_error) ||
+  if (!database->ExecScript(
+          "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536",
+          &pragma_error) ||
       !database->Execute("SELECT count(*) FROM sqlite_master", {}, {}, &pragma_error)) {
     *error = pragma_error;
     return nullptr;

@@ -154,6 +154,65 @@ TEST_P(HistoryStoreTest, ATestKeepsItsIdAndTakesItsNewestMarkers) {
   EXPECT_EQ(data.series[1].markers, (std::vector<std::string>{"cpu", "nightly"}));
 }
 
+TEST_P(HistoryStoreTest, ARunThatFailsInABatchIsUndoneAloneAndTheOthersStay) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  // Run 2 names test "y" twice: its results cannot both be stored, so it
+  // fails after its new test row was written; that row goes with it.
+  std::vector<HistoryRunRecord> batch = {
+      MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("x", 1)}),
+      MakeRun(2, {BenchmarkRecord("a", 2), BenchmarkRecord("y", 2), BenchmarkRecord("y", 3)}),
+      MakeRun(3, {BenchmarkRecord("a", 3), BenchmarkRecord("y", 4)}),
+      MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("x", 1)}),
+  };
+  std::vector<AppendOutcome> outcomes;
+  std::string error;
+  ASSERT_TRUE(store->AppendRuns(batch, &outcomes, &error)) << error;
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_TRUE(outcomes[0].stored && outcomes[0].error.empty()) << outcomes[0].error;
+  EXPECT_FALSE(outcomes[1].stored);
+  EXPECT_FALSE(outcomes[1].error.empty());
+  EXPECT_TRUE(outcomes[2].stored && outcomes[2].error.empty()) << outcomes[2].error;
+  EXPECT_FALSE(outcomes[3].stored);  // the same run as the first
+  EXPECT_TRUE(outcomes[3].error.empty()) << outcomes[3].error;
+  // A later transaction of the same store reuses what it learnt of "y"
+  // from run 3, not from the undone run 2.
+  bool stored = false;
+  ASSERT_TRUE(store->AppendRun(MakeRun(4, {BenchmarkRecord("y", 5)}), &stored, &error)) << error;
+  EXPECT_TRUE(stored);
+  HistoryData data;
+  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  ASSERT_EQ(data.runs.size(), 3u);
+  ASSERT_EQ(data.series.size(), 3u);
+  EXPECT_EQ(data.series[0].points.size(), 2u);  // a: runs 1 and 3
+  ASSERT_EQ(data.series[2].test_id, "y");
+  ASSERT_EQ(data.series[2].points.size(), 2u);
+  EXPECT_EQ(*data.series[2].points[0].min_ms, 4);
+  EXPECT_EQ(*data.series[2].points[1].min_ms, 5);
+}
+
+TEST_P(HistoryStoreTest, TextWithTabsNewlinesAndBackslashesIsStoredAsGiven) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  HistoryRunRecord run = MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("b", 1)});
+  const std::string reason = "line 1\tcolumn\nline 2\r\\N \\t C:\\path";
+  run.tests[0].reason = reason;
+  run.tests[1].reason = std::string("nul\0byte", 8);
+  bool stored = false;
+  std::string error;
+  ASSERT_TRUE(store->AppendRun(run, &stored, &error)) << error;
+  ASSERT_TRUE(stored);
+  std::vector<std::string> reasons;
+  ASSERT_TRUE(store->db().Execute(
+      "SELECT reason FROM results ORDER BY test_id", {},
+      [&](const SqlRow& row) { reasons.push_back(row.Text(0)); }, &error))
+      << error;
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0], reason);
+  // PostgreSQL text cannot hold a NUL: the rest of the text is kept.
+  EXPECT_EQ(reasons[1], GetParam() == Backend::kPostgres ? "nulbyte" : std::string("nul\0byte", 8));
+}
+
 TEST_P(HistoryStoreTest, FiltersBySinceAndHost) {
   auto store = Open();
   ASSERT_TRUE(store);
