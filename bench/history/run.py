@@ -10,6 +10,12 @@ socket, run as the `postgres` user when root), then times `history show` and
   show, changes: < 2 s each    import of 1,000 files: < 30 s    database: < 200 MB
 
     python3 bench/history/run.py [--tests 1000] [--runs 1000] [--keep DIR] [--only sqlite|postgresql]
+                                 [--baseline OLD-IREE-SUITE-BINARY]
+
+Each figure comes with its CPU seconds (for PostgreSQL the server's too): on
+a shared machine the wall time waits for cores, the CPU time does not. With
+--baseline the same steps run with another binary right after, and each
+figure gets the ratio this / baseline, which holds under load.
 """
 
 import argparse
@@ -66,20 +72,40 @@ def write_results(directory, tests, runs):
     return files
 
 
-def timed(argv):
-    """Wall seconds, the command's CPU seconds (user + sys) and its stdout. On a
-    shared machine the wall time includes waiting for a core; the CPU time
-    does not (a PostgreSQL server's own work is not in it)."""
+def timed(argv, server=None):
+    """Wall seconds, CPU seconds and stdout of a command. On a shared machine
+    the wall time includes waiting for a core; the CPU time does not. CPU is
+    the command's own (user + sys) plus, with `server`, what the PostgreSQL
+    server spent meanwhile."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server.cpu_seconds() if server else 0
     start = time.perf_counter()
     result = subprocess.run([str(a) for a in argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if server:
+        cpu += server.cpu_seconds() - server_before
     if result.returncode not in (0, 1):
         raise SystemExit(f"{argv[:3]} failed ({result.returncode}): {result.stderr[-2000:]}")
     return elapsed, cpu, result.stdout
+
+
+TARGETS = {"import": 30, "show": 2, "changes": 2}
+
+
+def measure(binary, location, files, server):
+    """{step: (wall, cpu)} for import, show and changes, and the two notes."""
+    figures, notes = {}, []
+    for step, argv in [("import", ["import", f"--history={location}", *files]),
+                       ("show", ["show", f"--history={location}"]),
+                       ("changes", ["changes", f"--history={location}"])]:
+        elapsed, cpu, out = timed([binary, "history", *argv], server)
+        figures[step] = (elapsed, cpu)
+        if step != "show":
+            notes.append(out.strip().splitlines()[0])
+    return figures, notes
 
 
 def report(name, value, target, unit, cpu=None):
@@ -88,27 +114,38 @@ def report(name, value, target, unit, cpu=None):
           f"ratio {value / target:.2f} {'ok' if value < target else 'MISSED'}{extra}")
 
 
-def bench_store(label, location, files, size_of):
-    print(f"{label} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
-    elapsed, cpu, out = timed([BINARY, "history", "import", f"--history={location}", *files])
-    print(f"  ({out.strip()})")
-    report(f"import of {len(files)} files", elapsed, 30, "s", cpu)
-    elapsed, cpu, out = timed([BINARY, "history", "show", f"--history={location}"])
-    report("history show", elapsed, 2, "s", cpu)
-    elapsed, cpu, out = timed([BINARY, "history", "changes", f"--history={location}"])
-    report("history changes", elapsed, 2, "s", cpu)
-    print(f"  ({out.splitlines()[0]})")
+def bench_store(label, locations, files, size_of, server=None, baseline=None):
+    """`locations`: a fresh, empty store per call. With `baseline` (another
+    binary) the same steps run with it right after, on a store of its own,
+    and each figure gets the ratio this binary / baseline."""
+    cpu_note = " + server" if server else ""
+    print(f"{label} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          f"cpu = client{cpu_note}):")
+    figures, notes = measure(BINARY, locations(), files, server)
+    print(f"  ({notes[0]})")
+    names = {"import": f"import of {len(files)} files", "show": "history show",
+             "changes": "history changes"}
+    for step, (elapsed, cpu) in figures.items():
+        report(names[step], elapsed, TARGETS[step], "s", cpu)
+    print(f"  ({notes[1]})")
     for name, size in size_of().items():
         report(name, size / 1e6, 200, "MB")
+    if baseline:
+        before, _ = measure(baseline, locations(), files, server)
+        print(f"  against {baseline} (load average {os.getloadavg()[0]:.1f}), this / baseline:")
+        for step, (elapsed, cpu) in figures.items():
+            print(f"    {names[step]:<26} wall {elapsed:7.2f} / {before[step][0]:7.2f} s = "
+                  f"{elapsed / before[step][0]:.2f}   cpu {cpu:7.2f} / {before[step][1]:7.2f} s"
+                  f" = {cpu / before[step][1]:.2f}")
 
 
-def postgres_size(server):
+def postgres_size(server, database):
     """The history's tables with their indexes and TOAST, and the whole
     database (which adds PostgreSQL's own catalog, about 7.5 MB)."""
-    tables, database = server.query(
+    tables, size = server.query(
         "SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['runs', 'tests', 'results', "
-        "'iree_suite_meta']) t", "SELECT pg_database_size('postgres')")
-    return {"history tables size": int(tables), "database size": int(database)}
+        "'iree_suite_meta']) t", f"SELECT pg_database_size('{database}')", database=database)
+    return {"history tables size": int(tables), "database size": int(size)}
 
 
 def main():
@@ -117,6 +154,9 @@ def main():
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="keep the files in this directory")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one backend only")
+    parser.add_argument("--baseline", type=Path,
+                        help="another iree-suite binary (say, of the previous commit) to time "
+                             "right after this one: ratios that hold on a loaded machine")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="iree-suite-history-bench-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -129,16 +169,30 @@ def main():
             files = write_results(results, args.tests, args.runs)
         print(f"{args.tests} tests x {args.runs} runs: wrote {len(files)} results files "
               f"in {time.perf_counter() - start:.1f} s")
-        db = root / "history.sqlite"
-        for old in root.glob("history.sqlite*"):
-            old.unlink()
+        created = []  # the stores made so far; the first is this binary's
+
+        def sqlite_location():
+            for old in root.glob("history*.sqlite*") if not created else []:
+                old.unlink()
+            created.append(root / f"history{len(created)}.sqlite")
+            return created[-1]
+
         if args.only != "postgresql":
-            bench_store("SQLite", db, files, lambda: {
-            "database size": sum(p.stat().st_size for p in root.glob("history.sqlite*"))})
+            bench_store("SQLite", sqlite_location, files, lambda: {
+                "database size": sum(p.stat().st_size for p in root.glob(f"{created[0].name}*"))},
+                baseline=args.baseline)
+        created.clear()
         if args.only != "sqlite":
             server = PostgresServer(port=54330)
+
+            def postgres_location():
+                created.append(f"history{len(created)}")
+                server.query(f"CREATE DATABASE {created[-1]}")
+                return server.uri_for(created[-1])
+
             try:
-                bench_store("PostgreSQL", server.uri, files, lambda: postgres_size(server))
+                bench_store("PostgreSQL", postgres_location, files,
+                            lambda: postgres_size(server, created[0]), server, args.baseline)
             finally:
                 server.stop()
     finally:

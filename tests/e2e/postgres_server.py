@@ -34,16 +34,35 @@ class PostgresServer:
         self.run("initdb", "-D", self.dir / "data", "-A", "trust", "-U", "postgres", "--no-sync")
         self.run("pg_ctl", "-D", self.dir / "data", "-w", "-l", self.dir / "log", "-o",
                  f"-k {self.dir} -p {port} -c listen_addresses= -c fsync=off", "start")
-        self.uri = f"postgresql:///postgres?host={self.dir}&port={port}&user=postgres"
+        self.uri = self.uri_for("postgres")
+
+    def uri_for(self, database):
+        return f"postgresql:///{database}?host={self.dir}&port={self.port}&user=postgres"
+
+    def cpu_seconds(self):
+        """CPU seconds (user + sys) the server has used: its processes now,
+        and the connections that ended (the postmaster reaped them)."""
+        postmaster = (self.dir / "data" / "postmaster.pid").read_text().split()[0]
+        ticks = 0
+        for entry in Path("/proc").iterdir():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if entry.name == postmaster:
+                ticks += sum(int(f) for f in fields[11:15])  # its own and its reaped children's
+            elif fields[1] == postmaster:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def run(self, tool, *args):
         subprocess.run(self.prefix + [str(self.bin / tool), *map(str, args)], check=True,
                        stdout=subprocess.DEVNULL, cwd="/")
 
-    def query(self, *statements):
+    def query(self, *statements, database="postgres"):
         """Each statement's rows, as psql -At prints them."""
         argv = [str(self.bin / "psql"), "-h", str(self.dir), "-p", str(self.port), "-U",
-                "postgres", "-At"]
+                "postgres", "-d", database, "-At"]
         for statement in statements:
             argv += ["-c", statement]
         out = subprocess.run(self.prefix + argv, capture_output=True, text=True, check=True,
