@@ -220,8 +220,9 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   result.vmfb = entry / kVmfbName;
   result.stats_json = entry / kStatsName;
   result.log = entry / kLogName;
-  result.repro = {external_file_directory_,
-                  CompileArgv(compiler_.iree_compile, *mlir, entry, module.compiler_flags)};
+  const CompileInput input = InputFor(module, *mlir);
+  result.repro = {input.working_directory,
+                  CompileArgv(compiler_.iree_compile, input.mlir, entry, module.compiler_flags)};
   if (!force_recompile_ && ReuseEntry(entry, &result)) return result;
 
   // Runners sharing the artifact directory take turns: the second waits for
@@ -253,8 +254,30 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     fmt::print(stderr, "iree-suite: cached module {} is damaged ({}); compiling it again\n",
                entry.string(), damage);
   }
-  CompileInto(module, *mlir, entry, timeout_s, &result);
+  CompileInto(module, input, entry, timeout_s, &result);
   return result;
+}
+
+CompileInput ModuleCompiler::InputFor(const ModuleDefinition& module, const fs::path& mlir) const {
+  auto below = [&](const fs::path& directory) {
+    fs::path relative = mlir.lexically_normal().lexically_relative(directory);
+    bool inside = !relative.empty() && *relative.begin() != "..";
+    return inside ? relative : fs::path();
+  };
+  // A flag naming a file relative to the external directory keeps the
+  // compile there (the seed's rule for every tool), downloaded MLIR or not.
+  const bool flag_names_file = std::any_of(
+      module.compiler_flags.begin(), module.compiler_flags.end(), [&](const std::string& flag) {
+        std::optional<fs::path> file = FlagFile(flag, external_file_directory_);
+        return file && fs::path(flag.substr(flag.find('=') + 1)).is_relative();
+      });
+  if (fs::path downloaded = below(artifact_directory_); !downloaded.empty() && !flag_names_file) {
+    return {artifact_directory_, downloaded};
+  }
+  if (fs::path local = below(external_file_directory_); !local.empty()) {
+    return {external_file_directory_, local};
+  }
+  return {external_file_directory_, mlir};
 }
 
 std::string ModuleCompiler::ModuleKey(const ModuleDefinition& module, const fs::path& mlir,
@@ -296,7 +319,7 @@ bool ModuleCompiler::ReuseEntry(const fs::path& entry, CompiledModule* result) c
   return true;
 }
 
-void ModuleCompiler::CompileInto(const ModuleDefinition& module, const fs::path& mlir,
+void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompileInput& input,
                                  const fs::path& entry, std::optional<double> timeout_s,
                                  CompiledModule* result) {
   const fs::path staging = TempPathFor(entry);
@@ -310,7 +333,7 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const fs::path&
   ProcessResult process;
   {
     TraceSpan span(trace_, "compile", module.name, "", module.name);
-    process = RunCompiler(module, mlir, staging, timeout_s, &how);
+    process = RunCompiler(module, input, staging, timeout_s, &how);
   }
   result->seconds = process.elapsed_s;
   const fs::path failed = CacheLayout::FailedModuleEntry(entry);
@@ -342,13 +365,13 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const fs::path&
   result->ok = true;
 }
 
-ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const fs::path& mlir,
+ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const CompileInput& input,
                                           const fs::path& out_dir, std::optional<double> timeout_s,
                                           std::string* how) {
   const fs::path& executable =
       compiler_.executable.empty() ? compiler_.iree_compile : compiler_.executable;
-  ProcessSpec spec{CompileArgv(executable, mlir, out_dir, module.compiler_flags),
-                   external_file_directory_,
+  ProcessSpec spec{CompileArgv(executable, input.mlir, out_dir, module.compiler_flags),
+                   input.working_directory,
                    out_dir / kLogName,
                    {},
                    timeout_s};
@@ -358,9 +381,9 @@ ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const 
   // The worker gets iree-compile's arguments less its own (input and -o):
   // the module's flags, then the per-module statistics flags.
   WorkerCompileRequest request{
-      external_file_directory_, mlir,
-      out_dir / kVmfbName,      out_dir / kLogName,
-      module.compiler_flags,    std::vector<std::string>(spec.argv.end() - 2, spec.argv.end())};
+      input.working_directory, input.mlir,
+      out_dir / kVmfbName,     out_dir / kLogName,
+      module.compiler_flags,   std::vector<std::string>(spec.argv.end() - 2, spec.argv.end())};
   WorkerCompileResult compiled;
   compiled.fallback_reason = ProcessOnlyFlag(module.compiler_flags);
   if (compiled.fallback_reason.empty()) compiled = workers_->Compile(request, timeout_s);

@@ -50,6 +50,16 @@ struct CompiledModule {
   Repro repro;
 };
 
+// Where a compile runs and how it names its input. The compiled module embeds
+// the input's path as the command line gives it (a longer path, a bigger
+// .vmfb), so the input is named relative to the working directory: the
+// suite's MLIR relative to the external file directory, a downloaded one as
+// downloads/<hash of its URL>/<file> from the artifact directory.
+struct CompileInput {
+  std::filesystem::path working_directory;
+  std::filesystem::path mlir;
+};
+
 class ModuleCompiler {
  public:
   // Maps a module's "mlir" (path, file:// or http(s) URL) to a local file.
@@ -78,12 +88,13 @@ class ModuleCompiler {
                         std::string* key) const;
   // Fills *result from a compiled entry or a remembered failure; false when neither.
   bool ReuseEntry(const std::filesystem::path& entry, CompiledModule* result) const;
-  void CompileInto(const ModuleDefinition& module, const std::filesystem::path& mlir,
+  CompileInput InputFor(const ModuleDefinition& module, const std::filesystem::path& mlir) const;
+  void CompileInto(const ModuleDefinition& module, const CompileInput& input,
                    const std::filesystem::path& entry, std::optional<double> timeout_s,
                    CompiledModule* result);
   // Runs one compile into `out_dir`, in a worker or with iree-compile; *how
   // gets a note for the error message when a worker took it.
-  ProcessResult RunCompiler(const ModuleDefinition& module, const std::filesystem::path& mlir,
+  ProcessResult RunCompiler(const ModuleDefinition& module, const CompileInput& input,
                             const std::filesystem::path& out_dir, std::optional<double> timeout_s,
                             std::string* how);
   // Prints why a compile goes to iree-compile, once per reason (-v).

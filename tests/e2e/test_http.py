@@ -4,6 +4,7 @@ no body transferred; --offline and --url-mirror work."""
 
 import contextlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_binary
 
 SERVER = REPO / "tests" / "fetch_server" / "http_server.py"
 
@@ -208,3 +209,27 @@ def test_downloads_have_their_own_pool(example_suite, tmp_path):
     inputs = spans[f"{base}/mlp/data/mlp_input.bin"]
     assert weights[1] - weights[0] > 1e6 and inputs[1] - inputs[0] > 1e6, spans
     assert weights[0] < inputs[1] and inputs[0] < weights[1], spans  # they overlap
+
+
+def _compiled_vmfb(suite, artifacts, *args):
+    argv = [a for a in suite.argv("-k", "mlp_compstat_cpu", *args)
+            if not a.startswith("--artifact-directory=")]
+    result = run_binary([*argv, f"--artifact-directory={artifacts}"], cwd=suite.tmp)
+    assert result.returncode == 0, result.output
+    [vmfb] = artifacts.glob("modules/*mlp_cpu*/*/module.vmfb")
+    return result, vmfb.read_bytes()
+
+
+def test_a_downloaded_mlir_compiles_to_the_same_bytes_wherever_the_artifacts_are(
+        example_suite, http_server):
+    # The module embeds its input's path: a downloaded MLIR is named from the
+    # artifact directory (downloads/<hash>/mlp.mlir), the same on every machine.
+    root, base, _ = http_server
+    serve_mlp_suite(example_suite, root, base, base)
+    short = example_suite.tmp / "a"
+    deep = example_suite.tmp / "a much longer folder name" / "of" / "the artifacts"
+    first, near = _compiled_vmfb(example_suite, short, "--log-cli-level=INFO")
+    _, far = _compiled_vmfb(example_suite, deep)
+    assert near == far
+    assert re.search(rf"^  \$ cd {re.escape(str(short))} && \S+/iree-compile "
+                     r"downloads/[0-9a-f]{16}/mlp\.mlir -o ", first.stdout, re.M), first.stdout

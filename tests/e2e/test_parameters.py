@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -200,7 +201,7 @@ def test_generated_archives_run_under_iree_run_module(tmp_path):
 
 def test_splat_example_expects_what_numpy_computes(example_suite):
     # The bundled example's expected output comes from an independent numpy script.
-    check = subprocess.run([str(REPO / ".venv" / "bin" / "python"),
+    check = subprocess.run([sys.executable,
                             str(EXAMPLES / "params" / "expected_output.py"), "--check"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
