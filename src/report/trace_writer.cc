@@ -13,6 +13,7 @@ namespace iree_suite {
 namespace {
 
 constexpr int kProcessId = 1;
+constexpr int64_t kShortestWaitUs = 1000;
 
 }  // namespace
 
@@ -60,6 +61,10 @@ std::string TraceWriter::Render() const {
                       {"args", {{"name", fmt::format("worker {}", lane)}}}});
   }
   for (const Span& span : spans_) {
+    // A turn taken at once is no wait worth drawing.
+    if (span.kind == "wait" && span.end_us && *span.end_us - span.begin_us < kShortestWaitUs) {
+      continue;
+    }
     nlohmann::ordered_json args = {{"test", span.test_id}, {"artifact", span.artifact}};
     if (!span.end_us) args["unfinished"] = true;
     int64_t end = span.end_us.value_or(std::max(now, span.begin_us));

@@ -1,6 +1,7 @@
 // A timeline of a run in Chrome's trace-event JSON, which chrome://tracing and
 // ui.perfetto.dev open: one row per worker, one bar per fetch, parameter
-// generation, compile, run or benchmark, so stalls and serialisation show.
+// generation, compile, run, benchmark or wait for a turn (waits under 1 ms
+// are left out), so stalls and serialisation show.
 #pragma once
 
 #include <chrono>

@@ -16,6 +16,7 @@
 #include "exec/subprocess.h"
 #include "runner/plan_executor.h"
 #include "runner/run_arguments.h"
+#include "runner/turn_wait.h"
 #include "suite/torch_ops_test.h"
 
 namespace iree_suite {
@@ -163,11 +164,12 @@ TestResult SuiteRunner::RunOne(const Job& job) {
   const TestDefinition& test = *job.test;
   TestResult result;
   result.test = &test;
-  auto start = std::chrono::steady_clock::now();
+  const auto start = std::chrono::steady_clock::now();
+  StartCountingWaits();
 
   std::vector<const CompiledModule*> compiled;
   for (const std::string& name : test.modules) {
-    auto turn = gate_.Shared();
+    auto turn = AwaitTurn(gate_, config_.trace, test.id, Exclusivity::kShared);
     const CompiledModule& module = compiler_.Compile(modules_.at(name), config_.timeout_s);
     if (!module.ok) {
       result.outcome = Outcome::kFailed;
@@ -192,8 +194,10 @@ TestResult SuiteRunner::RunOne(const Job& job) {
     RunCompstat(test, *compiled.front(), &result);
   }
   JudgeExpectation(test, compiled_all, &result);
+  // Its own work: waiting for a benchmark or a GPU device to be free is not.
   result.duration_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start - TimeWaited())
+          .count();
   return result;
 }
 
@@ -224,8 +228,8 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
 
 std::optional<fs::path> SuiteRunner::Fetch(const std::string& url, const std::string& test_id,
                                            std::string* error, bool take_turn) {
-  ToolGate::Turn turn;
-  if (take_turn) turn = gate_.Shared();  // a download would disturb a benchmark too
+  Turns turn;  // a download would disturb a benchmark too
+  if (take_turn) turn = AwaitTurn(gate_, config_.trace, test_id, Exclusivity::kShared);
   TraceSpan span(config_.trace, "fetch", url, test_id, url);
   return fetcher_.Fetch(url, error);
 }
@@ -243,8 +247,9 @@ std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
     *error = fmt::format("module \"{}\": mlir: {}", weight.module, *error);
     return std::nullopt;
   }
-  std::lock_guard<std::mutex> one_at_a_time(parameters_mutex_);
-  auto turn = gate_.Shared();
+  auto one_at_a_time = Awaited(config_.trace, "parameter generation", test_id,
+                               [&] { return std::unique_lock(parameters_mutex_); });
+  auto turn = AwaitTurn(gate_, config_.trace, test_id, Exclusivity::kShared);
   TraceSpan span(config_.trace, "generate-parameters", weight.module, test_id, weight.module);
   return parameters_.Get(weight, weight.module, *mlir, error);
 }
@@ -327,14 +332,10 @@ void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, bool 
   // passes if any measurement is within it.
   for (size_t attempt = 0; attempt < job.measurements; ++attempt) {
     ProcessResult process;
-    if (job.exclusivity == Exclusivity::kExclusive) {
-      auto alone = gate_.Exclusive();  // nothing else runs while a benchmark measures
-      TraceSpan span(config_.trace, "benchmark", test.id, test.id, "");
-      process = RunProcess(spec);
-    } else {
-      auto device = gate_.Device(job.gpu_device);
-      auto turn = gate_.Shared();
-      TraceSpan span(config_.trace, "run", test.id, test.id, "");
+    {
+      // Exclusive for a benchmark: nothing else runs while it measures.
+      auto turn = AwaitTurn(gate_, config_.trace, test.id, job.exclusivity, job.gpu_device);
+      TraceSpan span(config_.trace, benchmark ? "benchmark" : "run", test.id, test.id, "");
       process = RunProcess(spec);
     }
     const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;

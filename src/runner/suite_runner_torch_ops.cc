@@ -4,6 +4,7 @@
 
 #include "runner/suite_runner.h"
 #include "runner/torch_ops_io.h"
+#include "runner/turn_wait.h"
 
 namespace iree_suite {
 namespace fs = std::filesystem;
@@ -15,7 +16,7 @@ bool SuiteRunner::PrepareTorchOps(const TestDefinition& test, std::vector<std::s
   std::string error;
   std::optional<std::vector<fs::path>> inputs;
   {
-    auto turn = gate_.Shared();
+    auto turn = AwaitTurn(gate_, config_.trace, test.id, Exclusivity::kShared);
     TraceSpan span(config_.trace, "generate-inputs", test.id, test.id, "");
     inputs = GenerateTorchOpsInputs(spec, config_.artifact_directory, &error);
   }

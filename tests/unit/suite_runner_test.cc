@@ -237,5 +237,29 @@ TEST_F(SuiteRunnerTest, BenchmarkFailingEveryAttemptSaysSo) {
   EXPECT_NE(results[0].reason.find("(best of 3 attempts)"), std::string::npos);
 }
 
+// Issue 14: a benchmark waiting for another's exclusive turn reports only its
+// own work. Each stand-in benchmark measures for 1 s; two run one after the
+// other even with two workers.
+TEST_F(SuiteRunnerTest, WaitingForABenchmarksTurnIsNotTestTime) {
+  Script("iree-benchmark-module",
+         "sleep 1\n"
+         "echo '{\"benchmarks\": [{\"name\": \"BM_main\", \"real_time\": 1.0, "
+         "\"cpu_time\": 1.0, \"time_unit\": \"ms\"}]}'\n");
+  std::vector<TestDefinition> tests = {Quality("first.json"), Quality("second.json")};
+  for (TestDefinition& test : tests) test.kind = TestKind::kBenchmark;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<TestResult> results = Run(tests, /*jobs=*/2);
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_GE(wall_s, 2.0);  // they did not overlap
+  for (const TestResult& result : results) {
+    EXPECT_EQ(result.outcome, Outcome::kPassed) << result.reason;
+    EXPECT_GE(result.duration_s, 1.0);
+    // Without the other's measurement: ~1 s, not ~2 s.
+    EXPECT_LT(result.duration_s, 1.7) << result.test->id;
+  }
+}
+
 }  // namespace
 }  // namespace iree_suite

@@ -58,6 +58,18 @@ TEST(TraceWriterTest, CompleteEventHasAllFields) {
       "artifact": "modules/clip_cpu/0123/module.vmfb"})"));
 }
 
+TEST(TraceWriterTest, AWaitIsDrawnOnlyWhenItLasted) {
+  TraceWriter trace;
+  trace.End(trace.Begin("wait", "turn", "quick.json", "", 1));  // a turn taken at once
+  uint64_t token = trace.Begin("wait", "benchmark turn", "slow.json", "", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  trace.End(token);
+  auto spans = OfPhase(Events(trace), "X");
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0]["cat"], "wait");
+  EXPECT_EQ(spans[0]["args"]["test"], "slow.json");
+}
+
 TEST(TraceWriterTest, EventsFromManyThreadsEachGetTheirLane) {
   TraceWriter trace;
   constexpr int kThreads = 8;
