@@ -110,6 +110,10 @@ fs::path CacheLayout::HostLockDirectory(const std::string& host) const {
   return root_ / "locks" / EntryName(host);
 }
 
+fs::path CacheLayout::ReproDirectory(const std::string& module, const std::string& key) const {
+  return root_ / "repro" / EntryName(module) / key.substr(0, 16);
+}
+
 fs::path CacheLayout::ModuleLock(const fs::path& module_entry) {
   return module_entry.string() + ".lock";
 }

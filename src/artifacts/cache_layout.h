@@ -7,6 +7,7 @@
 //     <key16>.failed/ (an entry too, sharing that lock)
 //   parameters/<name>/<key16>-<random|splat>.irpa with <that path>.lock
 //   logs/<name>/ (no lock)
+//   repro/<name>/<key16>/ (no lock; the outputs of a compile repro run by hand)
 //   locks/<host>/ (the benchmark gate's lock files)
 // <name> is EntryName() of the module name or test id. Nothing below the
 // artifact directory may be a symbolic link: writers refuse to write through
@@ -44,6 +45,9 @@ class CacheLayout {
   std::filesystem::path ParameterArchive(const std::string& module, const std::string& key,
                                          const std::string& kind) const;
   std::filesystem::path LogDirectory(const std::string& test_id) const;
+  // Where a printed compile repro writes (repro/<name>/<key16>/): rerunning
+  // it by hand must never overwrite the published entry it reproduces.
+  std::filesystem::path ReproDirectory(const std::string& module, const std::string& key) const;
   std::filesystem::path HostLockDirectory(const std::string& host) const;
 
   // Lock files and failed-compile entries, beside the entry they belong to.

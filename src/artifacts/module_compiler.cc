@@ -221,8 +221,11 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   result.stats_json = entry / kStatsName;
   result.log = entry / kLogName;
   const CompileInput input = InputFor(module, *mlir);
-  result.repro = {input.working_directory,
-                  CompileArgv(compiler_.iree_compile, input.mlir, entry, module.compiler_flags)};
+  // The repro writes beside the cache, not into the entry the run uses.
+  const fs::path repro_directory = layout.ReproDirectory(module.name, result.key);
+  (void)layout.PrepareDirectory(repro_directory);  // best effort: only a hand rerun needs it
+  result.repro = {input.working_directory, CompileArgv(compiler_.iree_compile, input.mlir,
+                                                       repro_directory, module.compiler_flags)};
   if (!force_recompile_ && ReuseEntry(entry, &result)) return result;
 
   // Runners sharing the artifact directory take turns: the second waits for

@@ -24,7 +24,7 @@ def normalise(text, kind, paths):
     for value, placeholder in sorted(pairs, key=lambda pair: len(pair[0]), reverse=True):
         text = text.replace(value, placeholder)
     # Module cache keys depend on the compiler's version.
-    text = re.sub(r"(modules/[^/\s\"]+/)[0-9a-f]{16}", r"\1<key>", text)
+    text = re.sub(r"((?:modules|repro)/[^/\s\"]+/)[0-9a-f]{16}", r"\1<key>", text)
     rules = {
         "console.txt": _console,
         "job_summary.md": _markdown_tables,

@@ -235,3 +235,23 @@ def test_the_suite_compiles_to_the_same_bytes_wherever_it_is(binary, tmp_path):
         [vmfb] = (root / "artifacts").glob("modules/*mlp_cpu*/*/module.vmfb")
         vmfbs.append(vmfb.read_bytes())
     assert vmfbs[0] == vmfbs[1]
+
+
+def test_the_compstat_repro_writes_beside_the_cache_not_into_it(example_suite, binary):
+    example_suite.edit("mlp/mlp_compstat_cpu.json", golden_binary_size=1)
+    failed = example_suite.run("-k", "mlp_compstat_cpu")
+    assert failed.returncode == 1, failed.output
+    repro = re.search(r"^cd (\S+) && (\S+/iree-compile .*)$", failed.stdout, re.M)
+    assert repro, failed.stdout
+    entry = _module_entry(example_suite)
+    stamp = (entry / "module.vmfb").stat().st_mtime_ns
+    # Run by hand (argv, no shell): it reproduces the module in repro/...
+    rerun = run_binary(repro.group(2).split(" "), cwd=repro.group(1))
+    assert rerun.returncode == 0, rerun.output
+    [copy] = example_suite.artifacts.glob("repro/examples_modules_mlp_cpu+*/*/module.vmfb")
+    assert copy.read_bytes() == (entry / "module.vmfb").read_bytes()
+    # ... and leaves the entry the runs use as it was published.
+    assert (entry / "module.vmfb").stat().st_mtime_ns == stamp
+    verify = run_binary([binary, "cache", "verify",
+                         f"--artifact-directory={example_suite.artifacts}"])
+    assert "0 problems" in verify.stdout, verify.output
