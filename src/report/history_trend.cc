@@ -32,12 +32,19 @@ struct Scale {
   }
 };
 
-std::string HorizontalLine(const Scale& scale, const char* cls, double value) {
+// The golden's label sits at the line's left end and the threshold's at its
+// right end, so the two never overlap however close the lines are (a
+// tolerance of 1.0x draws them on top of each other).
+enum class LabelEnd { kStart, kEnd };
+
+std::string HorizontalLine(const Scale& scale, const char* cls, double value, LabelEnd end) {
   const double y = scale.Y(value);
+  const bool left = end == LabelEnd::kStart;
   return fmt::format(
       R"(<line class="{0}" x1="{1:.1f}" y1="{2:.1f}" x2="{3:.1f}" y2="{2:.1f}"/>)"
-      R"(<text class="axis" x="{3:.1f}" y="{4:.1f}" text-anchor="end">{0} {5:.3f} ms</text>)",
-      cls, kLeft, y, kWidth - kRight, y - 3, value);
+      R"(<text class="axis {0}-label" x="{4:.1f}" y="{5:.1f}" text-anchor="{6}">{0} {7:.3f} ms</text>)",
+      cls, kLeft, y, kWidth - kRight, left ? kLeft + 4 : kWidth - kRight, y - 3,
+      left ? "start" : "end", value);
 }
 
 // XmlEscape's rules are safe for HTML text and quoted attributes too.
@@ -74,8 +81,8 @@ std::string TrendSvg(const HistorySeries& series, const std::vector<HistoryRunIn
                      kLeft + 4, kTop + 8, flakiness.then_passed, flakiness.failures);
   svg +=
       fmt::format(R"(<text class="axis" x="4" y="{:.1f}">{:.3f}</text>)", kHeight - kBottom, *low);
-  if (golden) svg += HorizontalLine(scale, "golden", *golden);
-  if (threshold) svg += HorizontalLine(scale, "threshold", *threshold);
+  if (golden) svg += HorizontalLine(scale, "golden", *golden, LabelEnd::kStart);
+  if (threshold) svg += HorizontalLine(scale, "threshold", *threshold, LabelEnd::kEnd);
   for (size_t index : options.change_points) {
     const double x = (scale.X(index - 1) + scale.X(index)) / 2;
     svg +=

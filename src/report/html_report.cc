@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -93,11 +94,6 @@ std::string FormatSeconds(double seconds) {
   auto whole = static_cast<int64_t>(seconds);
   if (whole < 3600) return fmt::format("{}m {:02d}s", whole / 60, whole % 60);
   return fmt::format("{}h {:02d}m {:02d}s", whole / 3600, (whole / 60) % 60, whole % 60);
-}
-
-// "+3.2%" / "-10.0%": how far `value` is from `base`.
-std::string SignedPercent(double value, double base) {
-  return fmt::format("{:+.1f}%", (value - base) / base * 100);
 }
 
 bool Usable(std::optional<double> v) { return v && std::isfinite(*v) && *v >= 0; }
@@ -196,6 +192,30 @@ std::string BenchmarkChart(const TestResult& result) {
   return svg;
 }
 
+// A measurement against a reference as a person says it: "12.0% faster than
+// golden", "33.3x faster than golden", "4.0% over the threshold", "19.5x the
+// threshold"; ratios of 2 or more read better as multiples than as percents.
+std::string AgainstGolden(double current, double golden) {
+  if (current <= golden) {
+    if (current > 0 && golden / current >= 2) {
+      return fmt::format("{:.1f}\u00d7 faster than golden", golden / current);
+    }
+    return fmt::format("{:.1f}% faster than golden", (golden - current) / golden * 100);
+  }
+  if (current / golden >= 2)
+    return fmt::format("{:.1f}\u00d7 slower than golden", current / golden);
+  return fmt::format("{:.1f}% slower than golden", (current - golden) / golden * 100);
+}
+
+std::string AgainstThreshold(double current, double threshold) {
+  if (current <= threshold) {
+    return fmt::format("{:.1f}% under the threshold", (threshold - current) / threshold * 100);
+  }
+  if (current / threshold >= 2)
+    return fmt::format("{:.1f}\u00d7 the threshold", current / threshold);
+  return fmt::format("{:.1f}% over the threshold", (current - threshold) / threshold * 100);
+}
+
 std::string BenchmarkStatsLine(const TestResult& result) {
   const TestDefinition& test = *result.test;
   std::vector<std::string> parts;
@@ -210,11 +230,10 @@ std::string BenchmarkStatsLine(const TestResult& result) {
   std::optional<double> threshold = result.threshold_ms;
   if (!threshold && test.golden_time_ms) threshold = *test.golden_time_ms * test.tolerance_factor;
   if (Usable(result.current_time_ms) && test.golden_time_ms && *test.golden_time_ms > 0) {
-    parts.push_back("vs golden " + SignedPercent(*result.current_time_ms, *test.golden_time_ms));
+    parts.push_back(AgainstGolden(*result.current_time_ms, *test.golden_time_ms));
   }
   if (Usable(result.current_time_ms) && threshold && *threshold > 0) {
-    double headroom = (*threshold - *result.current_time_ms) / *threshold * 100;
-    parts.push_back(fmt::format("headroom to threshold {:.1f}%", headroom));
+    parts.push_back(AgainstThreshold(*result.current_time_ms, *threshold));
   }
   parts.push_back(fmt::format("tolerance \u00d7{}", test.tolerance_factor));
   std::string line;
@@ -282,8 +301,8 @@ std::string Headroom(const char* what, std::optional<int64_t> current,
                      std::optional<int64_t> golden) {
   if (!current || !golden || *golden <= 0) return "";
   double headroom = static_cast<double>(*golden - *current) / static_cast<double>(*golden) * 100;
-  if (headroom >= 0) return fmt::format("{} headroom {:.1f}%", what, headroom);
-  return fmt::format("{} over golden by {:.1f}%", what, -headroom);
+  if (headroom >= 0) return fmt::format("{} {:.1f}% under golden", what, headroom);
+  return fmt::format("{} {:.1f}% over golden", what, -headroom);
 }
 
 std::string ChartCard(size_t index, const TestResult& result, const std::string& chart,
@@ -323,20 +342,8 @@ std::string FailureCard(size_t index, const TestResult& result) {
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-}  // namespace
-
-std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlReportInfo& info) {
-  std::string html;
-  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += "<meta name=\"color-scheme\" content=\"light dark\">\n";
-  html += "<title>" +
-          Text("iree-suite report" +
-               (info.marker_expression.empty() ? "" : " \u2014 " + info.marker_expression)) +
-          "</title>\n<style>" + kStyle + kTrendCss + "</style>\n</head>\n<body>\n<main>\n";
-
-  // Summary.
-  html += "<header id=\"summary\">\n<h1>iree-suite report</h1>\n<div class=\"meta\">";
+std::string SummaryHeader(const std::vector<TestResult>& results, const HtmlReportInfo& info) {
+  std::string html = "<header id=\"summary\">\n<h1>iree-suite report</h1>\n<div class=\"meta\">";
   html += "<span>markers: <b>" +
           Text(info.marker_expression.empty() ? "(none)" : info.marker_expression) + "</b></span>";
   html += "<span>total time: <b>" + Text(FormatSeconds(info.total_seconds)) + "</b></span>";
@@ -354,10 +361,12 @@ std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlR
                         R"(<b>{1}</b></span>)",
                         OutcomeName(outcome), count);
   }
-  html += "</div>\n</header>\n";
+  return html + "</div>\n</header>\n";
+}
 
-  // Failures first: they are what a reader opens the report for.
-  html += "<section id=\"failures\">\n<h2>Failures</h2>\n";
+// Failures first: they are what a reader opens the report for.
+std::string FailuresSection(const std::vector<TestResult>& results) {
+  std::string html = "<section id=\"failures\">\n<h2>Failures</h2>\n";
   bool any_failure = false;
   for (size_t i = 0; i < results.size(); ++i) {
     if (!IsFailure(results[i].outcome)) continue;
@@ -365,46 +374,42 @@ std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlR
     html += FailureCard(i, results[i]);
   }
   if (!any_failure) html += "<p class=\"empty\">No failures.</p>\n";
-  html += "</section>\n";
+  return html + "</section>\n";
+}
 
-  html += "<section id=\"benchmarks\">\n<h2>Benchmarks</h2>\n<div class=\"charts\">\n";
-  bool any_benchmark = false;
+// The chart cards of one kind of test, `card(i, result)` each, in a section.
+std::string ChartSection(const std::vector<TestResult>& results, TestKind kind,
+                         const std::string& head, const std::string& empty,
+                         const std::function<std::string(size_t, const TestResult&)>& card) {
+  std::string html = head + "<div class=\"charts\">\n";
+  bool any = false;
   for (size_t i = 0; i < results.size(); ++i) {
-    const TestResult& result = results[i];
-    if (result.test->kind != TestKind::kBenchmark) continue;
-    any_benchmark = true;
-    auto trend = info.trends.find(result.test->id);
-    html += ChartCard(i, result,
-                      BenchmarkChart(result) + (trend != info.trends.end() ? trend->second : ""),
-                      BenchmarkStatsLine(result));
+    if (results[i].test->kind != kind) continue;
+    any = true;
+    html += card(i, results[i]);
   }
   html += "</div>\n";
-  if (!any_benchmark) html += "<p class=\"empty\">No benchmark tests.</p>\n";
-  html += "</section>\n";
+  if (!any) html += "<p class=\"empty\">" + empty + "</p>\n";
+  return html + "</section>\n";
+}
 
-  html += "<section id=\"compstats\">\n<h2>Compilation statistics</h2>\n<div class=\"charts\">\n";
-  bool any_compstat = false;
-  for (size_t i = 0; i < results.size(); ++i) {
-    const TestResult& result = results[i];
-    if (result.test->kind != TestKind::kCompstat) continue;
-    any_compstat = true;
-    std::string stats;
-    for (const std::string& part :
-         {Headroom("dispatches", result.dispatch_count, result.test->golden_dispatch_count),
-          Headroom("binary size", result.binary_size, result.test->golden_binary_size)}) {
-      if (!part.empty()) stats += (stats.empty() ? "" : " \u00b7 ") + part;
-    }
-    if (result.binary_size) {
-      stats += fmt::format("{}{} bytes", stats.empty() ? "" : " \u00b7 ", *result.binary_size);
-    }
-    html += ChartCard(i, result, CompstatChart(result), Text(stats));
+std::string CompstatStatsLine(const TestResult& result) {
+  std::string stats;
+  for (const std::string& part :
+       {Headroom("dispatches", result.dispatch_count, result.test->golden_dispatch_count),
+        Headroom("binary size", result.binary_size, result.test->golden_binary_size)}) {
+    if (!part.empty()) stats += (stats.empty() ? "" : " \u00b7 ") + part;
   }
-  html += "</div>\n";
-  if (!any_compstat) html += "<p class=\"empty\">No compstat tests.</p>\n";
-  html += "</section>\n";
+  if (result.binary_size) {
+    stats += fmt::format("{}{} bytes", stats.empty() ? "" : " \u00b7 ", *result.binary_size);
+  }
+  return Text(stats);
+}
 
-  // Every test, for the ones without a chart and for sorting by eye.
-  html += "<section id=\"results\">\n<h2>All tests</h2>\n<div class=\"scroll\"><table>\n";
+// Every test, for the ones without a chart and for sorting by eye.
+std::string ResultsTable(const std::vector<TestResult>& results) {
+  std::string html =
+      "<section id=\"results\">\n<h2>All tests</h2>\n<div class=\"scroll\"><table>\n";
   html +=
       "<thead><tr><th>Test</th><th>Kind</th><th>Outcome</th><th class=\"num\">Duration</th>"
       "<th>Reason</th></tr></thead>\n<tbody>\n";
@@ -415,8 +420,37 @@ std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlR
         Text(result.test->id), TestKindName(result.test->kind), OutcomeBadge(result.outcome),
         std::isfinite(result.duration_s) ? result.duration_s : 0.0, Text(FirstLine(result.reason)));
   }
-  html += "</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n";
-  return html;
+  return html + "</tbody>\n</table></div>\n</section>\n";
+}
+
+}  // namespace
+
+std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlReportInfo& info) {
+  std::string html;
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += "<meta name=\"color-scheme\" content=\"light dark\">\n";
+  html += "<title>" +
+          Text("iree-suite report" +
+               (info.marker_expression.empty() ? "" : " \u2014 " + info.marker_expression)) +
+          "</title>\n<style>" + kStyle + kTrendCss + "</style>\n</head>\n<body>\n<main>\n";
+  html += SummaryHeader(results, info);
+  html += FailuresSection(results);
+  html += ChartSection(results, TestKind::kBenchmark,
+                       "<section id=\"benchmarks\">\n<h2>Benchmarks</h2>\n", "No benchmark tests.",
+                       [&](size_t i, const TestResult& result) {
+                         auto trend = info.trends.find(result.test->id);
+                         std::string chart = BenchmarkChart(result);
+                         if (trend != info.trends.end()) chart += trend->second;
+                         return ChartCard(i, result, chart, BenchmarkStatsLine(result));
+                       });
+  html += ChartSection(
+      results, TestKind::kCompstat, "<section id=\"compstats\">\n<h2>Compilation statistics</h2>\n",
+      "No compstat tests.", [](size_t i, const TestResult& result) {
+        return ChartCard(i, result, CompstatChart(result), CompstatStatsLine(result));
+      });
+  html += ResultsTable(results);
+  return html + "</main>\n</body>\n</html>\n";
 }
 
 std::string WriteHtmlReport(const std::filesystem::path& path,

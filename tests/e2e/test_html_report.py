@@ -72,3 +72,47 @@ def test_html_report_renders_charts_in_a_browser(html_report):
         data = screenshot.read_bytes()
         assert len(data) > 1000
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# Injected into a copy of the report (which itself has no script): lists each
+# pair of labels in one chart whose boxes, as the browser lays them out, overlap.
+OVERLAP_PROBE = """<script>
+const found = [];
+for (const svg of document.querySelectorAll("svg.chart")) {
+  const boxes = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim())
+      .map(t => [t.textContent, t.getBoundingClientRect()]);
+  boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 &&
+        q.top < p.bottom - 0.5) found.push(svg.dataset.test + ": " + a + " / " + b);
+  }));
+}
+const out = document.createElement("pre");
+out.id = "overlaps";
+out.textContent = JSON.stringify({labels: document.querySelectorAll("svg.chart text").length,
+                                  overlaps: found});
+document.body.append(out);
+</script>"""
+
+
+def test_chart_labels_never_overlap_on_a_phone_or_a_desktop(example_suite):
+    import json
+    chromium = _chromium()
+    # Golden and threshold equal (tolerance 1.0): their lines coincide in the trend.
+    example_suite.edit("mlp/mlp_benchmark_cpu.json", golden_time_ms=0.001, tolerance_factor=1.0)
+    report = example_suite.tmp / "report.html"
+    result = example_suite.run(f"--html={report}", "-m", "benchmark")
+    assert result.returncode == 1, result.output
+    html = report.read_text(encoding="utf-8")
+    # Wording a person reads at a glance, not "vs golden +2300.0%" / "headroom -2200.0%".
+    assert re.search(r"\d+\.\d\u00d7 slower than golden \u00b7 \d+\.\d\u00d7 the threshold", html)
+    assert "headroom" not in html and "vs golden" not in html
+    probe = example_suite.tmp / "probe.html"
+    probe.write_text(html.replace("</body>", OVERLAP_PROBE + "</body>"), encoding="utf-8")
+    for width, height in ((390, 844), (1280, 800)):
+        dom = _headless(chromium, "--dump-dom", f"--window-size={width},{height}",
+                        probe.as_uri())
+        assert dom.returncode == 0, dom.stderr
+        data = json.loads(re.search(r'<pre id="overlaps">(.*?)</pre>', dom.stdout).group(1)
+                          .replace("&quot;", '"').replace("&amp;", "&"))
+        assert data["labels"] > 10, data
+        assert data["overlaps"] == [], (width, data["overlaps"])
