@@ -11,7 +11,9 @@ The plugin stays inert unless --test-file-directory is given. Then:
   one engine process per item, and the shared artifact store keeps shared work
   to once;
 - the job summary is the engine's (under xdist, merged from the workers'
-  results files by `iree-suite merge-reports`).
+  results files by `iree-suite merge-reports`), and so is the benchmark
+  history: an xdist session is one run there, recorded from the merged
+  results, not one run per item.
 """
 
 from __future__ import annotations
@@ -89,6 +91,25 @@ def _pytest_timeout(config: pytest.Config) -> Optional[float]:
     except (TypeError, ValueError):
         return None
     return seconds if seconds > 0 else None
+
+
+def _split_history_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """Engine arguments without --history/--no-history, and those."""
+    rest: list[str] = []
+    history: list[str] = []
+    pending_value = False
+    for arg in args:
+        if pending_value:
+            history.append(arg)
+            pending_value = False
+        elif arg == "--no-history" or arg.startswith("--history="):
+            history.append(arg)
+        elif arg == "--history":
+            history.append(arg)
+            pending_value = True
+        else:
+            rest.append(arg)
+    return rest, history
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -221,7 +242,12 @@ class SuiteSession:
         timeout = _pytest_timeout(self.config)
         if timeout:
             argv.append(f"--timeout={timeout}")
-        return argv + list(get("iree_suite_arg"))
+        if not self.is_worker:
+            return argv + list(get("iree_suite_arg"))
+        # Under xdist the session is one run in the history, recorded by the
+        # controller from the merged results; the per-item engines record none.
+        rest, _ = _split_history_args(list(get("iree_suite_arg")))
+        return argv + rest + ["--no-history"]
 
     def summary_path(self) -> Path:
         return (self.cwd / self.config.getoption("job_summary_path")).resolve()
@@ -282,7 +308,9 @@ class SuiteSession:
 
     def _merge_worker_summaries(self) -> None:
         results = sorted((self.shared / "summaries").glob("*/results.json"))
-        argv = [str(self.binary), "merge-reports", f"--job-summary-path={self.summary_path()}"]
+        merged = self.scratch / "results.json"
+        argv = [str(self.binary), "merge-reports", f"--job-summary-path={self.summary_path()}",
+                f"--results-json={merged}"]
         if self.config.getoption("markexpr"):
             argv += ["-m", self.config.getoption("markexpr")]
         argv += [str(path) for path in results]
@@ -290,6 +318,22 @@ class SuiteSession:
                               capture_output=True, text=True)
         if done.returncode != 0:
             LOG.error("iree-suite merge-reports failed: %s", done.stderr.strip())
+        elif results:
+            self._record_history(merged)
+
+    def _record_history(self, merged: Path) -> None:
+        """The xdist session's merged results as one run of the history, where
+        the engine would have recorded it (best effort, as the engine's)."""
+        _, history = _split_history_args(list(self.config.getoption("iree_suite_arg")))
+        if "--no-history" in history:
+            return
+        artifacts = (self.cwd / self.config.getoption("artifact_directory")).resolve()
+        argv = [str(self.binary), "history", "import", f"--artifact-directory={artifacts}",
+                *history, str(merged)]
+        done = subprocess.run(argv, cwd=self.cwd, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            LOG.warning("iree-suite: the run is not in the history: %s", done.stderr.strip())
 
 
 class SuiteDirectory(pytest.Directory):

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -267,6 +268,14 @@ def test_xdist_and_timeout(venv, work, tmp_path):
     # (The entry's folder carries a hash of the module name, CacheLayout's EntryName.)
     entries = (work / "artifacts/modules").glob("examples_modules_mlp_cpu+*/*/module.vmfb")
     assert len(list(entries)) == 1
+    # The session is one run of the history with every item's result, not
+    # one run per item (each worker starts an engine per item).
+    with sqlite3.connect(work / "artifacts/history.sqlite") as history:
+        assert history.execute("SELECT count(*), sum(test_count) FROM runs").fetchone() == (1, 8)
+        outcomes = dict(history.execute(
+            "SELECT t.name, r.outcome FROM results r JOIN tests t ON t.id = r.test_id"))
+    assert outcomes.pop("mlp/mlp_benchmark_cpu.json") == "failed"
+    assert set(outcomes.values()) == {"passed"} and len(outcomes) == 7
 
 
 def test_collection_error_names_file_and_field(venv, work):
@@ -300,3 +309,14 @@ def test_engine_that_cannot_run_fails_items_with_its_message(venv, work, tmp_pat
     assert "3 failed" in result.stdout
     assert "engine exit status 4" in result.stdout
     assert "cannot find the IREE tool 'iree-compile'" in result.stdout
+
+
+def test_history_arguments_are_told_apart_from_the_other_engine_arguments():
+    # Under xdist the workers' engines get the others (and --no-history); the
+    # controller records the session with these.
+    sys.path.insert(0, str(REPO / "python"))
+    from iree_suite_pytest.plugin import _split_history_args
+    assert _split_history_args(["--offline", "--history", "postgresql://h/db", "-v",
+                                "--history=x.sqlite", "--no-history"]) == (
+        ["--offline", "-v"], ["--history", "postgresql://h/db", "--history=x.sqlite",
+                              "--no-history"])
