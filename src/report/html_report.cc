@@ -58,7 +58,8 @@ margin:10px 0}
 .card.failure{border-left:4px solid var(--bad)}
 pre{background:var(--bg);border:1px solid var(--border);border-radius:6px;padding:8px;margin:.4em 0;
 overflow-x:auto;white-space:pre;font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-pre.reason{white-space:pre-wrap}
+pre.reason,pre.repro,pre.logs{white-space:pre-wrap;overflow-wrap:anywhere}
+.filters{display:flex;flex-wrap:wrap;gap:4px 12px;margin:.4em 0}.filters label{white-space:nowrap}
 .label{color:var(--muted);font-size:.85em;margin-top:.5em}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--border);
 border-radius:6px}
@@ -313,6 +314,21 @@ std::string ChartCard(size_t index, const TestResult& result, const std::string&
                      stats);
 }
 
+// An absolute path as a link target: no scheme (a file:// page resolves it to
+// the file), every byte outside a safe set percent-encoded.
+std::string FileHref(const std::filesystem::path& path) {
+  std::string href;
+  for (unsigned char c : path.string()) {
+    if (std::isalnum(c) ||
+        std::string_view("/._~-+").find(static_cast<char>(c)) != std::string_view::npos) {
+      href += static_cast<char>(c);
+    } else {
+      href += fmt::format("%{:02X}", c);
+    }
+  }
+  return href;
+}
+
 std::string FailureCard(size_t index, const TestResult& result) {
   std::string out = fmt::format(R"(<div class="card failure" id="f{}"><h3>{} {}</h3>)", index,
                                 OutcomeBadge(result.outcome), Text(result.test->id));
@@ -328,7 +344,8 @@ std::string FailureCard(size_t index, const TestResult& result) {
   if (!result.logs.empty()) {
     out += R"(<div class="label">Logs</div><pre class="logs">)";
     for (size_t i = 0; i < result.logs.size(); ++i) {
-      out += (i ? "\n" : "") + Text(result.logs[i].string());
+      out += fmt::format(R"({}<a href="{}">{}</a>)", i ? "\n" : "", FileHref(result.logs[i]),
+                         Text(result.logs[i].string()));
     }
     out += "</pre>";
   }
@@ -407,17 +424,41 @@ std::string CompstatStatsLine(const TestResult& result) {
 }
 
 // Every test, for the ones without a chart and for sorting by eye.
+// Radio buttons that show only the rows of one outcome or one kind: plain CSS
+// (:has), so the page stays without scripts.
+std::string ResultFilters() {
+  std::string css, inputs = R"(<div class="filters">)";
+  auto add = [&](const std::string& group, const std::string& value) {
+    const std::string id = fmt::format("filter-{}-{}", group, value);
+    inputs += fmt::format(
+        R"(<label><input type="radio" name="filter-{0}" id="{1}"{2}> {3}</label>)", group, id,
+        value == "all" ? " checked" : "", value == "all" ? "all " + group + "s" : value);
+    if (value != "all") {
+      css += fmt::format("#results:has(#{0}:checked) tbody tr:not(.{1}-{2}){{display:none}}", id,
+                         group == "outcome" ? "row" : "kind", value);
+    }
+  };
+  add("outcome", "all");
+  for (Outcome outcome : kOutcomes) add("outcome", OutcomeName(outcome));
+  add("kind", "all");
+  for (TestKind kind : {TestKind::kQuality, TestKind::kBenchmark, TestKind::kCompstat}) {
+    add("kind", TestKindName(kind));
+  }
+  return "<style>" + css + "</style>" + inputs + "</div>\n";
+}
+
 std::string ResultsTable(const std::vector<TestResult>& results) {
-  std::string html =
-      "<section id=\"results\">\n<h2>All tests</h2>\n<div class=\"scroll\"><table>\n";
+  std::string html = "<section id=\"results\">\n<h2>All tests</h2>\n" + ResultFilters() +
+                     "<div class=\"scroll\"><table>\n";
   html +=
       "<thead><tr><th>Test</th><th>Kind</th><th>Outcome</th><th class=\"num\">Duration</th>"
       "<th>Reason</th></tr></thead>\n<tbody>\n";
   for (const TestResult& result : results) {
     html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.2f} s</td>"
-        "<td class=\"reason\">{}</td></tr>\n",
-        Text(result.test->id), TestKindName(result.test->kind), OutcomeBadge(result.outcome),
+        "<tr class=\"row-{} kind-{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.2f} "
+        "s</td><td class=\"reason\">{}</td></tr>\n",
+        OutcomeName(result.outcome), TestKindName(result.test->kind), Text(result.test->id),
+        TestKindName(result.test->kind), OutcomeBadge(result.outcome),
         std::isfinite(result.duration_s) ? result.duration_s : 0.0, Text(FirstLine(result.reason)));
   }
   return html + "</tbody>\n</table></div>\n</section>\n";

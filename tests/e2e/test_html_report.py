@@ -116,3 +116,50 @@ def test_chart_labels_never_overlap_on_a_phone_or_a_desktop(example_suite):
                           .replace("&quot;", '"').replace("&amp;", "&"))
         assert data["labels"] > 10, data
         assert data["overlaps"] == [], (width, data["overlaps"])
+
+
+FILTER_PROBE = """<script>
+const visible = () => [...document.querySelectorAll("#results tbody tr")]
+    .filter(tr => getComputedStyle(tr).display !== "none").length;
+const counts = {all: visible()};
+for (const id of ["filter-outcome-failed", "filter-outcome-passed"]) {
+  document.getElementById(id).checked = true;
+  counts[id] = visible();
+}
+document.getElementById("filter-outcome-all").checked = true;
+document.getElementById("filter-kind-compstat").checked = true;
+counts["filter-kind-compstat"] = visible();
+const wide = [...document.querySelectorAll("pre.repro, pre.logs")]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1).length;
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify({counts, wide,
+    links: [...document.querySelectorAll("pre.logs a")].map(a => a.href)});
+document.body.append(out);
+</script>"""
+
+
+def test_results_filter_and_failure_details_in_a_browser(example_suite):
+    import json
+    chromium = _chromium()
+    example_suite.edit("mlp/mlp_compstat_cpu.json", golden_binary_size=1)
+    report = example_suite.tmp / "report.html"
+    result = example_suite.run(f"--html={report}")
+    assert result.returncode == 1, result.output
+    probe = example_suite.tmp / "probe.html"
+    probe.write_text(report.read_text(encoding="utf-8").replace("</body>", FILTER_PROBE + "</body>"),
+                     encoding="utf-8")
+    for width, height in ((390, 844), (1280, 800)):
+        dom = _headless(chromium, "--dump-dom", f"--window-size={width},{height}",
+                        probe.as_uri())
+        assert dom.returncode == 0, dom.stderr
+        data = json.loads(re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout).group(1)
+                          .replace("&quot;", '"').replace("&amp;", "&"))
+        # Filters by outcome and by kind (CSS only: the page has no script of its own).
+        assert data["counts"] == {"all": 8, "filter-outcome-failed": 1,
+                                  "filter-outcome-passed": 7, "filter-kind-compstat": 3}, data
+        # The repro command wraps instead of running off a phone's screen.
+        assert data["wide"] == 0, (width, data)
+        # Log paths are links to the files.
+        assert data["links"] and all(link.startswith("file:///") for link in data["links"]), data
+        assert any(link.endswith("/compile.log") for link in data["links"]), data
