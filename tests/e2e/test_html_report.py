@@ -74,6 +74,21 @@ def test_html_report_renders_charts_in_a_browser(html_report):
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def _probed(chromium, report, script, element_id):
+    """Loads a copy of `report` with `script` at phone and desktop widths;
+    yields (width, the JSON the script left in <pre id=element_id>)."""
+    import json
+    probe = report.with_name("probe.html")
+    probe.write_text(report.read_text(encoding="utf-8").replace("</body>", script + "</body>"),
+                     encoding="utf-8")
+    for width, height in ((390, 844), (1280, 800)):
+        dom = _headless(chromium, "--dump-dom", f"--window-size={width},{height}", probe.as_uri())
+        assert dom.returncode == 0, dom.stderr
+        found = re.search(rf'<pre id="{element_id}">(.*?)</pre>', dom.stdout)
+        assert found, dom.stdout[-3000:]
+        yield width, json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
 # Injected into a copy of the report (which itself has no script): lists each
 # pair of labels in one chart whose boxes, as the browser lays them out, overlap.
 OVERLAP_PROBE = """<script>
@@ -95,7 +110,6 @@ document.body.append(out);
 
 
 def test_chart_labels_never_overlap_on_a_phone_or_a_desktop(example_suite):
-    import json
     chromium = _chromium()
     # Golden and threshold equal (tolerance 1.0): their lines coincide in the trend.
     example_suite.edit("mlp/mlp_benchmark_cpu.json", golden_time_ms=0.001, tolerance_factor=1.0)
@@ -106,14 +120,7 @@ def test_chart_labels_never_overlap_on_a_phone_or_a_desktop(example_suite):
     # Wording a person reads at a glance, not "vs golden +2300.0%" / "headroom -2200.0%".
     assert re.search(r"\d+\.\d\u00d7 slower than golden \u00b7 \d+\.\d\u00d7 the threshold", html)
     assert "headroom" not in html and "vs golden" not in html
-    probe = example_suite.tmp / "probe.html"
-    probe.write_text(html.replace("</body>", OVERLAP_PROBE + "</body>"), encoding="utf-8")
-    for width, height in ((390, 844), (1280, 800)):
-        dom = _headless(chromium, "--dump-dom", f"--window-size={width},{height}",
-                        probe.as_uri())
-        assert dom.returncode == 0, dom.stderr
-        data = json.loads(re.search(r'<pre id="overlaps">(.*?)</pre>', dom.stdout).group(1)
-                          .replace("&quot;", '"').replace("&amp;", "&"))
+    for width, data in _probed(chromium, report, OVERLAP_PROBE, "overlaps"):
         assert data["labels"] > 10, data
         assert data["overlaps"] == [], (width, data["overlaps"])
 
@@ -140,21 +147,12 @@ document.body.append(out);
 
 
 def test_results_filter_and_failure_details_in_a_browser(example_suite):
-    import json
     chromium = _chromium()
     example_suite.edit("mlp/mlp_compstat_cpu.json", golden_binary_size=1)
     report = example_suite.tmp / "report.html"
     result = example_suite.run(f"--html={report}")
     assert result.returncode == 1, result.output
-    probe = example_suite.tmp / "probe.html"
-    probe.write_text(report.read_text(encoding="utf-8").replace("</body>", FILTER_PROBE + "</body>"),
-                     encoding="utf-8")
-    for width, height in ((390, 844), (1280, 800)):
-        dom = _headless(chromium, "--dump-dom", f"--window-size={width},{height}",
-                        probe.as_uri())
-        assert dom.returncode == 0, dom.stderr
-        data = json.loads(re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout).group(1)
-                          .replace("&quot;", '"').replace("&amp;", "&"))
+    for width, data in _probed(chromium, report, FILTER_PROBE, "probe"):
         # Filters by outcome and by kind (CSS only: the page has no script of its own).
         assert data["counts"] == {"all": 8, "filter-outcome-failed": 1,
                                   "filter-outcome-passed": 7, "filter-kind-compstat": 3}, data
