@@ -172,13 +172,14 @@ std::string ProcessOnlyFlag(const std::vector<std::string>& flags) {
 
 ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_file_directory,
                                CompilerInfo compiler, bool force_recompile,
-                               MlirResolver resolve_mlir, TraceSink* trace)
+                               MlirResolver resolve_mlir, TraceSink* trace, RunEvents* events)
     : artifact_directory_(std::move(artifact_directory)),
       external_file_directory_(std::move(external_file_directory)),
       compiler_(std::move(compiler)),
       force_recompile_(force_recompile),
       resolve_mlir_(std::move(resolve_mlir)),
-      trace_(trace) {
+      trace_(trace),
+      events_(events) {
   if (compiler_.mode != CompileMode::kProcess) {
     workers_ = std::make_unique<CompileWorkerPool>(compiler_.workers);
   }
@@ -378,9 +379,10 @@ ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const 
                    out_dir / kLogName,
                    {},
                    timeout_s};
-  if (!workers_) return RunProcess(spec);
+  if (!workers_) return RunProcess(spec, events_);
   if (InterruptSignal() != 0) return RunProcess(spec);  // reports the interruption
-  NotifyProcessStart(spec);
+  // A worker does iree-compile's work: the command it stands for is logged.
+  if (events_) events_->OnCommandStarted(spec);
   // The worker gets iree-compile's arguments less its own (input and -o):
   // the module's flags, then the per-module statistics flags.
   WorkerCompileRequest request{
@@ -403,7 +405,7 @@ ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const 
     return refused;
   }
   NoteFallback(compiled.fallback_reason);
-  return RunProcess(spec);
+  return RunProcess(spec, events_);
 }
 
 void ModuleCompiler::NoteFallback(const std::string& reason) {

@@ -17,6 +17,7 @@
 
 #include "artifacts/compile_worker_pool.h"
 #include "base/trace_sink.h"
+#include "exec/run_events.h"
 #include "exec/single_flight.h"
 #include "results/test_result.h"
 #include "suite/test_definition.h"
@@ -69,7 +70,8 @@ class ModuleCompiler {
   // `trace` (may be nullptr) gets a span for every real compile.
   ModuleCompiler(std::filesystem::path artifact_directory,
                  std::filesystem::path external_file_directory, CompilerInfo compiler,
-                 bool force_recompile, MlirResolver resolve_mlir, TraceSink* trace);
+                 bool force_recompile, MlirResolver resolve_mlir, TraceSink* trace,
+                 RunEvents* events = nullptr);
 
   // Compiles `module` or reuses the cached result; each module is compiled at
   // most once per run, however many tests (on however many threads) name it.
@@ -106,6 +108,7 @@ class ModuleCompiler {
   bool force_recompile_;
   MlirResolver resolve_mlir_;
   TraceSink* trace_;
+  RunEvents* events_;  // hears of each compile command; may be null
   SingleFlight<std::string, CompiledModule> compiled_;  // by module name
   std::unique_ptr<CompileWorkerPool> workers_;          // unless CompileMode::kProcess
   std::mutex notes_mutex_;

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace iree_suite {
 
@@ -23,6 +26,22 @@ class TraceSink {
                          std::string artifact, int lane) = 0;
   // Ends the span; an unknown or already ended token is ignored.
   virtual void End(uint64_t token) = 0;
+};
+
+// Sends every span to two sinks, either of which may be null: the --trace
+// timeline and the console's status line, which names what runs.
+class TraceTee final : public TraceSink {
+ public:
+  TraceTee(TraceSink* first, TraceSink* second) : first_(first), second_(second) {}
+  uint64_t Begin(std::string kind, std::string name, std::string test_id, std::string artifact,
+                 int lane) override;
+  void End(uint64_t token) override;
+
+ private:
+  TraceSink* const first_;
+  TraceSink* const second_;
+  std::mutex mutex_;
+  std::vector<std::pair<uint64_t, uint64_t>> tokens_;  // the sinks' tokens; ours = index + 1
 };
 
 // Begins a span on construction and ends it on destruction. With a null

@@ -371,9 +371,13 @@ int ListCollected(const LoadedSuite& suite, const std::vector<const TestDefiniti
 std::vector<TestResult> RunSelected(const CliOptions& options, const LoadedSuite& suite,
                                     const std::vector<const TestDefinition*>& selected,
                                     const ToolSet& tools, TraceSink* trace,
+                                    ConsoleReporter* console,
                                     std::vector<TestObserver*> observers) {
   RunnerConfig config = options.runner;
-  config.trace = trace;
+  // The console hears of every job too: its status line names what runs.
+  TraceTee trace_and_console(trace, console);
+  config.trace = &trace_and_console;
+  config.events = console;
   config.fetch.cancelled = [] { return InterruptSignal() != 0; };
   SuiteRunner runner(suite.modules, tools, std::move(config));
   ObserverFanout observer(std::move(observers));
@@ -521,9 +525,6 @@ int Main(int argc, char** argv) {
   if (!session.OpenEvents(options)) return kExitUsageError;
 
   ConsoleReporter console(stdout, options.verbosity, options.log_commands());
-  if (options.log_commands()) {
-    SetProcessStartObserver([&console](const ProcessSpec& spec) { console.CommandStarted(spec); });
-  }
   LoadedSuite suite = Collect(options, *paths, session.events());
   if (!CheckMarkerNames(options, *expressions, &suite)) return session.Finish(kExitUsageError);
   std::optional<std::vector<const TestDefinition*>> collected = Named(suite, *paths);
@@ -555,7 +556,8 @@ int Main(int argc, char** argv) {
   if (tools) {
     std::vector<TestObserver*> observers = {&console};
     if (session.events()) observers.push_back(session.events());
-    results = RunSelected(options, suite, selected, *tools, trace.get(), std::move(observers));
+    results =
+        RunSelected(options, suite, selected, *tools, trace.get(), &console, std::move(observers));
   }
   const double seconds = clock.Seconds();
   const HistoryRecord history{!options.no_history && !results.empty(),

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "base/result.h"
+#include "exec/run_events.h"
 
 extern char** environ;
 
@@ -22,7 +23,6 @@ namespace iree_suite {
 namespace {
 
 volatile sig_atomic_t g_interrupt_signal = 0;
-std::function<void(const ProcessSpec&)> g_start_observer;
 
 void RecordInterrupt(int signal_number) { g_interrupt_signal = signal_number; }
 
@@ -179,10 +179,6 @@ InterruptHandlers::~InterruptHandlers() {
 
 int InterruptSignal() { return g_interrupt_signal; }
 
-void SetProcessStartObserver(std::function<void(const ProcessSpec&)> observer) {
-  g_start_observer = std::move(observer);
-}
-
 std::string ProcessResult::Describe() const {
   if (!spawn_error.empty()) return spawn_error;
   if (interrupted) return fmt::format("interrupted by signal {}", InterruptSignal());
@@ -193,17 +189,13 @@ std::string ProcessResult::Describe() const {
   return fmt::format("exit status {}", exit_code);
 }
 
-void NotifyProcessStart(const ProcessSpec& spec) {
-  if (g_start_observer) g_start_observer(spec);
-}
-
-ProcessResult RunProcess(const ProcessSpec& spec) {
+ProcessResult RunProcess(const ProcessSpec& spec, RunEvents* events) {
   ProcessResult result;
   if (g_interrupt_signal != 0) {  // a job that waited for its turn must not start now
     result.interrupted = true;
     return result;
   }
-  if (g_start_observer) g_start_observer(spec);
+  if (events) events->OnCommandStarted(spec);
   auto start = std::chrono::steady_clock::now();
 
   std::vector<char*> argv;

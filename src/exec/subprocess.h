@@ -33,15 +33,11 @@ struct ProcessResult {
   std::string Describe() const;
 };
 
-ProcessResult RunProcess(const ProcessSpec& spec);
+class RunEvents;  // exec/run_events.h
 
-// Called (from the calling thread) with every process RunProcess is about to
-// start, e.g. to log each tool command as it starts (--log-cli-level=INFO).
-// Set it before any thread runs tools; an empty function turns it off.
-void SetProcessStartObserver(std::function<void(const ProcessSpec&)> observer);
-// Tells the observer about work that stands for `spec` without starting it
-// (a compile done in a compiler worker instead of by iree-compile).
-void NotifyProcessStart(const ProcessSpec& spec);
+// Runs `spec` to its end. `events`, when given, hears of the start first
+// (RunEvents::OnCommandStarted), e.g. to log the command.
+ProcessResult RunProcess(const ProcessSpec& spec, RunEvents* events = nullptr);
 
 // Ctrl-C / SIGTERM while it lives: the handlers only record the signal; the
 // wait loop in RunProcess sees it, kills the running tool's process group and

@@ -125,38 +125,105 @@ std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselec
 }
 
 ConsoleReporter::ConsoleReporter(FILE* out, int verbosity, bool log_commands)
-    : out_(out),
+    : ConsoleReporter(out, isatty(fileno(out)) != 0, verbosity, log_commands) {}
+
+ConsoleReporter::ConsoleReporter(FILE* out, bool smart_terminal, int verbosity, bool log_commands)
+    : printer_(out, smart_terminal),
+      progress_(&printer_),
       verbosity_(verbosity),
       log_commands_(log_commands),
       // Logging commands makes a plain log: no status line to interleave with.
-      status_line_(isatty(fileno(out)) != 0 && verbosity >= 0 && !log_commands) {}
+      status_line_(smart_terminal && verbosity >= 0 && !log_commands) {}
 
-void ConsoleReporter::CommandStarted(const ProcessSpec& spec) {
-  if (!log_commands_) return;
-  // One write per line (stdio locks the stream), so concurrent workers'
-  // lines never tear; nothing else of the reporter is touched.
-  fmt::print(out_, "  $ {}\n", Repro{spec.cwd, spec.argv}.ToShellLine());
-  fflush(out_);
+ConsoleReporter::~ConsoleReporter() { StopTicker(); }
+
+void ConsoleReporter::OnCommandStarted(const ProcessSpec& spec) {
+  if (log_commands_) Line(fmt::format("  $ {}", Repro{spec.cwd, spec.argv}.ToShellLine()));
 }
 
-void ConsoleReporter::Line(const std::string& text) {
-  // Lines scroll above the live status line: clear it, print, redraw it.
-  if (status_shown_) fmt::print(out_, "\r\033[K");
-  fmt::print(out_, "{}\n", text);
-  status_shown_ = false;
+void ConsoleReporter::OnJobProgress(const std::string& what, uint64_t done, uint64_t total,
+                                    double bytes_per_s) {
+  if (verbosity_ >= 0) progress_.Update(what, done, total, bytes_per_s);
+}
+
+void ConsoleReporter::OnJobFinished(const std::string& line) {
+  if (verbosity_ < 0) return;
+  progress_.Finish(line);
+  DrawStatus();  // the job's progress had the status line
+}
+
+uint64_t ConsoleReporter::Begin(std::string kind, std::string name, std::string, std::string, int) {
+  uint64_t token = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    token = next_token_++;
+    // A test waiting for its turn (a "wait" span) runs nothing: not named.
+    if (kind == "wait") return token;
+    jobs_[token] = {std::move(kind), std::move(name), std::chrono::steady_clock::now()};
+  }
   DrawStatus();
-  fflush(out_);
+  return token;
+}
+
+void ConsoleReporter::End(uint64_t token) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.erase(token);
+  }
+  DrawStatus();
+}
+
+void ConsoleReporter::Line(const std::string& text) { printer_.PrintLine(text); }
+
+std::string ConsoleReporter::Status() const {
+  if (!status_line_ || total_ == 0 || finished_ == total_) return "";
+  std::string status = fmt::format("[{}/{} done, {} running, {} queued]", finished_, total_,
+                                   running_.size(), total_ - finished_ - running_.size());
+  // What actually runs (a tool, a download), not a test waiting for its turn:
+  // the job running longest, and for how long.
+  auto oldest = std::min_element(jobs_.begin(), jobs_.end(), [](const auto& a, const auto& b) {
+    return a.second.start < b.second.start;
+  });
+  if (oldest != jobs_.end()) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - oldest->second.start);
+    status += fmt::format(" {} {} {}s", oldest->second.kind, oldest->second.name, seconds.count());
+  }
+  if (status.size() > kWidth) status = status.substr(0, kWidth - 3) + "...";
+  return status;
+}
+
+std::string ConsoleReporter::StatusText() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Status();
 }
 
 void ConsoleReporter::DrawStatus() {
-  if (!status_line_ || total_ == 0 || finished_ == total_) return;
-  std::string status =
-      fmt::format("[{}/{} done, {} running, {} queued] {}", finished_, total_, running_.size(),
-                  total_ - finished_ - running_.size(), running_.empty() ? "" : running_.back());
-  if (status.size() > kWidth) status = status.substr(0, kWidth - 3) + "...";
-  fmt::print(out_, "\r\033[K{}", status);
-  status_shown_ = true;
-  fflush(out_);
+  if (!status_line_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  printer_.SetStatus(Status());
+}
+
+void ConsoleReporter::StartTicker() {
+  if (!status_line_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ticker_.joinable() || ticker_stopping_) return;
+  ticker_ = std::thread([this] {
+    std::unique_lock<std::mutex> ticking(mutex_);
+    while (!stop_ticker_.wait_for(ticking, std::chrono::seconds(1),
+                                  [this] { return ticker_stopping_; })) {
+      printer_.SetStatus(Status());
+    }
+  });
+}
+
+void ConsoleReporter::StopTicker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ticker_stopping_ = true;
+  }
+  stop_ticker_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
 }
 
 void ConsoleReporter::Rule(const std::string& title, char fill) {
@@ -176,7 +243,10 @@ void ConsoleReporter::Header(const std::vector<ToolInfo>& tools) {
 
 void ConsoleReporter::Collected(size_t selected, size_t deselected,
                                 const std::vector<Diagnostic>& errors) {
-  total_ = selected;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    total_ = selected;
+  }
   if (verbosity_ < -1) return;
   std::string line = fmt::format("collected {}", Plural(selected + deselected, "test", "tests"));
   if (deselected) line += fmt::format(" / {} deselected / {} selected", deselected, selected);
@@ -204,7 +274,11 @@ void ConsoleReporter::CollectOnly(const std::vector<const TestDefinition*>& test
 }
 
 void ConsoleReporter::OnTestStarted(const TestDefinition& test) {
-  running_.push_back(test.id);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.push_back(test.id);
+  }
+  StartTicker();
   if (log_commands_) {
     Line(fmt::format("starting {}", test.id));
   } else {
@@ -213,17 +287,22 @@ void ConsoleReporter::OnTestStarted(const TestDefinition& test) {
 }
 
 void ConsoleReporter::OnTestFinished(const TestResult& result) {
-  ++finished_;
-  running_.erase(std::remove(running_.begin(), running_.end(), result.test->id), running_.end());
-  int percent = total_ == 0 ? 100 : static_cast<int>(100 * finished_ / total_);
+  size_t finished = 0;
+  size_t total = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished = ++finished_;
+    total = total_;
+    running_.erase(std::remove(running_.begin(), running_.end(), result.test->id), running_.end());
+  }
+  int percent = total == 0 ? 100 : static_cast<int>(100 * finished / total);
   if (verbosity_ >= 0) {
     Line(fmt::format("{} {} [{:3d}%] ({:.2f}s){}", result.test->id, Verb(result.outcome), percent,
                      result.duration_s, Measurements(result)));
   } else if (verbosity_ == -1) {
-    fmt::print(out_, "{}", Mark(result.outcome));
-    if (finished_ == total_) fmt::print(out_, "\n");
-    fflush(out_);
+    printer_.PrintRaw(std::string(Mark(result.outcome)) + (finished == total ? "\n" : ""));
   }
+  DrawStatus();  // gone once every test finished
 }
 
 std::string FailureDetails(const TestResult& result) {
@@ -246,6 +325,8 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
                              const std::string& marker_expression, size_t deselected,
                              size_t collection_errors, double seconds,
                              std::optional<int> durations) {
+  StopTicker();
+  printer_.SetStatus("");
   bool any_failed = std::any_of(results.begin(), results.end(),
                                 [](const TestResult& r) { return IsFailure(r.outcome); });
   if (any_failed) Rule("FAILURES", '=');
@@ -256,8 +337,7 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
   }
   if (verbosity_ >= 0 && !results.empty()) {
     Rule("results", '-');
-    fmt::print(out_, "{}",
-               RenderJobSummaryMarkdown(marker_expression, BuildSummaryTables(results)));
+    printer_.PrintRaw(RenderJobSummaryMarkdown(marker_expression, BuildSummaryTables(results)));
   }
   if (durations) {
     std::vector<const TestResult*> by_time;

@@ -2,10 +2,19 @@
 // command to rerun, the result table and the closing summary line.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "artifacts/progress_printer.h"
+#include "base/line_printer.h"
+#include "base/trace_sink.h"
+#include "exec/run_events.h"
 #include "exec/subprocess.h"
 #include "results/run_context.h"
 #include "results/test_result.h"
@@ -14,9 +23,17 @@
 
 namespace iree_suite {
 
-class ConsoleReporter : public TestObserver {
+// The one owner of the terminal: every line of a run is printed through its
+// LinePrinter, from the runner's events (tests, tool commands, job spans,
+// download and archive progress). On a terminal its status line names the
+// job that has been running longest and for how long, as ninja does.
+class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink {
  public:
-  ConsoleReporter(FILE* out, int verbosity, bool log_commands);
+  ConsoleReporter(FILE* out, int verbosity, bool log_commands);  // a terminal when `out` is one
+  ConsoleReporter(FILE* out, bool smart_terminal, int verbosity, bool log_commands);
+  ~ConsoleReporter() override;
+  ConsoleReporter(const ConsoleReporter&) = delete;
+  ConsoleReporter& operator=(const ConsoleReporter&) = delete;
 
   void Header(const std::vector<ToolInfo>& tools);
   void Collected(size_t selected, size_t deselected, const std::vector<Diagnostic>& errors);
@@ -24,12 +41,20 @@ class ConsoleReporter : public TestObserver {
   void CollectionErrors(const std::vector<Diagnostic>& errors);
   void Warnings(const std::vector<Diagnostic>& warnings);
 
-  // With log_commands, prints the tool command about to start. Safe to call
-  // from any thread (unlike the rest of the reporter).
-  void CommandStarted(const ProcessSpec& spec);
-
+  // TestObserver, RunEvents and TraceSink: called from any thread.
   void OnTestStarted(const TestDefinition& test) override;
   void OnTestFinished(const TestResult& result) override;
+  // With log_commands, prints the tool command about to start.
+  void OnCommandStarted(const ProcessSpec& spec) override;
+  void OnJobProgress(const std::string& what, uint64_t done, uint64_t total,
+                     double bytes_per_s) override;
+  void OnJobFinished(const std::string& line) override;
+  uint64_t Begin(std::string kind, std::string name, std::string test_id, std::string artifact,
+                 int lane) override;
+  void End(uint64_t token) override;
+
+  // The status line as it is drawn now, "" when there is none.
+  std::string StatusText();
 
   // Failures in detail, the job-summary tables, the short summary and the
   // closing "N failed, N passed ... in Xs" line.
@@ -40,18 +65,34 @@ class ConsoleReporter : public TestObserver {
   void Line(const std::string& text);
 
  private:
-  void Rule(const std::string& title, char fill);
-  // On a terminal, one rewritten line: finished/running/queued and a running test.
-  void DrawStatus();
+  struct RunningJob {
+    std::string kind, name;
+    std::chrono::steady_clock::time_point start;
+  };
 
-  FILE* out_;
+  void Rule(const std::string& title, char fill);
+  // "[done/total done, R running, Q queued] <kind> <name> <s>s"; mutex_ held.
+  std::string Status() const;
+  void DrawStatus();
+  // Redraws the status line every second while tests run, so its time moves.
+  void StartTicker();
+  void StopTicker();
+
+  LinePrinter printer_;
+  ProgressPrinter progress_;
   int verbosity_;
   bool log_commands_;
+  bool status_line_;  // a terminal, not a CI log
+
+  std::mutex mutex_;  // guards what follows
   size_t total_ = 0;
   size_t finished_ = 0;
-  std::vector<std::string> running_;
-  bool status_line_;  // a terminal, not a CI log
-  bool status_shown_ = false;
+  std::vector<std::string> running_;     // tests started, not finished
+  std::map<uint64_t, RunningJob> jobs_;  // spans begun, not ended, by token
+  uint64_t next_token_ = 1;
+  std::thread ticker_;
+  std::condition_variable stop_ticker_;
+  bool ticker_stopping_ = false;
 };
 
 // A failure's block under FAILURES: the reason, the tail of the tool's output,

@@ -61,9 +61,9 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
     : modules_(modules),
       tools_(std::move(tools)),
       config_(std::move(config)),
-      progress_(config_.fetch.quiet ? nullptr : std::make_unique<ProgressPrinter>(stderr)),
-      fetch_progress_(progress_ ? std::make_unique<ConsoleFetchProgress>(progress_.get())
-                                : nullptr),
+      fetch_progress_(config_.events && !config_.fetch.quiet
+                          ? std::make_unique<RunEventsFetchProgress>(config_.events)
+                          : nullptr),
       fetcher_(config_.artifact_directory, config_.external_file_directory, config_.fetch,
                fetch_progress_.get()),
       compiler_(
@@ -73,8 +73,9 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
           [this](const std::string& url, std::string* error) {
             return Fetch(url, "", error, /*take_turn=*/false);
           },
-          config_.trace),
-      parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0, progress_.get(),
+          config_.trace, config_.events),
+      parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0,
+                   config_.fetch.quiet ? nullptr : config_.events,
                    [] { return InterruptSignal() != 0; }}) {
   // Runners on this host that share the artifact directory (pytest-xdist
   // workers, shards) keep each other's benchmarks undisturbed too; per host,
@@ -336,7 +337,7 @@ void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, bool 
       // Exclusive for a benchmark: nothing else runs while it measures.
       auto turn = AwaitTurn(gate_, config_.trace, test.id, job.exclusivity, job.gpu_device);
       TraceSpan span(config_.trace, benchmark ? "benchmark" : "run", test.id, test.id, "");
-      process = RunProcess(spec);
+      process = RunProcess(spec, config_.events);
     }
     const fs::path& diagnostics_log = benchmark ? spec.stderr_path : spec.stdout_path;
     if (!process.Succeeded()) {

@@ -17,6 +17,7 @@
 #include "artifacts/module_compiler.h"
 #include "artifacts/parameters/parameter_store.h"
 #include "base/trace_sink.h"
+#include "exec/run_events.h"
 #include "exec/subprocess.h"
 #include "exec/tool_gate.h"
 #include "results/test_result.h"
@@ -44,7 +45,8 @@ struct RunnerConfig {
   size_t jobs = 1;                  // tests in flight at once
   size_t fetch_jobs = 4;            // downloads in flight at once, ahead of the tests
   size_t benchmark_retries = 0;     // extra measurements of a benchmark over its threshold
-  TraceSink* trace = nullptr;       // --trace: every job's span, or nullptr
+  TraceSink* trace = nullptr;       // every job's span (--trace, the status line), or nullptr
+  RunEvents* events = nullptr;      // tool commands and byte progress, for the console
   FetchOptions fetch;               // downloads of MLIR, weights and argspec urls
 };
 
@@ -98,9 +100,8 @@ class SuiteRunner {
   const std::map<std::string, ModuleDefinition>& modules_;
   ToolSet tools_;
   RunnerConfig config_;
-  // Downloads and generated archives share one progress line; none when quiet.
-  std::unique_ptr<ProgressPrinter> progress_;
-  std::unique_ptr<ConsoleFetchProgress> fetch_progress_;
+  // Downloads reported as run events; none when quiet.
+  std::unique_ptr<RunEventsFetchProgress> fetch_progress_;
   Fetcher fetcher_;  // before compiler_, which uses it
   ModuleCompiler compiler_;
   ParameterStore parameters_;

@@ -127,6 +127,8 @@ def test_status_line_on_a_terminal_only(example_suite):
     text = output.decode(errors="replace")
     assert process.returncode == 0, text
     assert re.search(r"\[\d/3 done, \d running, \d queued\]", text), text
+    # It names what actually runs (here a compile) and for how long.
+    assert re.search(r"queued\] compile \S+/modules/\S+ \d+s", text), text
     assert "\x1b[K" in text
     plain = example_suite.run("-m", "compstat")
     assert "\x1b[K" not in plain.stdout and "queued]" not in plain.stdout

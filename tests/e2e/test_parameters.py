@@ -309,8 +309,8 @@ def test_big_archives_report_progress(tmp_path):
     assert result.returncode == 0, result.output
     # As downloads report: bytes of the total, percentage, rate; then the end.
     assert re.search(r"^generating random parameters for p/modules/big: .* / 80\.0 MiB \(\d+%\), "
-                     r"\S+ \S+/s", result.stderr, re.M), result.stderr
-    assert "generated random parameters for p/modules/big (80.0 MiB)" in result.stderr
+                     r"\S+ \S+/s", result.stdout, re.M), result.stdout
+    assert "generated random parameters for p/modules/big (80.0 MiB)" in result.stdout
     assert dump(archives(suite, "random")[0]) == {"big": ("192", 80 << 20)}
 
     # Quiet under -q.

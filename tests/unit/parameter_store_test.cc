@@ -94,7 +94,7 @@ class ParameterStoreTest : public testing::Test {
   ParameterStore Store() {
     ParameterStore::Options options;
     options.artifact_directory = dir_ / "artifacts";
-    options.progress = nullptr;
+    options.events = nullptr;
     return ParameterStore(options);
   }
 

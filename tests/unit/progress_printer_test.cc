@@ -6,6 +6,9 @@
 #include <string>
 
 #include "artifacts/parameters/parameter_store.h"
+#include "base/line_printer.h"
+#include "exec/run_events.h"
+#include "exec/subprocess.h"
 
 namespace iree_suite {
 namespace {
@@ -32,7 +35,8 @@ class Captured {
 
 TEST(ProgressPrinterTest, LogLinesShowBytesRateAndEtaAtMostEveryFewSeconds) {
   Captured out;
-  ProgressPrinter printer(out.file(), /*is_tty=*/false);
+  LinePrinter lines(out.file(), /*smart_terminal=*/false);
+  ProgressPrinter printer(&lines);
   printer.Update("downloading http://x/w.irpa", 512 << 20, uint64_t{2} << 30, 128 << 20);
   printer.Update("downloading http://x/w.irpa", 640 << 20, uint64_t{2} << 30, 128 << 20);
   printer.Finish("downloaded http://x/w.irpa (2.0 GiB)");
@@ -43,18 +47,62 @@ TEST(ProgressPrinterTest, LogLinesShowBytesRateAndEtaAtMostEveryFewSeconds) {
 
 TEST(ProgressPrinterTest, TerminalRewritesOneLineAndClearsIt) {
   Captured out;
-  ProgressPrinter printer(out.file(), /*is_tty=*/true);
+  LinePrinter lines(out.file(), /*smart_terminal=*/true);
+  ProgressPrinter printer(&lines);
   printer.Update("generating random parameters for m", 1024, 0, 0);
   printer.Finish("");
-  EXPECT_EQ(out.text(), "\r\033[Kgenerating random parameters for m: 1.0 KiB, 0 B/s\r\033[K");
+  EXPECT_EQ(out.text(), "generating random parameters for m: 1.0 KiB, 0 B/s\r\033[K");
 }
 
-TEST(ProgressPrinterTest, ArchiveProgressReportsThroughThePrinter) {
-  Captured out;
-  ProgressPrinter printer(out.file(), /*is_tty=*/false);
-  auto report = ReportArchiveProgress(&printer, "generating random parameters for m");
+// What a job reported, as the console would receive it.
+class RecordedEvents : public RunEvents {
+ public:
+  void OnCommandStarted(const ProcessSpec& spec) override { commands.push_back(spec.argv); }
+  void OnJobProgress(const std::string& what, uint64_t done, uint64_t total, double) override {
+    progress.push_back(what + ": " + std::to_string(done) + "/" + std::to_string(total));
+  }
+  void OnJobFinished(const std::string& line) override { finished.push_back(line); }
+  std::vector<std::vector<std::string>> commands;
+  std::vector<std::string> progress;
+  std::vector<std::string> finished;
+};
+
+TEST(ProgressPrinterTest, ArchiveProgressIsAnEvent) {
+  RecordedEvents events;
+  auto report = ReportArchiveProgress(&events, "generating random parameters for m");
   report(0, 4096);
-  EXPECT_EQ(out.text(), "generating random parameters for m: 0 B / 4.0 KiB (0%), 0 B/s\n");
+  EXPECT_EQ(events.progress,
+            std::vector<std::string>{"generating random parameters for m: 0/4096"});
+}
+
+TEST(ProgressPrinterTest, RunProcessTellsItsEventsBeforeStarting) {
+  RecordedEvents events;
+  ProcessSpec spec{{"/bin/true", "x"}, "/", "/dev/null", {}, std::nullopt};
+  EXPECT_TRUE(RunProcess(spec, &events).Succeeded());
+  EXPECT_TRUE(RunProcess(spec).Succeeded());  // no events: silent
+  EXPECT_EQ(events.commands, (std::vector<std::vector<std::string>>{{"/bin/true", "x"}}));
+}
+
+TEST(LinePrinterTest, LinesScrollAboveTheStatusLine) {
+  Captured out;
+  LinePrinter lines(out.file(), /*smart_terminal=*/true);
+  lines.PrintLine("a");
+  lines.SetStatus("[0/2 done]");
+  lines.SetStatus("[0/2 done]");  // unchanged: not drawn again
+  lines.PrintLine("b");
+  lines.SetStatus("[1/2 done]");
+  lines.SetStatus("");
+  lines.PrintLine("c");
+  EXPECT_EQ(out.text(), "a\n[0/2 done]\r\033[Kb\n[0/2 done]\r\033[K[1/2 done]\r\033[Kc\n");
+}
+
+TEST(LinePrinterTest, ACiLogGetsNoStatusLine) {
+  Captured out;
+  LinePrinter lines(out.file(), /*smart_terminal=*/false);
+  lines.SetStatus("[0/2 done]");
+  lines.PrintLine("a");
+  lines.PrintRaw(".");
+  EXPECT_EQ(out.text(), "a\n.");
 }
 
 }  // namespace

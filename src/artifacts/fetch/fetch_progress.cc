@@ -6,18 +6,15 @@
 
 namespace iree_suite {
 
-ConsoleFetchProgress::ConsoleFetchProgress(std::FILE* out)
-    : owned_(std::make_unique<ProgressPrinter>(out)), printer_(owned_.get()) {}
+RunEventsFetchProgress::RunEventsFetchProgress(RunEvents* events) : events_(events) {}
 
-ConsoleFetchProgress::ConsoleFetchProgress(ProgressPrinter* printer) : printer_(printer) {}
-
-void ConsoleFetchProgress::OnProgress(const FetchProgressUpdate& update) {
-  printer_->Update("downloading " + *update.url, update.bytes_done, update.bytes_total,
-                   update.bytes_per_s);
+void RunEventsFetchProgress::OnProgress(const FetchProgressUpdate& update) {
+  events_->OnJobProgress("downloading " + *update.url, update.bytes_done, update.bytes_total,
+                         update.bytes_per_s);
 }
 
-void ConsoleFetchProgress::OnFinished(const std::string& url, bool ok, uint64_t bytes_done) {
-  printer_->Finish(
+void RunEventsFetchProgress::OnFinished(const std::string& url, bool ok, uint64_t bytes_done) {
+  events_->OnJobFinished(
       ok ? fmt::format("downloaded {} ({})", url, FormatBytes(static_cast<double>(bytes_done)))
          : "");
 }

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "artifacts/progress_printer.h"
+#include "exec/run_events.h"
 
 namespace iree_suite {
 
@@ -27,19 +27,17 @@ class FetchProgress {
   virtual void OnFinished(const std::string& url, bool ok, uint64_t bytes_done) = 0;
 };
 
-// Downloads on the console, through a ProgressPrinter (its own, or one shared
-// with other jobs so that their lines do not fight).
-class ConsoleFetchProgress : public FetchProgress {
+// Downloads as run events ("downloading <url>" progress, "downloaded <url>
+// (<size>)" at the end), which the console shows.
+class RunEventsFetchProgress : public FetchProgress {
  public:
-  explicit ConsoleFetchProgress(std::FILE* out);
-  explicit ConsoleFetchProgress(ProgressPrinter* printer);
+  explicit RunEventsFetchProgress(RunEvents* events);
 
   void OnProgress(const FetchProgressUpdate& update) override;
   void OnFinished(const std::string& url, bool ok, uint64_t bytes_done) override;
 
  private:
-  std::unique_ptr<ProgressPrinter> owned_;
-  ProgressPrinter* printer_;
+  RunEvents* events_;
 };
 
 }  // namespace iree_suite

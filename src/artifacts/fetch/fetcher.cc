@@ -58,13 +58,7 @@ Fetcher::Fetcher(fs::path artifact_directory, fs::path external_file_directory,
     : artifact_directory_(std::move(artifact_directory)),
       external_file_directory_(std::move(external_file_directory)),
       options_(std::move(options)),
-      progress_(progress) {
-  if (!progress_ && !options_.quiet) {
-    console_progress_ = std::make_unique<ConsoleFetchProgress>(stderr);
-    progress_ = console_progress_.get();
-  }
-  if (options_.quiet) progress_ = nullptr;
-}
+      progress_(options_.quiet ? nullptr : progress) {}
 
 Fetcher::Stats Fetcher::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -20,7 +20,7 @@ namespace iree_suite {
 
 class Fetcher {
  public:
-  // `progress` may be null: then the console reports, unless options.quiet.
+  // `progress` may be null (silent); options.quiet silences it too.
   Fetcher(std::filesystem::path artifact_directory, std::filesystem::path external_file_directory,
           FetchOptions options, FetchProgress* progress = nullptr);
 
@@ -53,7 +53,6 @@ class Fetcher {
   std::filesystem::path artifact_directory_;
   std::filesystem::path external_file_directory_;
   FetchOptions options_;
-  std::unique_ptr<FetchProgress> console_progress_;
   FetchProgress* progress_;
   mutable std::mutex mutex_;  // guards memo_ and stats_
   std::map<std::string, std::shared_ptr<Memo>> memo_;

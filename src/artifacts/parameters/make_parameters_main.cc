@@ -20,12 +20,30 @@
 #include "artifacts/parameters/archive_writer.h"
 #include "artifacts/parameters/mlir_scanner.h"
 #include "artifacts/parameters/parameter_store.h"
+#include "artifacts/progress_printer.h"
+#include "base/line_printer.h"
 #include "exec/iree_tools.h"
+#include "exec/run_events.h"
 
 namespace iree_suite {
 namespace {
 
 namespace fs = std::filesystem;
+
+// This tool's console: the archive's progress on stderr.
+class StderrProgress final : public RunEvents {
+ public:
+  void OnCommandStarted(const ProcessSpec&) override {}
+  void OnJobProgress(const std::string& what, uint64_t done, uint64_t total,
+                     double bytes_per_s) override {
+    progress_.Update(what, done, total, bytes_per_s);
+  }
+  void OnJobFinished(const std::string& line) override { progress_.Finish(line); }
+
+ private:
+  LinePrinter printer_{stderr};
+  ProgressPrinter progress_{&printer_};
+};
 
 constexpr const char* kUsage =
     "usage: iree-suite-make-parameters --mlir=FILE --output=FILE.irpa (--seed=N | --splat=VALUE)\n"
@@ -128,13 +146,13 @@ int Run(int argc, char** argv) {
   }
   contents.parameters = std::move(*parameters);
   const uint64_t total = ArchiveDataBytes(contents);
-  ProgressPrinter printer(stderr);
+  StderrProgress progress;
   if (!flags->count("quiet") && total > kProgressThresholdBytes) {
-    options.progress = ReportArchiveProgress(&printer, "generating parameters for " + module_name);
+    options.progress = ReportArchiveProgress(&progress, "generating parameters for " + module_name);
     options.progress_interval_s = 0.2;
   }
   error = WriteParameterArchive(contents, output, options);
-  if (options.progress) printer.Finish("");  // a terminal's progress line is cleared
+  if (options.progress) progress.OnJobFinished("");  // a terminal's progress line is cleared
   if (!error.empty()) {
     fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", error);
     return kExitError;

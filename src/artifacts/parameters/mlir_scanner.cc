@@ -161,7 +161,8 @@ bool IsMlirBytecode(const fs::path& path) {
 std::optional<std::vector<ParameterGlobal>> ReadMlirParameters(const fs::path& mlir,
                                                                const fs::path& iree_opt,
                                                                const fs::path& scratch_directory,
-                                                               std::string* error) {
+                                                               std::string* error,
+                                                               RunEvents* events) {
   fs::path text = mlir;
   fs::path temporary;
   if (IsMlirBytecode(mlir)) {
@@ -183,7 +184,7 @@ std::optional<std::vector<ParameterGlobal>> ReadMlirParameters(const fs::path& m
         log,
         {},
         std::nullopt};
-    ProcessResult process = RunProcess(spec);
+    ProcessResult process = RunProcess(spec, events);
     std::string tail = TailOfFile(log);
     fs::remove(log, ec);
     if (!process.Succeeded()) {

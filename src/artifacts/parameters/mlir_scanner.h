@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "artifacts/parameters/parameter_global.h"
+#include "exec/run_events.h"
 
 namespace iree_suite {
 
@@ -27,9 +28,11 @@ bool IsMlirBytecode(const std::filesystem::path& path);
 
 // The parameter globals of an MLIR file, text or bytecode. `iree_opt` may be
 // empty (then bytecode is an error); `scratch_directory` receives the
-// temporary text of bytecode files. Returns nullopt with *error.
+// temporary text of bytecode files; `events` hears of the iree-opt command.
+// Returns nullopt with *error.
 std::optional<std::vector<ParameterGlobal>> ReadMlirParameters(
     const std::filesystem::path& mlir, const std::filesystem::path& iree_opt,
-    const std::filesystem::path& scratch_directory, std::string* error);
+    const std::filesystem::path& scratch_directory, std::string* error,
+    RunEvents* events = nullptr);
 
 }  // namespace iree_suite

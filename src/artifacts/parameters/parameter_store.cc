@@ -78,14 +78,13 @@ std::optional<std::vector<ArchiveParameter>> SelectParameters(
   return selected;
 }
 
-std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(ProgressPrinter* printer,
-                                                              std::string what) {
+std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(RunEvents* events, std::string what) {
   auto start = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
-  return [printer, what = std::move(what), start](uint64_t done, uint64_t total) {
+  return [events, what = std::move(what), start](uint64_t done, uint64_t total) {
     auto now = std::chrono::steady_clock::now();
     if (!*start) *start = now;
     const double seconds = std::chrono::duration<double>(now - **start).count();
-    printer->Update(what, done, total, seconds > 0 ? static_cast<double>(done) / seconds : 0);
+    events->OnJobProgress(what, done, total, seconds > 0 ? static_cast<double>(done) / seconds : 0);
   };
 }
 
@@ -147,7 +146,7 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
   if (reusable()) return ready_[identity] = *path;
 
   std::optional<std::vector<ParameterGlobal>> globals =
-      ReadMlirParameters(mlir, options_.iree_opt, path->parent_path(), error);
+      ReadMlirParameters(mlir, options_.iree_opt, path->parent_path(), error, options_.events);
   if (!globals) {
     *error = fmt::format("module \"{}\": {}", module_name, *error);
     return std::nullopt;
@@ -167,15 +166,15 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
   write.replace_existing = false;
   write.cancelled = options_.cancelled;
   const uint64_t total = ArchiveDataBytes(contents);
-  const bool report = options_.progress != nullptr && total > kProgressThresholdBytes;
+  const bool report = options_.events != nullptr && total > kProgressThresholdBytes;
   const std::string what = fmt::format("{} parameters for {}", KindName(weight), module_name);
   if (report) {
-    write.progress = ReportArchiveProgress(options_.progress, "generating " + what);
+    write.progress = ReportArchiveProgress(options_.events, "generating " + what);
     write.progress_interval_s = 0.2;  // the printer throttles further in CI logs
   }
   std::string write_error = WriteParameterArchive(contents, *path, write);
   if (report) {
-    options_.progress->Finish(
+    options_.events->OnJobFinished(
         write_error.empty()
             ? fmt::format("generated {} ({})", what, FormatBytes(static_cast<double>(total)))
             : "");

@@ -20,7 +20,7 @@
 
 #include "artifacts/parameters/archive_writer.h"
 #include "artifacts/parameters/parameter_global.h"
-#include "artifacts/progress_printer.h"
+#include "exec/run_events.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -39,18 +39,17 @@ std::optional<std::vector<ArchiveParameter>> SelectParameters(
     const std::vector<ParameterGlobal>& globals, const std::string& scope,
     const std::string& module_name, std::string* error);
 
-// ArchiveWriteOptions::progress that reports on `printer` as downloads do
-// ("<what>: X / Y (P%), rate, ETA"), the rate measured from the first call.
-std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(ProgressPrinter* printer,
-                                                              std::string what);
+// ArchiveWriteOptions::progress that reports to `events` as downloads do
+// (OnJobProgress of `what`), the rate measured from the first call.
+std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(RunEvents* events, std::string what);
 
 class ParameterStore {
  public:
   struct Options {
     std::filesystem::path artifact_directory;
-    std::filesystem::path iree_opt;       // empty: bytecode MLIR cannot be read
-    unsigned threads = 0;                 // 0: one per hardware thread
-    ProgressPrinter* progress = nullptr;  // nullptr: silent
+    std::filesystem::path iree_opt;  // empty: bytecode MLIR cannot be read
+    unsigned threads = 0;            // 0: one per hardware thread
+    RunEvents* events = nullptr;     // progress and iree-opt commands; nullptr: silent
     std::function<bool()> cancelled;
   };
 
