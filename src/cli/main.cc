@@ -402,6 +402,7 @@ struct HistoryRecord {
 struct ReportInputs {
   const CliOptions& options;
   const std::vector<TestResult>& results;
+  const std::vector<Diagnostic>& collection_errors;
   const HistoryRecord& history;
   const std::optional<RunContext>& context;  // when results.json or the history needs it
   const TraceWriter* trace;
@@ -439,6 +440,24 @@ HtmlReportInfo HtmlInfo(const ReportInputs& in) {
   return info;
 }
 
+// One JUnit testcase per file that had collection errors (pytest reports a
+// file once), named relative to the suite as test ids are.
+std::vector<JUnitCollectionError> JUnitCollectionErrors(const ReportInputs& in) {
+  const fs::path root = fs::absolute(in.options.test_file_directory).lexically_normal();
+  std::vector<JUnitCollectionError> cases;
+  std::map<std::string, size_t> by_file;
+  for (const Diagnostic& error : in.collection_errors) {
+    const fs::path relative = fs::path(error.file).lexically_normal().lexically_relative(root);
+    const std::string name =
+        relative.empty() || *relative.begin() == ".." ? error.file : relative.generic_string();
+    auto [it, added] = by_file.emplace(name, cases.size());
+    if (added) cases.push_back({name, ""});
+    std::string& message = cases[it->second].message;
+    message += (message.empty() ? "" : "\n") + error.ToString();
+  }
+  return cases;
+}
+
 std::vector<ReportFile> ReportFiles(const ReportInputs& in) {
   const CliOptions& options = in.options;
   auto cannot_write = [](const fs::path& path) { return "error: cannot write " + path.string(); };
@@ -469,7 +488,8 @@ std::vector<ReportFile> ReportFiles(const ReportInputs& in) {
   }
   if (options.junit_xml) {
     files.push_back({cannot_write(*options.junit_xml), true, [&in] {
-                       return WriteJUnitXml(*in.options.junit_xml, in.results, in.seconds);
+                       return WriteJUnitXml(*in.options.junit_xml, in.results, in.seconds,
+                                            JUnitCollectionErrors(in));
                      }});
   }
   if (options.html) {
@@ -506,35 +526,67 @@ int ExitCodeOfRun(const LoadedSuite& suite, const std::vector<const TestDefiniti
   return selected.empty() ? kExitNoTestsCollected : kExitOk;
 }
 
+// The reference writes job_summary.* at the end of every session, also one
+// that ran nothing: "N/A" rows for the tests it collected (README: Job summary).
+void WriteNotRunSummary(const CliOptions& options,
+                        const std::vector<const TestDefinition*>& tests) {
+  const std::string error = WriteJobSummaryTables(
+      options.job_summary_path, options.marker_expression, BuildNotRunSummaryTables(tests));
+  if (!error.empty()) {
+    fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
+  }
+}
+
+// Collection and selection in pytest's order: positional paths, collection,
+// FILE::NAME ids, -k and -m, then --test-ids-file or --lf and the shard.
+// `collected` is what the ids leave; a usage error on the way still writes the
+// job summary the reference writes then.
+std::optional<Selection> CollectAndSelect(const CliOptions& options, const Session& session,
+                                          ConsoleReporter& console, LoadedSuite* suite,
+                                          std::vector<const TestDefinition*>* collected) {
+  std::string path_error;
+  std::optional<std::vector<PositionalPath>> paths =
+      ParsePositionalPaths(options.paths, options.operator_suite(), &path_error);
+  if (!paths) {
+    fmt::print(stderr, "iree-suite: error: {}\n", path_error);
+    WriteNotRunSummary(options, {});
+    return std::nullopt;
+  }
+  *suite = Collect(options, *paths, session.events());
+  std::optional<std::vector<const TestDefinition*>> named = Named(*suite, *paths);
+  if (!named) {
+    WriteNotRunSummary(options, {});
+    return std::nullopt;
+  }
+  *collected = std::move(*named);
+  std::optional<Expressions> expressions = ParseExpressions(options);
+  if (!expressions || !CheckMarkerNames(options, *expressions, suite)) {
+    WriteNotRunSummary(options, *collected);
+    return std::nullopt;
+  }
+  return Select(options, *collected, *suite, *expressions, console);
+}
+
 int Main(int argc, char** argv) {
   const RunClock clock;
   CliOptions options;
   int exit_code = kExitOk;
   if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
   if (!CheckDirectories(options)) return kExitUsageError;
-  std::optional<Expressions> expressions = ParseExpressions(options);
-  if (!expressions) return kExitUsageError;
-  std::string path_error;
-  std::optional<std::vector<PositionalPath>> paths =
-      ParsePositionalPaths(options.paths, options.operator_suite(), &path_error);
-  if (!paths) {
-    fmt::print(stderr, "iree-suite: error: {}\n", path_error);
-    return kExitUsageError;
-  }
   Session session;
   if (!session.OpenEvents(options)) return kExitUsageError;
 
   ConsoleReporter console(stdout, options.verbosity, options.log_commands());
-  LoadedSuite suite = Collect(options, *paths, session.events());
-  if (!CheckMarkerNames(options, *expressions, &suite)) return session.Finish(kExitUsageError);
-  std::optional<std::vector<const TestDefinition*>> collected = Named(suite, *paths);
-  if (!collected) return session.Finish(kExitUsageError);
-  std::optional<Selection> selection = Select(options, *collected, suite, *expressions, console);
+  LoadedSuite suite;
+  std::vector<const TestDefinition*> collected;
+  std::optional<Selection> selection =
+      CollectAndSelect(options, session, console, &suite, &collected);
   if (!selection) return session.Finish(kExitUsageError);
   const std::vector<const TestDefinition*>& selected = selection->tests;
-  const size_t deselected = collected->size() - selected.size();
+  const size_t deselected = collected.size() - selected.size();
   if (session.events()) session.events()->Collected(selected);
   if (options.collect_only) {
+    WriteNotRunSummary(options, selected);
     return session.Finish(ListCollected(suite, selected, deselected, console));
   }
 
@@ -565,7 +617,8 @@ int Main(int argc, char** argv) {
                               NewRunId()};
   const std::optional<RunContext> context =
       MakeRunContext(options, suite, tools_described, *selection, history, clock);
-  exit_code = WriteReports({options, results, history, context, trace.get(), clock, seconds});
+  exit_code =
+      WriteReports({options, results, suite.errors, history, context, trace.get(), clock, seconds});
   console.Finish(results, options.marker_expression, deselected, suite.errors.size(), seconds,
                  options.durations);
   if (exit_code != kExitOk) return session.Finish(exit_code);

@@ -62,32 +62,50 @@ std::vector<std::string> HeadersFor(TestKind kind) {
   return {};
 }
 
-std::vector<nlohmann::json> RowFor(const TestResult& result) {
-  const TestDefinition& test = *result.test;
-  const char* status = StatusCell(result.outcome);
+std::string PythonFloatRepr(double value);
+
+// A golden as the reference puts it in the row: the parsed JSON value itself.
+nlohmann::json GoldenCell(std::optional<int64_t> golden, bool is_float) {
+  if (golden && is_float) return static_cast<double>(*golden);
+  return IntOrNotAvailable(golden);
+}
+
+// The reference's f"{self.tolerance_factor}": Python's str() of the number
+// the JSON held ("1.1", "2", "2.0").
+std::string ToleranceFactorCell(const TestDefinition& test) {
+  if (test.tolerance_factor_is_integer) {
+    return fmt::format("{}", static_cast<int64_t>(test.tolerance_factor));
+  }
+  return PythonFloatRepr(test.tolerance_factor);
+}
+
+// `result` is null for a test that never ran (--collect-only, a usage error
+// after collection): what the reference writes for an item it did not run.
+std::vector<nlohmann::json> RowFor(const TestDefinition& test, const TestResult* result) {
+  const char* status = result ? StatusCell(result->outcome) : kNotAvailable;
   switch (test.kind) {
     case TestKind::kQuality:
       return {test.id, status};
     case TestKind::kBenchmark: {
       // Prefer the checker's threshold; fall back to the definition so a
       // skipped test still shows what it would have been judged against.
-      std::optional<double> threshold = result.threshold_ms;
+      std::optional<double> threshold = result ? result->threshold_ms : std::nullopt;
       if (!threshold && test.golden_time_ms) {
         threshold = *test.golden_time_ms * test.tolerance_factor;
       }
       return {test.id,
-              FormatMs(result.current_time_ms),
+              FormatMs(result ? result->current_time_ms : std::nullopt),
               FormatMs(test.golden_time_ms),
-              test.tolerance_factor,
+              ToleranceFactorCell(test),
               FormatMs(threshold),
               status};
     }
     case TestKind::kCompstat:
       return {test.id,
-              IntOrNotAvailable(test.golden_dispatch_count),
-              IntOrNotAvailable(result.dispatch_count),
-              IntOrNotAvailable(test.golden_binary_size),
-              IntOrNotAvailable(result.binary_size),
+              GoldenCell(test.golden_dispatch_count, test.golden_dispatch_count_is_float),
+              IntOrNotAvailable(result ? result->dispatch_count : std::nullopt),
+              GoldenCell(test.golden_binary_size, test.golden_binary_size_is_float),
+              IntOrNotAvailable(result ? result->binary_size : std::nullopt),
               status};
   }
   return {};
@@ -247,20 +265,36 @@ std::string JoinRow(const std::vector<std::string>& cells) {
 
 }  // namespace
 
+namespace {
+
+// Appends the row to its kind's table, which the kind's first row creates.
+void AddRow(const TestDefinition& test, const TestResult* result,
+            std::vector<std::pair<std::string, SummaryTable>>* tables) {
+  std::string kind = TestKindName(test.kind);
+  auto it = std::find_if(tables->begin(), tables->end(),
+                         [&](const auto& entry) { return entry.first == kind; });
+  if (it == tables->end()) {
+    tables->push_back({kind, SummaryTable{HeadersFor(test.kind), {}}});
+    it = tables->end() - 1;
+  }
+  it->second.rows.push_back(RowFor(test, result));
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, SummaryTable>> BuildSummaryTables(
     const std::vector<TestResult>& results) {
   std::vector<std::pair<std::string, SummaryTable>> tables;
   for (const TestResult& result : results) {
-    if (result.test == nullptr) continue;
-    std::string kind = TestKindName(result.test->kind);
-    auto it = std::find_if(tables.begin(), tables.end(),
-                           [&](const auto& entry) { return entry.first == kind; });
-    if (it == tables.end()) {
-      tables.push_back({kind, SummaryTable{HeadersFor(result.test->kind), {}}});
-      it = tables.end() - 1;
-    }
-    it->second.rows.push_back(RowFor(result));
+    if (result.test != nullptr) AddRow(*result.test, &result, &tables);
   }
+  return tables;
+}
+
+std::vector<std::pair<std::string, SummaryTable>> BuildNotRunSummaryTables(
+    const std::vector<const TestDefinition*>& tests) {
+  std::vector<std::pair<std::string, SummaryTable>> tables;
+  for (const TestDefinition* test : tests) AddRow(*test, nullptr, &tables);
   return tables;
 }
 
@@ -358,7 +392,8 @@ std::string WriteJobSummaryTables(const std::filesystem::path& dir,
   // Test ids are file names and may hold invalid UTF-8: replace rather than throw.
   std::string json = RenderJobSummaryJson(tables).dump(2, ' ', /*ensure_ascii=*/true,
                                                        nlohmann::json::error_handler_t::replace);
-  return WriteFileAtomically(dir / "job_summary.json", json + "\n");
+  // json.dump writes no newline at the end.
+  return WriteFileAtomically(dir / "job_summary.json", json);
 }
 
 }  // namespace iree_suite

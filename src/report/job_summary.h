@@ -23,6 +23,12 @@ struct SummaryTable {
 std::vector<std::pair<std::string, SummaryTable>> BuildSummaryTables(
     const std::vector<TestResult>& results);
 
+// The tables of tests that never ran (--collect-only, a usage error after
+// collection): "N/A" measurements and status, as the reference writes its
+// items then.
+std::vector<std::pair<std::string, SummaryTable>> BuildNotRunSummaryTables(
+    const std::vector<const TestDefinition*>& tests);
+
 // Renders `headers` and `rows` the way Python's
 // tabulate(rows, headers, tablefmt="github") does (no trailing newline).
 std::string RenderGithubTable(const SummaryTable& table);

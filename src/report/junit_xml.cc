@@ -123,9 +123,27 @@ std::string XmlEscape(std::string_view text, bool attribute) {
   return out;
 }
 
+namespace {
+
+std::string CollectionErrorCases(const std::vector<JUnitCollectionError>& collection_errors) {
+  std::string xml;
+  for (const JUnitCollectionError& error : collection_errors) {
+    xml += fmt::format(
+        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"0.000\">\n"
+        "      <error message=\"collection failure\">{}</error>\n"
+        "    </testcase>\n",
+        Attr(ClassName(error.name)), Attr(error.name), Attr(error.name), Text(error.message));
+  }
+  return xml;
+}
+
+}  // namespace
+
 std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_seconds,
-                           const std::string& timestamp_iso8601, const std::string& hostname) {
-  int failures = 0, errors = 0, skipped = 0;
+                           const std::string& timestamp_iso8601, const std::string& hostname,
+                           const std::vector<JUnitCollectionError>& collection_errors) {
+  int failures = 0, skipped = 0;
+  int errors = static_cast<int>(collection_errors.size());
   for (const TestResult& result : results) {
     failures += result.outcome == Outcome::kFailed || result.outcome == Outcome::kXPassed;
     errors += result.outcome == Outcome::kError;
@@ -137,8 +155,9 @@ std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_
   xml += fmt::format(
       "  <testsuite name=\"iree-suite\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
       "skipped=\"{}\" time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
-      results.size(), failures, errors, skipped, total_seconds, Attr(timestamp_iso8601),
-      Attr(hostname));
+      results.size() + collection_errors.size(), failures, errors, skipped, total_seconds,
+      Attr(timestamp_iso8601), Attr(hostname));
+  xml += CollectionErrorCases(collection_errors);
   for (const TestResult& result : results) {
     const std::string id = result.test ? result.test->id : "";
     xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.3f}\">\n",
@@ -179,9 +198,10 @@ std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_
 }
 
 std::string WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
-                          double total_seconds) {
-  return WriteFileAtomically(path,
-                             RenderJUnitXml(results, total_seconds, LocalTimestamp(), HostName()));
+                          double total_seconds,
+                          const std::vector<JUnitCollectionError>& collection_errors) {
+  return WriteFileAtomically(path, RenderJUnitXml(results, total_seconds, LocalTimestamp(),
+                                                  HostName(), collection_errors));
 }
 
 }  // namespace iree_suite

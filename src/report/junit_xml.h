@@ -21,12 +21,22 @@ std::string XmlEscape(std::string_view text, bool attribute);
 // time= timestamp= hostname=> with one <testcase classname= name= file= time=>
 // per result, holding marker <properties>, a <failure>, <error> or <skipped>
 // element by outcome, and <system-out> with the output tail when there is one.
+// A file that could not be collected, recorded as pytest's JUnit writer
+// records one: a testcase named by the file (relative to the suite) holding
+// <error message="collection failure">, first and counted in tests and errors.
+struct JUnitCollectionError {
+  std::string name;
+  std::string message;
+};
+
 std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_seconds,
-                           const std::string& timestamp_iso8601, const std::string& hostname);
+                           const std::string& timestamp_iso8601, const std::string& hostname,
+                           const std::vector<JUnitCollectionError>& collection_errors = {});
 
 // Renders with the current local time and this machine's host name and writes
 // `path` atomically. Returns an error message, empty on success.
 std::string WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
-                          double total_seconds);
+                          double total_seconds,
+                          const std::vector<JUnitCollectionError>& collection_errors = {});
 
 }  // namespace iree_suite

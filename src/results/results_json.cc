@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "base/atomic_file.h"
@@ -71,7 +72,10 @@ Json RenderBenchmark(const TestResult& result) {
     json["cv"] = stats.cv;
   }
   json["golden_time_ms"] = OrNull(test.golden_time_ms);
-  json["tolerance_factor"] = test.tolerance_factor;
+  // Spelled as the test's JSON spelled it (2, not 2.0): job summaries repeat it.
+  json["tolerance_factor"] = test.tolerance_factor_is_integer
+                                 ? Json(static_cast<int64_t>(test.tolerance_factor))
+                                 : Json(test.tolerance_factor);
   std::optional<double> threshold = result.threshold_ms;
   if (!threshold && test.golden_time_ms) threshold = *test.golden_time_ms * test.tolerance_factor;
   json["threshold_ms"] = OrNull(threshold);
@@ -80,11 +84,20 @@ Json RenderBenchmark(const TestResult& result) {
   return json;
 }
 
+// A golden as the test's JSON spelled it (100.0 stays a float).
+Json Golden(std::optional<int64_t> golden, bool is_float) {
+  if (golden && is_float) return Json(static_cast<double>(*golden));
+  return OrNull(golden);
+}
+
 Json RenderCompstat(const TestResult& result) {
-  return {{"dispatch_count", OrNull(result.dispatch_count)},
-          {"binary_size", OrNull(result.binary_size)},
-          {"golden_dispatch_count", OrNull(result.test->golden_dispatch_count)},
-          {"golden_binary_size", OrNull(result.test->golden_binary_size)}};
+  const TestDefinition& test = *result.test;
+  return {
+      {"dispatch_count", OrNull(result.dispatch_count)},
+      {"binary_size", OrNull(result.binary_size)},
+      {"golden_dispatch_count",
+       Golden(test.golden_dispatch_count, test.golden_dispatch_count_is_float)},
+      {"golden_binary_size", Golden(test.golden_binary_size, test.golden_binary_size_is_float)}};
 }
 
 // What a failure report needs besides the verdict: the tool's last words,
@@ -135,10 +148,20 @@ class FieldReader {
     if (!value->is_number()) return Fail(key, "expected a number"), std::nullopt;
     return value->get<double>();
   }
-  // Integers beyond int64 are rejected rather than wrapped.
-  std::optional<int64_t> Integer(const char* key) {
+  bool IsInteger(const char* key) {
+    const Json* value = Get(key);
+    return value && value->is_number_integer();
+  }
+  // Integers beyond int64 are rejected rather than wrapped; `integral_float`
+  // accepts 100.0 (and says it was a float).
+  std::optional<int64_t> Integer(const char* key, bool* integral_float = nullptr) {
     const Json* value = Get(key);
     if (!value) return std::nullopt;
+    if (integral_float && value->is_number_float()) {
+      const double number = value->get<double>();
+      *integral_float = std::floor(number) == number && std::abs(number) < 9.0e18;
+      if (*integral_float) return static_cast<int64_t>(number);
+    }
     if (!value->is_number_integer() ||
         (value->is_number_unsigned() &&
          value->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
@@ -269,6 +292,7 @@ void ReadBenchmark(FieldReader& reader, TestDefinition* test, TestResult* result
   }
   test->golden_time_ms = reader.Number("golden_time_ms");
   test->tolerance_factor = reader.Number("tolerance_factor").value_or(test->tolerance_factor);
+  test->tolerance_factor_is_integer = reader.IsInteger("tolerance_factor");
   result->threshold_ms = reader.Number("threshold_ms");
   result->benchmark_attempts_ms = reader.Numbers("attempts_ms");
 }
@@ -276,8 +300,10 @@ void ReadBenchmark(FieldReader& reader, TestDefinition* test, TestResult* result
 void ReadCompstat(FieldReader& reader, TestDefinition* test, TestResult* result) {
   result->dispatch_count = reader.Integer("dispatch_count");
   result->binary_size = reader.Integer("binary_size");
-  test->golden_dispatch_count = reader.Integer("golden_dispatch_count");
-  test->golden_binary_size = reader.Integer("golden_binary_size");
+  test->golden_dispatch_count =
+      reader.Integer("golden_dispatch_count", &test->golden_dispatch_count_is_float);
+  test->golden_binary_size =
+      reader.Integer("golden_binary_size", &test->golden_binary_size_is_float);
 }
 
 void ReadDiagnosis(FieldReader& reader, TestResult* result) {

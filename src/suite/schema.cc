@@ -51,6 +51,14 @@ class FieldReader {
     return &*it;
   }
   bool Has(const std::string& field) const { return Find(field) != nullptr; }
+  bool IsFloat(const std::string& field) const {
+    const json* value = Find(field);
+    return value != nullptr && value->is_number_float();
+  }
+  bool IsInteger(const std::string& field) const {
+    const json* value = Find(field);
+    return value != nullptr && value->is_number_integer();
+  }
 
   std::optional<std::string> String(const std::string& field, bool required) {
     const json* value = Find(field);
@@ -263,6 +271,8 @@ ParseStatus ParseTestDefinition(const json& document, const std::filesystem::pat
     if (auto module = reader.String("module", true)) test->modules = {*module};
     test->golden_dispatch_count = reader.PositiveInteger("golden_dispatch_count");
     test->golden_binary_size = reader.PositiveInteger("golden_binary_size");
+    test->golden_dispatch_count_is_float = reader.IsFloat("golden_dispatch_count");
+    test->golden_binary_size_is_float = reader.IsFloat("golden_binary_size");
   } else {
     if (auto modules = reader.StringArray("modules", true)) {
       if (modules->empty()) reader.Error("modules", "expected at least one module");
@@ -286,6 +296,7 @@ ParseStatus ParseTestDefinition(const json& document, const std::filesystem::pat
           reader.Error("tolerance_factor", "expected a positive number");
         } else {
           test->tolerance_factor = *factor;
+          test->tolerance_factor_is_integer = reader.IsInteger("tolerance_factor");
         }
       }
     }

@@ -60,6 +60,12 @@ struct TestDefinition {
   double tolerance_factor = 1.1;
   std::optional<int64_t> golden_dispatch_count;
   std::optional<int64_t> golden_binary_size;
+  // How the JSON spelled numbers that job_summary.json repeats as the reference
+  // does (Python's str() or json.dumps of the parsed value): 2 is "2" but 2.0
+  // is "2.0"; a golden_binary_size of 100.0 stays 100.0.
+  bool tolerance_factor_is_integer = false;
+  bool golden_dispatch_count_is_float = false;
+  bool golden_binary_size_is_float = false;
 
   // Compile-and-run (operator) suites, see suite/op_suite_loader.h.
   enum class Expectation { kPass, kCompileFailure, kRunFailure };

@@ -38,7 +38,7 @@ def test_examples_pass_and_reports_match_reference(example_suite):
     rows = {row[0]: row for rows in summary.values() for row in rows["rows"]}
     assert rows["mlp/mlp_quality_cpu.json"] == ["mlp/mlp_quality_cpu.json", "PASSED"]
     bench = rows["mlp/mlp_benchmark_cpu.json"]
-    assert bench[2] == "1000.000" and bench[3] == 1.5 and bench[4] == "1500.000"
+    assert bench[2] == "1000.000" and bench[3] == "1.5" and bench[4] == "1500.000"
     assert re.fullmatch(r"\d+\.\d{3}", bench[1])
     no_golden = rows["multi_module/multi_module_benchmark_cpu.json"]
     assert no_golden[2] == "N/A" and no_golden[4] == "N/A" and no_golden[5] == "PASSED"

@@ -86,3 +86,82 @@ def test_operator_suite_folders_after_config_files_are_paths(binary, tmp_path):
                               cwd=root)
     assert other_config.returncode == 4, other_config.output
     assert "not found: ops/add_pass::gpu" in other_config.stderr
+
+
+def reference_rows(definition, name):
+    """What the reference's get_test_summary gives for a test it never ran."""
+    if definition["type"] == "benchmark":
+        golden = definition.get("golden_time_ms")
+        factor = definition.get("tolerance_factor", 1.1)
+        return [name, "N/A", f"{golden:.3f}" if golden is not None else "N/A", f"{factor}",
+                f"{golden * factor:.3f}" if golden is not None else "N/A", "N/A"]
+    if definition["type"] == "compstat":
+        return [name, definition.get("golden_dispatch_count", "N/A"), "N/A",
+                definition.get("golden_binary_size", "N/A"), "N/A", "N/A"]
+    return [name, "N/A"]
+
+
+HEADERS = {
+    "benchmark": ["Name", "Current Time (ms)", "Golden Time (ms)", "Tolerance Factor",
+                  "Threshold (ms)", "Status"],
+    "compstat": ["Name", "Golden Dispatch Count", "Current Dispatch Count",
+                 "Golden Binary Size (bytes)", "Current Binary Size (bytes)", "Status"],
+}
+
+
+def test_collect_only_job_summary_json_is_the_references_byte_for_byte(example_suite):
+    import json
+
+    example_suite.edit("mlp/mlp_benchmark_cpu.json", tolerance_factor=2)
+    example_suite.edit("mlp/mlp_compstat_cpu.json", golden_dispatch_count=100.0,
+                       golden_binary_size=5e7)
+    ids = ["mlp/mlp_benchmark_cpu.json", "mlp/mlp_compstat_cpu.json",
+           "multi_module/multi_module_benchmark_cpu.json"]
+    result = example_suite.run("--co", *ids, cwd=example_suite.root)
+    assert result.returncode == 0, result.output
+    summaries = {}
+    for test_id in ids:
+        definition = json.loads((example_suite.root / test_id).read_text())
+        table = summaries.setdefault(definition["type"],
+                                     {"headers": HEADERS[definition["type"]], "rows": []})
+        table["rows"].append(reference_rows(definition, test_id))
+    written = (example_suite.summary_dir / "job_summary.json").read_text()
+    # The reference: json.dump(summaries, json_file, indent=2).
+    assert written == json.dumps(summaries, indent=2)
+    assert '"2",' in written and "100.0," in written and "50000000.0," in written
+
+
+def test_usage_errors_after_collection_still_write_the_job_summary(example_suite):
+    # As the reference's pytest_sessionfinish: a bad -m leaves every collected
+    # test as an N/A row, a missing path an empty summary; stale ones are replaced.
+    summary = example_suite.summary_dir / "job_summary.md"
+    summary.write_text("stale")
+    bad = example_suite.run("-m", "cpu and (", "mlp/mlp_quality_cpu.json",
+                            cwd=example_suite.root)
+    assert bad.returncode == 4, bad.output
+    assert summary.read_text() == (
+        "# Job Summary For Markers: cpu and (\n\n## Quality Test Summary\n\n"
+        "| Name                     | Status   |\n"
+        "|--------------------------|----------|\n"
+        "| mlp/mlp_quality_cpu.json | N/A      |\n\n")
+    missing = example_suite.run("-m", "cpu", "mlp/nope.json", cwd=example_suite.root)
+    assert missing.returncode == 4, missing.output
+    assert summary.read_text() == "# Job Summary For Markers: cpu\n\n"
+    assert (example_suite.summary_dir / "job_summary.json").read_text() == "{}"
+
+
+def test_junit_records_each_collection_error_as_an_error_testcase(example_suite, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    (example_suite.root / "mlp" / "broken.json").write_text("{not json")
+    (example_suite.root / "mlp" / "untyped.json").write_text('{"type": "qualty", "markers": []}')
+    junit = tmp_path / "junit.xml"
+    result = example_suite.run("-k", "no_such_test", f"--junitxml={junit}")
+    assert result.returncode == 2, result.output
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("errors") == "2" and suite.get("tests") == "2"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {"mlp/broken.json", "mlp/untyped.json"}
+    error = cases["mlp/untyped.json"].find("error")
+    assert error.get("message") == "collection failure"
+    assert "unknown test type \"qualty\"" in error.text

@@ -219,14 +219,74 @@ TEST_F(JobSummaryTest, JsonStructureAndValueTypes) {
                                     "Tolerance Factor", "Threshold (ms)", "Status"}));
   const auto& row = json["benchmark"]["rows"][0];
   EXPECT_EQ(row, nlohmann::ordered_json::parse(
-                     R"(["bench/b.json", "1.500", "2.000", 1.1, "2.200", "PASSED"])"));
-  EXPECT_TRUE(row[3].is_number_float());
+                     R"(["bench/b.json", "1.500", "2.000", "1.1", "2.200", "PASSED"])"));
+  EXPECT_TRUE(row[3].is_string());  // the reference's f"{self.tolerance_factor}"
 
   EXPECT_EQ(json["compstat"]["headers"].size(), 6u);
   const auto& compstat_row = json["compstat"]["rows"][0];
   EXPECT_EQ(compstat_row,
             nlohmann::ordered_json::parse(R"(["c.json", 3, 3, "N/A", "N/A", "PASSED"])"));
   EXPECT_TRUE(compstat_row[1].is_number_integer());
+}
+
+// The expected texts below are what the reference's get_test_summary rows
+// give with json.dumps(indent=2) and tabulate 0.10.0 (github format).
+TEST_F(JobSummaryTest, ToleranceFactorIsPythonsStrOfTheJsonNumber) {
+  TestDefinition* a = Define("b/a.json", TestKind::kBenchmark);  // the default 1.1
+  TestDefinition* b = Define("b/b.json", TestKind::kBenchmark);
+  b->golden_time_ms = 10;
+  b->tolerance_factor = 2;
+  b->tolerance_factor_is_integer = true;  // "tolerance_factor": 2
+  TestDefinition* c = Define("b/c.json", TestKind::kBenchmark);
+  c->golden_time_ms = 10;
+  c->tolerance_factor = 2;  // "tolerance_factor": 2.0
+  auto tables = BuildNotRunSummaryTables({a, b, c});
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(RenderJobSummaryJson(tables)["benchmark"]["rows"].dump(),
+            R"([["b/a.json","N/A","N/A","1.1","N/A","N/A"],)"
+            R"(["b/b.json","N/A","10.000","2","20.000","N/A"],)"
+            R"(["b/c.json","N/A","10.000","2.0","20.000","N/A"]])");
+  EXPECT_EQ(RenderGithubTable(tables[0].second),
+            "| Name     | Current Time (ms)   | Golden Time (ms)   |   Tolerance Factor "
+            "| Threshold (ms)   | Status   |\n"
+            "|----------|---------------------|--------------------|--------------------"
+            "|------------------|----------|\n"
+            "| b/a.json | N/A                 | N/A                |                1.1 "
+            "| N/A              | N/A      |\n"
+            "| b/b.json | N/A                 | 10.000             |                2   "
+            "| 20.000           | N/A      |\n"
+            "| b/c.json | N/A                 | 10.000             |                2   "
+            "| 20.000           | N/A      |");
+}
+
+TEST_F(JobSummaryTest, FloatGoldensStayFloats) {
+  TestDefinition* x = Define("c/x.json", TestKind::kCompstat);
+  x->golden_dispatch_count = 100;
+  x->golden_dispatch_count_is_float = true;  // "golden_dispatch_count": 100.0
+  x->golden_binary_size = 50000000;
+  x->golden_binary_size_is_float = true;  // "golden_binary_size": 5e7
+  TestResult rx = Result(x, Outcome::kPassed);
+  rx.dispatch_count = 11;
+  rx.binary_size = 123456;
+  TestDefinition* y = Define("c/y.json", TestKind::kCompstat);
+  y->golden_dispatch_count = 7;
+  y->golden_binary_size = 1000;
+  auto tables = BuildSummaryTables({rx});
+  tables[0].second.rows.push_back(BuildNotRunSummaryTables({y})[0].second.rows[0]);
+  EXPECT_EQ(RenderJobSummaryJson(tables)["compstat"]["rows"].dump(2),
+            "[\n  [\n    \"c/x.json\",\n    100.0,\n    11,\n    50000000.0,\n    123456,\n"
+            "    \"PASSED\"\n  ],\n  [\n    \"c/y.json\",\n    7,\n    \"N/A\",\n    1000,\n"
+            "    \"N/A\",\n    \"N/A\"\n  ]\n]");
+  // tabulate formats a column of numbers itself ("g"): 100.0 is "100" there.
+  EXPECT_EQ(RenderGithubTable(tables[0].second),
+            "| Name     |   Golden Dispatch Count | Current Dispatch Count   "
+            "|   Golden Binary Size (bytes) | Current Binary Size (bytes)   | Status   |\n"
+            "|----------|-------------------------|--------------------------"
+            "|------------------------------|-------------------------------|----------|\n"
+            "| c/x.json |                     100 | 11                       "
+            "|                        5e+07 | 123456                        | PASSED   |\n"
+            "| c/y.json |                       7 | N/A                      "
+            "|                     1000     | N/A                           | N/A      |");
 }
 
 TEST_F(JobSummaryTest, WritesBothFiles) {
@@ -255,7 +315,7 @@ TEST_F(JobSummaryTest, WritesBothFiles) {
             "      ]\n"
             "    ]\n"
             "  }\n"
-            "}\n");
+            "}");  // json.dump ends without a newline
   // Nothing but the two reports: no temp files left behind.
   int entries = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "nested")) {

@@ -247,6 +247,25 @@ TEST_F(JUnitXmlTest, SuiteCountsAndAttributes) {
   EXPECT_EQ(cases[3]->First("error")->attributes.at("message"), "compile failed");
 }
 
+TEST_F(JUnitXmlTest, CollectionErrorsAreErrorTestcasesFirst) {
+  std::vector<TestResult> results = {Result(Define("ok.json", {"quality"}), Outcome::kPassed)};
+  auto root = ParseOrFail(RenderJUnitXml(results, 1, "t", "h",
+                                         {{"mlp/bad.json", "mlp/bad.json: type: missing"}}));
+  ASSERT_NE(root, nullptr);
+  const Element* suite = root->First("testsuite");
+  ASSERT_NE(suite, nullptr);
+  EXPECT_EQ(suite->attributes.at("tests"), "2");
+  EXPECT_EQ(suite->attributes.at("errors"), "1");
+  auto cases = suite->All("testcase");
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_EQ(cases[0]->attributes.at("name"), "mlp/bad.json");
+  EXPECT_EQ(cases[0]->attributes.at("classname"), "mlp");
+  ASSERT_EQ(cases[0]->All("error").size(), 1u);
+  EXPECT_EQ(cases[0]->First("error")->attributes.at("message"), "collection failure");
+  EXPECT_EQ(cases[0]->First("error")->text, "mlp/bad.json: type: missing");
+  EXPECT_EQ(cases[1]->attributes.at("name"), "ok.json");
+}
+
 TEST_F(JUnitXmlTest, MarkersBecomeProperties) {
   std::vector<TestResult> results = {
       Result(Define("q.json", {"cpu", "llvm-cpu", "quality"}), Outcome::kPassed),

@@ -151,6 +151,10 @@ void ExpectSameResult(const TestResult& read, const TestResult& written) {
   EXPECT_EQ(read.test->tolerance_factor, written.test->tolerance_factor);
   EXPECT_EQ(read.test->golden_dispatch_count, written.test->golden_dispatch_count);
   EXPECT_EQ(read.test->golden_binary_size, written.test->golden_binary_size);
+  EXPECT_EQ(read.test->tolerance_factor_is_integer, written.test->tolerance_factor_is_integer);
+  EXPECT_EQ(read.test->golden_dispatch_count_is_float,
+            written.test->golden_dispatch_count_is_float);
+  EXPECT_EQ(read.test->golden_binary_size_is_float, written.test->golden_binary_size_is_float);
   EXPECT_EQ(read.outcome, written.outcome);
   EXPECT_EQ(read.reason, written.reason);
   EXPECT_EQ(read.failed_step, written.failed_step);
@@ -190,7 +194,8 @@ TEST_F(ResultsJsonTest, WriteThenReadRoundTripsEveryFieldAndOutcome) {
       result.duration_s = 1.25;
       if (kind == TestKind::kBenchmark) {
         test->golden_time_ms = 10.5;
-        test->tolerance_factor = 1.25;
+        test->tolerance_factor = outcome == Outcome::kFailed ? 2 : 1.25;
+        test->tolerance_factor_is_integer = outcome == Outcome::kFailed;  // written as 2
         result.benchmark_attempts_ms = {14.125, 9.5};
         result.benchmark_samples_ms = {9.75, 9.5, 10.0};
         result.current_time_ms = 9.5;
@@ -198,7 +203,9 @@ TEST_F(ResultsJsonTest, WriteThenReadRoundTripsEveryFieldAndOutcome) {
       }
       if (kind == TestKind::kCompstat) {
         test->golden_dispatch_count = 7;
+        test->golden_dispatch_count_is_float = outcome == Outcome::kFailed;  // written as 7.0
         test->golden_binary_size = int64_t{1} << 40;
+        test->golden_binary_size_is_float = outcome == Outcome::kPassed;
         result.dispatch_count = 8;
         result.binary_size = (int64_t{1} << 40) + 1;
       }

@@ -53,6 +53,21 @@ std::string Benchmark(const std::string& extra) {
   return R"({"type": "benchmark", "markers": ["cpu"], "modules": ["m"])" + extra + "}";
 }
 
+TEST(SchemaTest, NumberSpellingsTheJobSummaryRepeats) {
+  TestParse integer = ParseTest(Benchmark(R"(, "tolerance_factor": 2)"));
+  ASSERT_EQ(integer.status, ParseStatus::kTest);
+  EXPECT_TRUE(integer.test.tolerance_factor_is_integer);
+  TestParse real = ParseTest(Benchmark(R"(, "tolerance_factor": 2.0)"));
+  EXPECT_FALSE(real.test.tolerance_factor_is_integer);
+  TestParse compstat = ParseTest(
+      R"({"type": "compstat", "markers": [], "module": "m", "golden_dispatch_count": 100.0,
+          "golden_binary_size": 30000})");
+  ASSERT_EQ(compstat.status, ParseStatus::kTest) << Lines(compstat.diagnostics).front();
+  EXPECT_EQ(compstat.test.golden_dispatch_count, 100);
+  EXPECT_TRUE(compstat.test.golden_dispatch_count_is_float);
+  EXPECT_FALSE(compstat.test.golden_binary_size_is_float);
+}
+
 TEST(SchemaTest, DocumentWithoutTypeIsNotATest) {
   TestParse parse = ParseTest(R"({"mlir": "m.mlir", "compiler_flags": []})");
   EXPECT_EQ(parse.status, ParseStatus::kNotATest);
