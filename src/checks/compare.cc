@@ -27,8 +27,10 @@ std::optional<double> AsDouble(const std::optional<T>& value) {
 }
 
 TestComparison ComparisonOf(const TestResult& current) {
-  return {
-      current.test->id, TestKindName(current.test->kind), {}, std::nullopt, ChangeKind::kUnchanged};
+  TestComparison comparison;
+  comparison.id = current.test->id;
+  comparison.type = TestKindName(current.test->kind);
+  return comparison;
 }
 
 TestComparison CompareBenchmark(const TestResult& base, const TestResult& current,
@@ -48,8 +50,17 @@ TestComparison CompareBenchmark(const TestResult& base, const TestResult& curren
   if (base_samples.size() >= options.min_samples_for_test &&
       current_samples.size() >= options.min_samples_for_test) {
     comparison.p_value = MannWhitneyU(base_samples, current_samples).p_value;
-    // A large ratio from noisy repetitions is not a verdict.
-    if (*comparison.p_value >= options.alpha) change = ChangeKind::kUnchanged;
+    // A large ratio from noisy repetitions is not a verdict, but worth a word.
+    if (*comparison.p_value >= options.alpha && change != ChangeKind::kUnchanged) {
+      change = ChangeKind::kUnchanged;
+      comparison.not_significant = true;
+      comparison.repetitions = std::min(base_samples.size(), current_samples.size());
+      const BenchmarkStats a = ComputeStats(base_samples);
+      const BenchmarkStats b = ComputeStats(current_samples);
+      comparison.repetitions_needed = RepetitionsNeeded(
+          b.mean - a.mean, std::sqrt((a.stddev * a.stddev + b.stddev * b.stddev) / 2),
+          options.alpha);
+    }
   }
   comparison.change = change;
   return comparison;
@@ -71,6 +82,24 @@ TestComparison CompareCompstat(const TestResult& base, const TestResult& current
     }
   }
   return comparison;
+}
+
+std::string Verdict(const TestComparison& test) {
+  if (!test.not_significant) return ChangeKindName(test.change);
+  return fmt::format("not significant (n={})", test.repetitions);
+}
+
+// Under the table: what it would take to settle each change left open.
+std::string RepetitionNotes(const ComparisonReport& report) {
+  std::string out;
+  for (const TestComparison& test : report.tests) {
+    if (!test.not_significant || !test.repetitions_needed) continue;
+    out += fmt::format(
+        "{}: a change this size needs about {} repetitions on each side to be told from noise "
+        "(--benchmark_repetitions={})\n",
+        test.id, *test.repetitions_needed, *test.repetitions_needed);
+  }
+  return out.empty() ? out : "\n" + out;
 }
 
 std::string FormatValue(std::optional<double> value) {
@@ -104,7 +133,7 @@ std::vector<Row> BuildRows(const ComparisonReport& report) {
                       FormatValue(metric.current), FormatDelta(metric.Delta()),
                       FormatRatio(metric.Ratio()),
                       first && test.p_value ? fmt::format("{:.3g}", *test.p_value) : "",
-                      first ? ChangeKindName(test.change) : ""});
+                      first ? Verdict(test) : ""});
     }
   }
   return rows;
@@ -133,6 +162,22 @@ std::string Summary(const ComparisonReport& report) {
 }
 
 }  // namespace
+
+std::optional<size_t> RepetitionsNeeded(double difference, double stddev, double alpha) {
+  if (!(std::fabs(difference) > 0)) return std::nullopt;
+  // The normal quantile of 1 - alpha/2 by bisection on erfc (alpha in (0, 1)).
+  double low = 0, high = 40;
+  for (int i = 0; i < 100; ++i) {
+    double mid = (low + high) / 2;
+    (std::erfc(mid / std::sqrt(2.0)) > alpha ? low : high) = mid;
+  }
+  constexpr double kPowerQuantile = 0.8416;  // 80% power
+  constexpr double kEfficiency = 0.955;      // U test against the t test, normal data
+  const double effect = std::fabs(difference) / std::max(stddev, 1e-300);
+  const double n = 2 * std::pow(high + kPowerQuantile, 2) / (effect * effect) / kEfficiency;
+  constexpr double kMinimum = 3;
+  return static_cast<size_t>(std::ceil(std::clamp(n, kMinimum, 1e9)));
+}
 
 MannWhitneyResult MannWhitneyU(const std::vector<double>& a, const std::vector<double>& b) {
   MannWhitneyResult result;
@@ -224,7 +269,8 @@ std::string RenderComparisonText(const ComparisonReport& report) {
   // Names left-aligned, numbers right-aligned so digits line up.
   std::vector<bool> numeric(kHeaders.size());
   for (size_t c = 2; c <= 6 && c < numeric.size(); ++c) numeric[c] = true;
-  return RenderColumns(table, numeric) + RenderOneSided(report, "  ") + "\n" + Summary(report);
+  return RenderColumns(table, numeric) + RepetitionNotes(report) + RenderOneSided(report, "  ") +
+         "\n" + Summary(report);
 }
 
 std::string RenderComparisonMarkdown(const ComparisonReport& report) {
@@ -242,7 +288,7 @@ std::string RenderComparisonMarkdown(const ComparisonReport& report) {
     if (row[7] == "REGRESSION") row[7] = "**REGRESSION**";
     out += line(row);
   }
-  return out + RenderOneSided(report, "- ") + "\n" + Summary(report);
+  return out + RepetitionNotes(report) + RenderOneSided(report, "- ") + "\n" + Summary(report);
 }
 
 }  // namespace iree_suite

@@ -1,5 +1,6 @@
 #include "checks/compare.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "result_fixture.h"
@@ -123,6 +124,33 @@ TEST_F(CompareResultsTest, MarkdownShape) {
             "\nonly in base:\n"
             "- m/gone.json\n"
             "\n2 compared, 1 regressions, 0 improvements\n");
+}
+
+TEST_F(CompareResultsTest, ChangeTheRepetitionsCannotSettleIsSaidSo) {
+  // 2.3x slower minimum, overlapping repetitions: p 0.127.
+  base_ = FileOf({Benchmark("open", {1.0, 3.0, 5.0})});
+  current_ = FileOf({Benchmark("open", {2.3, 4.0, 6.0})});
+  ComparisonReport report = Compare();
+  const TestComparison& test = report.tests[0];
+  EXPECT_EQ(test.change, ChangeKind::kUnchanged);
+  EXPECT_TRUE(test.not_significant);
+  EXPECT_EQ(test.repetitions, 3u);
+  ASSERT_TRUE(test.repetitions_needed);
+  EXPECT_GT(*test.repetitions_needed, 3u);
+  const std::string text = RenderComparisonText(report);
+  EXPECT_NE(text.find("not significant (n=3)"), std::string::npos) << text;
+  EXPECT_NE(text.find(fmt::format("open: a change this size needs about {} repetitions",
+                                  *test.repetitions_needed)),
+            std::string::npos)
+      << text;
+}
+
+TEST(RepetitionsNeededTest, GrowsWithNoiseAndNeverGoesBelowThree) {
+  EXPECT_EQ(RepetitionsNeeded(0, 1, 0.05), std::nullopt);
+  EXPECT_EQ(RepetitionsNeeded(100, 1, 0.05), 3u);
+  // 2 * (1.96 + 0.84)^2 / 0.955 = 16.4 per side for a one-sigma shift.
+  EXPECT_EQ(RepetitionsNeeded(1, 1, 0.05), 17u);
+  EXPECT_EQ(RepetitionsNeeded(-0.5, 1, 0.05), 66u);
 }
 
 TEST_F(CompareResultsTest, TextTableAlignsColumns) {
