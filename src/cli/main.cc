@@ -577,6 +577,7 @@ int Main(int argc, char** argv) {
   if (!session.OpenEvents(options)) return kExitUsageError;
 
   ConsoleReporter console(stdout, options.verbosity, options.log_commands());
+  console.SetSummaryOptions(options.report_chars, options.runner.max_failures);
   LoadedSuite suite;
   std::vector<const TestDefinition*> collected;
   std::optional<Selection> selection =

@@ -305,6 +305,46 @@ void ConsoleReporter::OnTestFinished(const TestResult& result) {
   DrawStatus();  // gone once every test finished
 }
 
+void ConsoleReporter::SetSummaryOptions(std::string report_chars, size_t max_failures) {
+  report_chars_ = std::move(report_chars);
+  max_failures_ = max_failures;
+}
+
+std::vector<std::string> ShortSummaryLines(const std::vector<TestResult>& results,
+                                           const std::string& report_chars) {
+  std::string chars;  // pytest's getreportopt
+  for (char c : report_chars) {
+    if (c == 'a') {
+      chars = "sxXEf";
+    } else if (c == 'A') {
+      chars = "PpsxXEf";
+    } else if (c == 'N') {
+      chars.clear();
+    } else if (chars.find(c) == std::string::npos) {
+      chars += c == 'F' || c == 'S' ? static_cast<char>(c - 'A' + 'a') : c;  // old aliases
+    }
+  }
+  const bool failures_listed = chars.find('f') != std::string::npos;
+  std::vector<std::string> lines;
+  for (char c : chars) {
+    for (const TestResult& result : results) {
+      const Outcome outcome = result.outcome;
+      const bool listed =
+          (c == 'p' && outcome == Outcome::kPassed) || (c == 's' && outcome == Outcome::kSkipped) ||
+          (c == 'x' && outcome == Outcome::kXFailed) ||
+          (c == 'X' && outcome == Outcome::kXPassed && !failures_listed) ||
+          (c == 'E' && outcome == Outcome::kError) ||
+          (c == 'f' && (outcome == Outcome::kFailed || outcome == Outcome::kXPassed));
+      if (!listed) continue;
+      const std::string first = result.reason.substr(0, result.reason.find('\n'));
+      lines.push_back(first.empty()
+                          ? fmt::format("{} {}", Verb(outcome), result.test->id)
+                          : fmt::format("{} {} - {}", Verb(outcome), result.test->id, first));
+    }
+  }
+  return lines;
+}
+
 std::string FailureDetails(const TestResult& result) {
   std::string text = result.reason;
   if (!result.output_tail.empty()) {
@@ -354,13 +394,18 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
       Line(fmt::format("{:.2f}s {}", result->duration_s, result->test->id));
     }
   }
-  if (any_failed || collection_errors) {
+  const std::vector<std::string> short_summary = ShortSummaryLines(results, report_chars_);
+  if (!short_summary.empty() || collection_errors) {
     Rule("short test summary info", '=');
-    for (const TestResult& result : results) {
-      if (!IsFailure(result.outcome)) continue;
-      std::string first = result.reason.substr(0, result.reason.find('\n'));
-      Line(fmt::format("{} {} - {}", Verb(result.outcome), result.test->id, first));
-    }
+    for (const std::string& line : short_summary) Line(line);
+  }
+  const size_t failures = static_cast<size_t>(std::count_if(
+      results.begin(), results.end(), [](const TestResult& r) { return IsFailure(r.outcome); }));
+  if (max_failures_ != 0 && failures >= max_failures_) {
+    const size_t not_run = total_ > results.size() ? total_ - results.size() : 0;
+    Rule(fmt::format("stopping after {} failures{}", failures,
+                     not_run ? fmt::format(", {} not run", Plural(not_run, "test", "tests")) : ""),
+         '!');
   }
   Rule(fmt::format("{} in {:.2f}s", SummaryCounts(results, deselected, collection_errors), seconds),
        '=');

@@ -56,7 +56,12 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   // The status line as it is drawn now, "" when there is none.
   std::string StatusText();
 
-  // Failures in detail, the job-summary tables, the short summary and the
+  // pytest's -r characters (default "fE": failures and errors) and the
+  // -x/--maxfail limit (0: none), for Finish.
+  void SetSummaryOptions(std::string report_chars, size_t max_failures);
+
+  // Failures in detail, the job-summary tables, the short summary, pytest's
+  // "stopping after N failures" with how many tests never ran, and the
   // closing "N failed, N passed ... in Xs" line.
   void Finish(const std::vector<TestResult>& results, const std::string& marker_expression,
               size_t deselected, size_t collection_errors, double seconds,
@@ -83,6 +88,8 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   int verbosity_;
   bool log_commands_;
   bool status_line_;  // a terminal, not a CI log
+  std::string report_chars_ = "fE";
+  size_t max_failures_ = 0;
 
   std::mutex mutex_;  // guards what follows
   size_t total_ = 0;
@@ -94,6 +101,13 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   std::condition_variable stop_ticker_;
   bool ticker_stopping_ = false;
 };
+
+// The short summary's lines for pytest's -r characters, in their order:
+// p passed, s skipped, x xfailed, X xpassed (when f does not list them), E
+// errors, f failed and xpassed (strict, so failures); a = "sxXEf", A =
+// "PpsxXEf", N none.
+std::vector<std::string> ShortSummaryLines(const std::vector<TestResult>& results,
+                                           const std::string& report_chars);
 
 // A failure's block under FAILURES: the reason, the tail of the tool's output,
 // the commands to reproduce it and the log paths.
