@@ -578,6 +578,7 @@ int Main(int argc, char** argv) {
 
   ConsoleReporter console(stdout, options.verbosity, options.log_commands());
   console.SetSummaryOptions(options.report_chars, options.runner.max_failures);
+  console.SetColor(UseColor(options.color, stdout));
   LoadedSuite suite;
   std::vector<const TestDefinition*> collected;
   std::optional<Selection> selection =

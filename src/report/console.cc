@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "checks/golden_update.h"
 #include "report/job_summary.h"
@@ -226,10 +228,35 @@ void ConsoleReporter::StopTicker() {
   if (ticker_.joinable()) ticker_.join();
 }
 
-void ConsoleReporter::Rule(const std::string& title, char fill) {
+void ConsoleReporter::Rule(const std::string& title, char fill, const char* colour) {
   std::string middle = title.empty() ? "" : " " + title + " ";
   size_t side = middle.size() >= kWidth ? 0 : (kWidth - middle.size()) / 2;
-  Line(std::string(side, fill) + middle + std::string(side, fill));
+  const std::string rule = std::string(side, fill) + middle + std::string(side, fill);
+  Line(color_ && colour ? fmt::format("\033[{}m{}\033[0m", colour, rule) : rule);
+}
+
+std::string ConsoleReporter::Paint(Outcome outcome, const std::string& text) const {
+  if (!color_) return text;
+  const char* colour = outcome == Outcome::kPassed                                    ? "32"
+                       : outcome == Outcome::kSkipped || outcome == Outcome::kXFailed ? "33"
+                                                                                      : "31";
+  return fmt::format("\033[{}m{}\033[0m", colour, text);
+}
+
+bool UseColor(const std::string& mode, std::FILE* out) {
+  if (mode == "yes") return true;
+  if (mode == "no") return false;
+  auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0';
+  };
+  const char* py_colors = std::getenv("PY_COLORS");
+  if (py_colors != nullptr && std::string_view(py_colors) == "1") return true;
+  if (py_colors != nullptr && std::string_view(py_colors) == "0") return false;
+  if (set("NO_COLOR")) return false;
+  if (set("FORCE_COLOR")) return true;
+  const char* term = std::getenv("TERM");
+  return isatty(fileno(out)) != 0 && !(term != nullptr && std::string_view(term) == "dumb");
 }
 
 void ConsoleReporter::Header(const std::vector<ToolInfo>& tools) {
@@ -297,10 +324,12 @@ void ConsoleReporter::OnTestFinished(const TestResult& result) {
   }
   int percent = total == 0 ? 100 : static_cast<int>(100 * finished / total);
   if (verbosity_ >= 0) {
-    Line(fmt::format("{} {} [{:3d}%] ({:.2f}s){}", result.test->id, Verb(result.outcome), percent,
-                     result.duration_s, Measurements(result)));
+    Line(fmt::format("{} {} [{:3d}%] ({:.2f}s){}", result.test->id,
+                     Paint(result.outcome, Verb(result.outcome)), percent, result.duration_s,
+                     Measurements(result)));
   } else if (verbosity_ == -1) {
-    printer_.PrintRaw(std::string(Mark(result.outcome)) + (finished == total ? "\n" : ""));
+    printer_.PrintRaw(Paint(result.outcome, Mark(result.outcome)) +
+                      (finished == total ? "\n" : ""));
   }
   DrawStatus();  // gone once every test finished
 }
@@ -397,7 +426,14 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
   const std::vector<std::string> short_summary = ShortSummaryLines(results, report_chars_);
   if (!short_summary.empty() || collection_errors) {
     Rule("short test summary info", '=');
-    for (const std::string& line : short_summary) Line(line);
+    for (const std::string& line : short_summary) {
+      // Each line starts with its verdict's word, which gets the verdict's colour.
+      const std::string verb = line.substr(0, line.find(' '));
+      const auto outcome = std::find_if(std::begin(kAllOutcomes), std::end(kAllOutcomes),
+                                        [&](Outcome o) { return verb == Verb(o); });
+      Line(outcome == std::end(kAllOutcomes) ? line
+                                             : Paint(*outcome, verb) + line.substr(verb.size()));
+    }
   }
   const size_t failures = static_cast<size_t>(std::count_if(
       results.begin(), results.end(), [](const TestResult& r) { return IsFailure(r.outcome); }));
@@ -407,8 +443,14 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
                      not_run ? fmt::format(", {} not run", Plural(not_run, "test", "tests")) : ""),
          '!');
   }
+  // pytest's main colour: red with any failure or error, green when something
+  // passed, else yellow (only skips and xfails, or nothing ran).
+  const bool passed = std::any_of(results.begin(), results.end(), [](const TestResult& r) {
+    return r.outcome == Outcome::kPassed;
+  });
+  const char* colour = failures || collection_errors ? "31;1" : passed ? "32;1" : "33;1";
   Rule(fmt::format("{} in {:.2f}s", SummaryCounts(results, deselected, collection_errors), seconds),
-       '=');
+       '=', colour);
 }
 
 }  // namespace iree_suite

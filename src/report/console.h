@@ -56,6 +56,9 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   // The status line as it is drawn now, "" when there is none.
   std::string StatusText();
 
+  // Colours the verdicts as pytest does (see UseColor).
+  void SetColor(bool on) { color_ = on; }
+
   // pytest's -r characters (default "fE": failures and errors) and the
   // -x/--maxfail limit (0: none), for Finish.
   void SetSummaryOptions(std::string report_chars, size_t max_failures);
@@ -75,7 +78,10 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
     std::chrono::steady_clock::time_point start;
   };
 
-  void Rule(const std::string& title, char fill);
+  void Rule(const std::string& title, char fill, const char* colour = nullptr);
+  // `text` in the outcome's colour when colouring: green passed, red failed,
+  // error and (strict) xpassed, yellow skipped and xfailed.
+  std::string Paint(Outcome outcome, const std::string& text) const;
   // "[done/total done, R running, Q queued] <kind> <name> <s>s"; mutex_ held.
   std::string Status() const;
   void DrawStatus();
@@ -88,6 +94,7 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   int verbosity_;
   bool log_commands_;
   bool status_line_;  // a terminal, not a CI log
+  bool color_ = false;
   std::string report_chars_ = "fE";
   size_t max_failures_ = 0;
 
@@ -101,6 +108,11 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   std::condition_variable stop_ticker_;
   bool ticker_stopping_ = false;
 };
+
+// pytest's rule for colour: --color yes/no decide; auto colours a terminal
+// (TERM not "dumb") unless PY_COLORS=0 or NO_COLOR is set, and also a pipe
+// when PY_COLORS=1 or FORCE_COLOR is set.
+bool UseColor(const std::string& mode, std::FILE* out);
 
 // The short summary's lines for pytest's -r characters, in their order:
 // p passed, s skipped, x xfailed, X xpassed (when f does not list them), E

@@ -165,3 +165,26 @@ def test_junit_records_each_collection_error_as_an_error_testcase(example_suite,
     error = cases["mlp/untyped.json"].find("error")
     assert error.get("message") == "collection failure"
     assert "unknown test type \"qualty\"" in error.text
+
+
+def test_colour_as_pytest_decides_it(example_suite):
+    import os
+
+    green_passed = "\x1b[32mPASSED\x1b[0m"
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("NO_COLOR", "FORCE_COLOR", "PY_COLORS")}
+
+    def run(*args, **env):
+        return example_suite.run("-k", "mlp_compstat_cpu", "-rA", *args, env={**base, **env})
+
+    piped = run()
+    assert piped.returncode == 0, piped.output
+    assert "\x1b[" not in piped.stdout  # none in a pipe
+    forced = run("--color=yes")
+    assert f"mlp/mlp_compstat_cpu.json {green_passed} [100%]" in forced.stdout
+    assert f"{green_passed} mlp/mlp_compstat_cpu.json" in forced.stdout  # short summary
+    assert re.search(r"\x1b\[32;1m=+ 1 passed, \d+ deselected in", forced.stdout)
+    assert green_passed in run(FORCE_COLOR="1").stdout
+    assert green_passed in run(PY_COLORS="1", NO_COLOR="1").stdout
+    assert "\x1b[" not in run(FORCE_COLOR="1", NO_COLOR="1").stdout
+    assert "\x1b[" not in run("--color=no", PY_COLORS="1").stdout
