@@ -5,7 +5,7 @@ SUITE_FLAGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: setup setup-test build build-binary run test unit-test e2e-test fuzz fuzz-smoke asan-test \
+.PHONY: setup setup-test build build-binary shell-integration run test unit-test e2e-test fuzz fuzz-smoke asan-test \
 	format clean
 
 # `make run` needs only the binary's build dependencies and the IREE tools;
@@ -21,6 +21,11 @@ build-binary: setup
 	@[ -f $(BUILD_DIR)/CMakeCache.txt ] || cmake -S . -B $(BUILD_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIREE_SUITE_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(BUILD_DIR) --target iree-suite
+
+# Bash and zsh completion and the man page, generated from `iree-suite --help`, under
+# $(BUILD_DIR)/share (bash-completion/completions, zsh/site-functions, man/man1).
+shell-integration: build-binary
+	@python3 scripts/shell_integration.py $(BUILD_DIR)/iree-suite $(BUILD_DIR)/share
 
 build: setup-test
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
