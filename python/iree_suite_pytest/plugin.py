@@ -112,6 +112,32 @@ def _split_history_args(args: list[str]) -> tuple[list[str], list[str]]:
     return rest, history
 
 
+# The engine's own reports, which under xdist each per-item engine would
+# overwrite: the workers' engines write none of them, and the controller
+# renders them from the merged results (merge-reports).
+NATIVE_REPORTS = ("--html", "--results-json", "--junitxml", "--trace")
+
+
+def _split_report_args(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Engine arguments without the native report flags, and those flags'
+    paths by flag (`--html=F` or `--html F`; the last one given wins)."""
+    rest: list[str] = []
+    reports: dict[str, str] = {}
+    pending: Optional[str] = None
+    for arg in args:
+        flag, equals, value = arg.partition("=")
+        if pending:
+            reports[pending] = arg
+            pending = None
+        elif flag in NATIVE_REPORTS and equals:
+            reports[flag] = value
+        elif arg in NATIVE_REPORTS:
+            pending = arg
+        else:
+            rest.append(arg)
+    return rest, reports
+
+
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
@@ -247,7 +273,12 @@ class SuiteSession:
         # Under xdist the session is one run in the history, recorded by the
         # controller from the merged results; the per-item engines record none.
         rest, _ = _split_history_args(list(get("iree_suite_arg")))
+        rest, _ = _split_report_args(rest)
         return argv + rest + ["--no-history"]
+
+    def native_reports(self) -> dict[str, str]:
+        """The engine reports asked for with --iree-suite-arg (flag -> path)."""
+        return _split_report_args(list(self.config.getoption("iree_suite_arg")))[1]
 
     def summary_path(self) -> Path:
         return (self.cwd / self.config.getoption("job_summary_path")).resolve()
@@ -272,6 +303,8 @@ class SuiteSession:
         summary.mkdir(parents=True, exist_ok=True)
         self.item_runs += 1
         argv = self.engine_run_args(summary) + [f"--results-json={summary / 'results.json'}"]
+        if "--trace" in self.native_reports():
+            argv.append(f"--trace={summary / 'trace.json'}")
         run = engine.Run(self.binary, argv, [item.test_id], self.cwd,
                          self.scratch / f"run{self.item_runs}")
         try:
@@ -308,9 +341,17 @@ class SuiteSession:
 
     def _merge_worker_summaries(self) -> None:
         results = sorted((self.shared / "summaries").glob("*/results.json"))
-        merged = self.scratch / "results.json"
+        reports = self.native_reports()
+        merged = Path(reports.get("--results-json", self.scratch / "results.json"))
         argv = [str(self.binary), "merge-reports", f"--job-summary-path={self.summary_path()}",
                 f"--results-json={merged}"]
+        for flag in ("--html", "--junitxml"):
+            if flag in reports:
+                argv.append(f"{flag}={reports[flag]}")
+        if "--trace" in reports:
+            argv.append(f"--trace={reports['--trace']}")
+            traces = [path.parent / "trace.json" for path in results]
+            argv += [f"--trace-input={trace}" for trace in traces if trace.exists()]
         if self.config.getoption("markexpr"):
             argv += ["-m", self.config.getoption("markexpr")]
         argv += [str(path) for path in results]

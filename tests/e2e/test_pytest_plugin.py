@@ -320,3 +320,27 @@ def test_history_arguments_are_told_apart_from_the_other_engine_arguments():
                                 "--history=x.sqlite", "--no-history"]) == (
         ["--offline", "-v"], ["--history", "postgresql://h/db", "--history=x.sqlite",
                               "--no-history"])
+
+
+def test_xdist_merges_native_reports_and_nothing_selected_is_no_error(venv, work):
+    # Under -n 2 each item runs in an engine of its own: the HTML report,
+    # results file and trace asked for cover every item, not the last one.
+    result = pytest_in(venv, work, *SUITE, "-n", "2", "--iree-suite-arg=--html=out/report.html",
+                       "--iree-suite-arg=--results-json", "--iree-suite-arg=out/results.json",
+                       "--iree-suite-arg=--trace=out/trace.json")
+    assert result.returncode == 0, result.output
+    tests = json.loads((work / "out/results.json").read_text())["tests"]
+    assert len(tests) == 8
+    html = (work / "out/report.html").read_text()
+    assert all(f">{test['id']}<" in html for test in tests)
+    events = json.loads((work / "out/trace.json").read_text())["traceEvents"]
+    assert {e["args"]["test"] for e in events if e.get("cat") == "run"} == {
+        t["id"] for t in tests if t["type"] == "quality"}
+    # A marker expression selecting nothing is not an error, and the previous
+    # run's job summary is replaced, with and without xdist.
+    for xdist in ([], ["-n", "2"]):
+        (work / "job_summary.md").write_text("stale\n")
+        nothing = pytest_in(venv, work, *SUITE, *xdist, "-m", "hip and benchmark")
+        assert "merge-reports failed" not in nothing.output, nothing.output
+        assert (work / "job_summary.md").read_text().startswith(
+            "# Job Summary For Markers: hip and benchmark\n"), nothing.output
