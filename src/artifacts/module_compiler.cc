@@ -340,6 +340,11 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompileIn
     process = RunCompiler(module, input, staging, timeout_s, &how);
   }
   result->seconds = process.elapsed_s;
+  // -v: how long each module took (cache hits never get here).
+  if (compiler_.verbose && events_) {
+    events_->OnJobFinished(fmt::format("compiled {} in {:.2f}s{}", module.name, result->seconds,
+                                       process.Succeeded() ? "" : " (failed)"));
+  }
   const fs::path failed = CacheLayout::FailedModuleEntry(entry);
   if (!process.Succeeded() || !HasOutputs(staging)) {
     result->error =

@@ -576,7 +576,9 @@ int Main(int argc, char** argv) {
   Session session;
   if (!session.OpenEvents(options)) return kExitUsageError;
 
-  ConsoleReporter console(stdout, options.verbosity, options.log_commands());
+  // -v, as --log-cli-level=INFO, prints every tool command as it starts.
+  ConsoleReporter console(stdout, options.verbosity,
+                          options.log_commands() || options.verbosity > 0);
   console.SetSummaryOptions(options.report_chars, options.runner.max_failures);
   console.SetColor(UseColor(options.color, stdout));
   LoadedSuite suite;
