@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -276,6 +277,27 @@ GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
   return plan;
 }
 
+namespace {
+
+// A golden cut to less than half: more often a noisy or broken measurement
+// than a real improvement, so it is pointed out before --write.
+std::string TighteningWarnings(const GoldenUpdatePlan& plan) {
+  constexpr double kWarnRatio = 2;
+  std::string out;
+  for (const GoldenChange& change : plan.changes) {
+    const double old_value = std::strtod(change.old_text.c_str(), nullptr);
+    const double new_value = std::strtod(change.new_text.c_str(), nullptr);
+    if (change.held_back || !(new_value > 0) || old_value <= kWarnRatio * new_value) continue;
+    out += fmt::format(
+        "warning: {}: {} {} -> {} tightens it {:.1f}x; check the measurement (its spread, more "
+        "repetitions) before --write\n",
+        change.test_id, change.field, change.old_text, change.new_text, old_value / new_value);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string RenderGoldenPlan(const GoldenUpdatePlan& plan) {
   std::string out;
   if (plan.changes.empty()) out += "no golden changes\n";
@@ -283,6 +305,7 @@ std::string RenderGoldenPlan(const GoldenUpdatePlan& plan) {
     out += fmt::format("{} | {} | {} -> {}{}\n", change.test_id, change.field, change.old_text,
                        change.new_text, change.held_back ? " (kept by policy)" : "");
   }
+  out += TighteningWarnings(plan);
   if (!plan.missing.empty()) {
     out += "\ntests without a golden (add the field to start tracking):\n";
     for (const MissingGolden& missing : plan.missing) {

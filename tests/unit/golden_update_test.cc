@@ -29,6 +29,23 @@ constexpr char kOddJson[] =
     "  \"nested\"  :{\"golden_time_ms\": 7, \"list\": [\"golden_time_ms\", {\"a\": \"}\"}]},\n"
     "  \"golden_time_ms\"   :   12.50 ,\"tolerance_factor\":1.1}\n";
 
+TEST(RenderGoldenPlanTest, WarnsBeforeTighteningMoreThanTwice) {
+  GoldenUpdatePlan plan;
+  plan.changes.push_back({"b.json", "b.json", "golden_time_ms", "1000.0", "0.03", false});
+  plan.changes.push_back({"c.json", "c.json", "golden_binary_size", "30000", "14288", false});
+  plan.changes.push_back({"d.json", "d.json", "golden_binary_size", "30000", "16000", false});
+  plan.changes.push_back({"e.json", "e.json", "golden_time_ms", "10", "1", true});  // kept
+  const std::string text = RenderGoldenPlan(plan);
+  EXPECT_NE(text.find("warning: b.json: golden_time_ms 1000.0 -> 0.03 tightens it 33333.3x"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("warning: c.json: golden_binary_size 30000 -> 14288 tightens it 2.1x"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("warning: d.json"), std::string::npos) << text;
+  EXPECT_EQ(text.find("warning: e.json"), std::string::npos) << text;
+}
+
 TEST(FindTopLevelNumberTest, FindsOnlyTheTopLevelMember) {
   std::string text = kOddJson;
   std::optional<TextSpan> span = FindTopLevelNumber(text, "golden_time_ms");
