@@ -2,11 +2,14 @@
 the reference's venv, timing a child process, reading either tool's
 verdicts, and printing the rows, ratios and verdict differences."""
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -44,6 +47,19 @@ def reference_env(python: Path, **extra):
     """The reference's environment: its venv and the project venv's pip
     console scripts on PATH, as `pip install` would leave them."""
     return dict(os.environ, PATH=f"{python.parent}:{TOOLS}:{os.environ.get('PATH', '')}", **extra)
+
+
+@contextlib.contextmanager
+def work_directory(keep, prefix):
+    """The bench's scratch folder: `keep` when given (and kept), else a
+    temporary one removed at the end."""
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        yield work
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def timed(argv, env=None, cwd=None):

@@ -29,12 +29,12 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from side_by_side import (REPO, SHARED, junit_verdicts, print_comparison,  # noqa: E402
-                          reference_env, reference_python, run_iree_suite, timed)
+                          reference_env, reference_python, run_iree_suite, timed,
+                          work_directory)
 
 CORPUS = SHARED / "corpus" / "iree-onnx-ops"
 REFERENCE = SHARED / "reference" / "iree-test-suites" / "onnx_ops"
@@ -98,9 +98,7 @@ def main():
         return
     python = reference_python(VENV, ["pyjson5", "pytest-xdist"],
                               "import iree.compiler, pyjson5, xdist")
-    work = args.keep or Path(tempfile.mkdtemp(prefix="op_suite_bench_"))
-    work.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_directory(args.keep, "op_suite_bench_") as work:
         suite = copy_tests(work, args.limit, args.k, config)
         config = suite / "configs-iree" / config.name
         load_before = os.getloadavg()
@@ -119,9 +117,6 @@ def main():
         print_comparison(rows, (("iree-suite cold", "reference cold"),
                                 ("iree-suite warm", "reference warm"),
                                 ("iree-suite cold process", "reference cold")), "reference cold")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

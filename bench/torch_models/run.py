@@ -31,13 +31,13 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from side_by_side import (REPO, SHARED, junit_verdicts, print_comparison,  # noqa: E402
-                          reference_env, reference_python, run_iree_suite, timed)
+                          reference_env, reference_python, run_iree_suite, timed,
+                          work_directory)
 
 REFERENCE = SHARED / "reference" / "iree-test-suites"
 VENV = REPO / "build" / "bench-torch-models-venv"
@@ -142,9 +142,7 @@ def main():
         return
     python = reference_python(VENV, ["azure-storage-blob", "tqdm", "tabulate", "pytest-xdist"],
                               "import iree.compiler, azure.storage.blob, tabulate, xdist")
-    work = args.keep or Path(tempfile.mkdtemp(prefix="torch_models_bench_"))
-    work.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_directory(args.keep, "torch_models_bench_") as work:
         root = make_twin(work)
         load_before = os.getloadavg()
         rows = {
@@ -163,9 +161,6 @@ def main():
         print_comparison(rows, (("iree-suite cold", "reference cold"),
                                 ("iree-suite warm", "reference cold"),
                                 ("iree-suite cold process", "reference cold")), "reference cold")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

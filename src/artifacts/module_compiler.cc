@@ -249,7 +249,6 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   if (!force_recompile_) {
     if (std::optional<fs::path> twin = FindTwin(entry); twin && LinkEntry(*twin, entry)) {
       result.ok = true;
-      result.from_cache = true;
       return result;
     }
   }
@@ -309,13 +308,11 @@ std::string ModuleCompiler::ModuleKey(const ModuleDefinition& module, const fs::
 bool ModuleCompiler::ReuseEntry(const fs::path& entry, CompiledModule* result) const {
   if (IsComplete(entry)) {
     result->ok = true;
-    result->from_cache = true;
     return true;
   }
   const fs::path failed = CacheLayout::FailedModuleEntry(entry);
   std::optional<FailureRecord> failure = ReadFailureRecord(failed / kFailureName);
   if (!failure) return false;
-  result->from_cache = true;
   result->log = failed / kLogName;
   result->output_tail = TailOfFile(result->log);
   result->error = fmt::format("{} (cached failure from {}; --force-recompile compiles it again)",

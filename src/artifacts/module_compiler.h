@@ -46,7 +46,6 @@ struct CompiledModule {
   std::filesystem::path stats_json;
   std::filesystem::path log;
   std::string key;
-  bool from_cache = false;
   double seconds = 0;
   Repro repro;
 };

@@ -249,8 +249,8 @@ TEST_F(JUnitXmlTest, SuiteCountsAndAttributes) {
 
 TEST_F(JUnitXmlTest, CollectionErrorsAreErrorTestcasesFirst) {
   std::vector<TestResult> results = {Result(Define("ok.json", {"quality"}), Outcome::kPassed)};
-  auto root = ParseOrFail(RenderJUnitXml(results, 1, "t", "h",
-                                         {{"mlp/bad.json", "mlp/bad.json: type: missing"}}));
+  auto root = ParseOrFail(
+      RenderJUnitXml(results, 1, "t", "h", {{"mlp/bad.json", "mlp/bad.json: type: missing"}}));
   ASSERT_NE(root, nullptr);
   const Element* suite = root->First("testsuite");
   ASSERT_NE(suite, nullptr);
