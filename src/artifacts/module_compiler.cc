@@ -354,7 +354,10 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompileIn
     if (IsDeterministicFailure(process, staging / kLogName)) {
       WriteFailureRecord(staging / kFailureName, {result->error, UtcTimestamp()});
     }
-    // Keep the log where the user can read it, under a name no run takes for a module.
+    // Keep the log where the user can read it, under a name no run takes for
+    // a module; what the compiler half wrote before it stopped goes.
+    fs::remove(staging / kVmfbName, ec);
+    fs::remove(staging / kStatsName, ec);
     PublishDirectory(staging, failed);
     result->log = failed / kLogName;
     result->output_tail = TailOfFile(result->log);

@@ -187,6 +187,9 @@ def test_a_worker_killed_mid_compile_fails_that_compile_only(example_suite):
     assert re.search(r"=+ 1 failed, 3 passed", output), output
     # A crash is not the compiler's verdict on the module: it is not remembered.
     assert not list(example_suite.artifacts.glob("modules/*/*.failed/failure.json"))
+    # Its log is kept; what the compiler half wrote is not.
+    assert list(example_suite.artifacts.glob("modules/*/*.failed/compile.log"))
+    assert not list(example_suite.artifacts.glob("modules/*/*.failed/module.vmfb"))
 
 
 def _children(pid):
