@@ -52,8 +52,9 @@ std::string CheckFile(const fs::path& directory, const std::string& name,
   }
   const fs::path path = directory / name;
   std::error_code ec;
-  const uint64_t size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
-  if (ec || !fs::is_regular_file(path, ec)) return fmt::format("{}: missing", name);
+  if (!fs::is_regular_file(path, ec)) return fmt::format("{}: missing", name);
+  const uint64_t size = fs::file_size(path, ec);
+  if (ec) return fmt::format("{}: missing", name);
   const uint64_t recorded = record["size"].get<uint64_t>();
   if (size != recorded) {
     return fmt::format("{}: {} bytes, {} when published{}", name, size, recorded,

@@ -253,9 +253,11 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     }
   }
   // A damaged entry (truncated, emptied, edited) is compiled again, not used.
-  if (std::string damage = DamageOf(entry); !damage.empty() && !force_recompile_) {
-    fmt::print(stderr, "iree-suite: cached module {} is damaged ({}); compiling it again\n",
-               entry.string(), damage);
+  if (!force_recompile_) {
+    if (std::string damage = DamageOf(entry); !damage.empty()) {
+      fmt::print(stderr, "iree-suite: cached module {} is damaged ({}); compiling it again\n",
+                 entry.string(), damage);
+    }
   }
   CompileInto(module, input, entry, timeout_s, &result);
   return result;

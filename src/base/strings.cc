@@ -30,13 +30,18 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 std::optional<std::string> ClosestMatch(std::string_view word,
                                         const std::vector<std::string>& candidates) {
   if (candidates.empty() || word.empty()) return std::nullopt;
-  auto closest = std::min_element(
-      candidates.begin(), candidates.end(),
-      [&](const auto& a, const auto& b) { return EditDistance(word, a) < EditDistance(word, b); });
-  const std::string_view best = *closest;
+  // One distance per candidate; the first of equally close ones wins.
+  size_t closest = 0, closest_distance = EditDistance(word, candidates[0]);
+  for (size_t i = 1; i < candidates.size(); ++i) {
+    if (size_t distance = EditDistance(word, candidates[i]); distance < closest_distance) {
+      closest = i;
+      closest_distance = distance;
+    }
+  }
+  const std::string_view best = candidates[closest];
   const bool truncated = best.substr(0, word.size()) == word || word.substr(0, best.size()) == best;
-  if (truncated || EditDistance(word, best) <= std::max<size_t>(2, word.size() / 3)) {
-    return *closest;
+  if (truncated || closest_distance <= std::max<size_t>(2, word.size() / 3)) {
+    return candidates[closest];
   }
   return std::nullopt;
 }

@@ -319,15 +319,15 @@ void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledMod
   result->logs.push_back(stdout_log);
   if (benchmark) result->logs.push_back(stderr_log);
 
-  MeasureAndJudge(job, spec, benchmark, result);
+  MeasureAndJudge(job, spec, result);
   fs::rename(spec.stdout_path, stdout_log, ec);
   if (benchmark) fs::rename(spec.stderr_path, stderr_log, ec);
   if (test.torch_ops) JudgeTorchOps(test, torch_ops, result);
 }
 
-void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, bool benchmark,
-                                  TestResult* result) {
+void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestResult* result) {
   const TestDefinition& test = *job.test;
+  const bool benchmark = test.kind == TestKind::kBenchmark;
   const std::vector<std::string>& argv = spec.argv;
   // A benchmark over its threshold is measured again (job.measurements); it
   // passes if any measurement is within it.

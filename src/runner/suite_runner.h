@@ -78,7 +78,7 @@ class SuiteRunner {
   void RunModules(const Job& job, const std::vector<const CompiledModule*>& modules,
                   TestResult* result);
   // Runs the tool (a benchmark up to 1 + benchmark_retries times) and judges it.
-  void MeasureAndJudge(const Job& job, const ProcessSpec& spec, bool benchmark, TestResult* result);
+  void MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
   // torch_ops (runner/suite_runner_torch_ops.cc): inputs generated into the
   // artifact directory, outputs written there and compared with allclose.
