@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/paths.h"
+
 namespace iree_suite {
 namespace {
 
@@ -17,11 +19,6 @@ std::vector<std::string> SplitParts(std::string_view text) {
     text.remove_prefix(end + kSeparator.size());
   }
   return parts;
-}
-
-bool IsWithin(const fs::path& file, const fs::path& root) {
-  auto [root_end, _] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
-  return root_end == root.end();
 }
 
 fs::path Canonical(const fs::path& path) {

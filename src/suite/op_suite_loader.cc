@@ -9,6 +9,7 @@
 #include <set>
 
 #include "base/atomic_file.h"
+#include "base/paths.h"
 #include "suite/json_file.h"
 #include "suite/torch_ops_test.h"
 #include "suite/tree_walk.h"
@@ -87,11 +88,6 @@ bool ReadGoldenTimes(const nlohmann::json& document, const fs::path& file, OpSui
     }
   }
   return ok;
-}
-
-bool IsWithin(const fs::path& path, const fs::path& root) {
-  auto [root_end, unused] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
-  return root_end == root.end();
 }
 
 // A test folder: onnx_ops (flagfile and model) or torch_ops (run_module_io.json).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "base/paths.h"
 #include "suite/json_file.h"
 #include "suite/schema.h"
 #include "suite/tree_walk.h"
@@ -13,11 +14,6 @@ namespace iree_suite {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool IsWithin(const fs::path& file, const fs::path& root) {
-  auto [root_end, _] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
-  return root_end == root.end();
-}
 
 // The JSON files of the suite, read during the walk (relative to their
 // folder: a long path costs no lookup of every component per file).
