@@ -15,13 +15,8 @@ size_t SkipSpace(std::string_view text, size_t i) {
   while (i < text.size()) {
     if (std::isspace(static_cast<unsigned char>(text[i]))) {
       ++i;
-    } else if (text.compare(i, 2, "//") == 0) {
-      i = text.find('\n', i);
-      if (i == std::string::npos) return text.size();
-    } else if (text.compare(i, 2, "/*") == 0) {
-      i = text.find("*/", i + 2);
-      if (i == std::string::npos) return text.size();
-      i += 2;
+    } else if (text.compare(i, 2, "//") == 0 || text.compare(i, 2, "/*") == 0) {
+      i = std::min(JsonCommentEnd(text, i), text.size());
     } else {
       break;
     }

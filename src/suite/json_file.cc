@@ -152,15 +152,10 @@ std::string BlankTrailingCommas(std::string text) {
   char previous = '\0';                // the last character outside space and comments
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      i = text.find('\n', i);
-      if (i == std::string::npos) break;
-      continue;
-    }
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-      i = text.find("*/", i + 2);
-      if (i == std::string::npos) break;
-      ++i;
+    if (c == '/' && i + 1 < text.size() && (text[i + 1] == '/' || text[i + 1] == '*')) {
+      i = JsonCommentEnd(text, i);
+      if (i >= text.size()) break;
+      --i;  // the loop steps past the comment's last character
       continue;
     }
     if (std::isspace(static_cast<unsigned char>(c))) continue;
@@ -181,6 +176,15 @@ std::string BlankTrailingCommas(std::string text) {
     previous = c;
   }
   return text;
+}
+
+size_t JsonCommentEnd(std::string_view text, size_t i) {
+  if (text.compare(i, 2, "/*") == 0) {
+    const size_t close = text.find("*/", i + 2);
+    return close == std::string_view::npos ? close : close + 2;
+  }
+  const size_t end = text.find_first_of(std::string_view("\n\r\0", 3), i + 2);
+  return end == std::string_view::npos ? text.size() : end + 1;  // the lexer consumes it
 }
 
 std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t offset) {

@@ -43,6 +43,14 @@ std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
 // and // or /* */ comments are left alone.
 std::string BlankTrailingCommas(std::string text);
 
+// Where the comment that starts at text[i] ("//" or "/*") ends, read as
+// nlohmann's lexer reads it: a line comment just past the '\n', '\r' or NUL
+// that ends it (or at the end), a block comment just past its "*/" (npos when
+// never closed). Every
+// scanner of config text skips comments with it, so none of them can see a
+// member that the parser reads as a comment, or the other way round.
+size_t JsonCommentEnd(std::string_view text, size_t i);
+
 // 1-based line and column of byte offset `offset` in `text`.
 std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t offset);
 

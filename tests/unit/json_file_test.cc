@@ -148,6 +148,8 @@ TEST(BlankTrailingCommasTest, OnlyCommasBeforeAClosingBracket) {
   // Inside strings and comments, and between values, commas stay.
   EXPECT_EQ(BlankTrailingCommas(R"(["a,]", "b\",]"])"), R"(["a,]", "b\",]"])");
   EXPECT_EQ(BlankTrailingCommas("[1, // ,]\n 2]"), "[1, // ,]\n 2]");
+  // A line comment ends at '\r' (and NUL) as nlohmann reads it: the ']' after it is seen.
+  EXPECT_EQ(BlankTrailingCommas("[1, // c\r]"), "[1  // c\r]");
   // Not after a value: left for the parser to report where it is.
   EXPECT_EQ(BlankTrailingCommas("[1,,]"), "[1,,]");
   EXPECT_EQ(BlankTrailingCommas("[,]"), "[,]");

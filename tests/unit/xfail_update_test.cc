@@ -48,6 +48,18 @@ TEST(ReplaceTopLevelArrayTest, RefusesADuplicatedKey) {
   EXPECT_EQ(error, "l: appears 2 times (the last one is read); keep one");
 }
 
+// nlohmann ends a line comment at '\r' or NUL too; the editor must see the member after it
+// (found by the xfail_editor fuzzer: it added a second copy, and the parser read the old one).
+TEST(ReplaceTopLevelArrayTest, ALineCommentEndsAtACarriageReturnOrNul) {
+  std::string error;
+  for (const std::string& end : {std::string("\r"), std::string(1, '\0')}) {
+    const std::string text = "{\"b\": 1, // c" + end + "\"l\": [\"old\"]\n}";
+    std::optional<std::string> out = ReplaceTopLevelArray(text, "l", {"new"}, &error);
+    ASSERT_TRUE(out) << error;
+    EXPECT_EQ(*out, "{\"b\": 1, // c" + end + "\"l\": [\"new\"]\n}");
+  }
+}
+
 TEST(FailedStepTest, InferredFromReason) {
   TestResult result;
   result.outcome = Outcome::kFailed;
