@@ -322,6 +322,11 @@ class SuiteSession:
         if call.when == "call" and event is not None:
             # --durations and JUnit time: the test's own time, not the wait for it.
             report.duration = float(event.get("duration_s", report.duration))
+        crash = getattr(report.longrepr, "reprcrash", None)
+        if event is not None and report.failed and crash is not None:
+            # The short summary line is trimmed to the terminal width: spend it on the
+            # engine's verdict, not on pytest.fail's "Failed: " prefix.
+            crash.message = crash.message.removeprefix("Failed: ")
         return report
 
     @pytest.hookimpl(optionalhook=True)

@@ -213,7 +213,7 @@ def test_failing_test_report_and_junit(venv, work, tmp_path):
                       r".*--expected_output=8xf32=9,9,9,9,9,9,9,9", result.stdout, re.M)
     assert repro and repro.group(1) == str(work), result.stdout
     assert re.search(r"^FAILED examples/multi_module/multi_module_quality_cpu\.json::"
-                     r"multi_module_quality_cpu\.json - Failed: \[FAILED\] result\[0\]",
+                     r"multi_module_quality_cpu\.json - \[FAILED\] result\[0\]",
                      result.stdout, re.M), result.stdout
     assert "slowest durations" in result.stdout
     # Valid JUnit: one testcase per test, the failure holding the repro command.
