@@ -63,8 +63,12 @@ pre.reason,pre.repro,pre.logs{white-space:pre-wrap;overflow-wrap:anywhere}
 .label{color:var(--muted);font-size:.85em;margin-top:.5em}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--border);
 border-radius:6px}
-table{border-collapse:collapse;width:100%;font-size:.9em}
+table{display:grid;grid-template-columns:repeat(4,max-content) minmax(14em,1fr);width:100%;
+font-size:.9em}
+thead,tbody,tr{display:contents}
 th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid var(--border);white-space:nowrap}
+th{order:-1}
+pre.repro code{display:block;-webkit-user-select:all;user-select:all;cursor:copy}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.reason{white-space:normal;min-width:14em}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:10px}
@@ -335,9 +339,11 @@ std::string FailureCard(size_t index, const TestResult& result) {
   out += fmt::format(R"(<pre class="reason">{}</pre>)",
                      Text(result.reason.empty() ? "(no reason recorded)" : result.reason));
   if (!result.repros.empty()) {
-    out += R"(<div class="label">Reproduce with</div><pre class="repro">)";
-    for (size_t i = 0; i < result.repros.size(); ++i) {
-      out += (i ? "\n" : "") + Text(result.repros[i].ToShellLine());
+    // No copy button (the page has no script): a click selects a whole command.
+    out += R"(<div class="label">Reproduce with (a click selects a whole command)</div>)"
+           R"(<pre class="repro">)";
+    for (const Repro& repro : result.repros) {
+      out += "<code>" + Text(repro.ToShellLine()) + "</code>";
     }
     out += "</pre>";
   }
@@ -447,19 +453,74 @@ std::string ResultFilters() {
   return "<style>" + css + "</style>" + inputs + "</div>\n";
 }
 
+// The orders the table can be sorted in, each a rank per result: slowest first, failures
+// first, by name. The rows carry their ranks and a checked radio button makes them the rows'
+// CSS `order` (the table is a grid), so sorting needs no script either.
+// A result's duration as the table shows it (a NaN would break the sort's ordering).
+double Seconds(const TestResult& result) {
+  return std::isfinite(result.duration_s) ? result.duration_s : 0.0;
+}
+
+struct SortOrder {
+  const char* name;
+  const char* label;
+  std::function<bool(const TestResult&, const TestResult&)> before;
+};
+
+const std::vector<SortOrder>& SortOrders() {
+  static const std::vector<SortOrder> orders = {
+      {"duration", "slowest first",
+       [](const TestResult& a, const TestResult& b) { return Seconds(a) > Seconds(b); }},
+      {"outcome", "failures first",
+       [](const TestResult& a, const TestResult& b) {
+         return IsFailure(a.outcome) && !IsFailure(b.outcome);
+       }},
+      {"name", "name",
+       [](const TestResult& a, const TestResult& b) { return a.test->id < b.test->id; }}};
+  return orders;
+}
+
+// The `style` of each result's row: its rank in every sort order.
+std::vector<std::string> SortRanks(const std::vector<TestResult>& results) {
+  std::vector<std::string> styles(results.size());
+  for (const SortOrder& order : SortOrders()) {
+    std::vector<size_t> indices(results.size());
+    for (size_t i = 0; i < indices.size(); ++i) indices[i] = i;
+    std::stable_sort(indices.begin(), indices.end(),
+                     [&](size_t a, size_t b) { return order.before(results[a], results[b]); });
+    for (size_t rank = 0; rank < indices.size(); ++rank) {
+      styles[indices[rank]] += fmt::format("--by-{}:{};", order.name, rank);
+    }
+  }
+  return styles;
+}
+
+std::string ResultSorts() {
+  std::string css, inputs = R"(<div class="filters">sort: )";
+  inputs += R"(<label><input type="radio" name="sort" id="sort-run" checked> run order</label>)";
+  for (const SortOrder& order : SortOrders()) {
+    inputs += fmt::format(R"(<label><input type="radio" name="sort" id="sort-{}"> {}</label>)",
+                          order.name, order.label);
+    css += fmt::format("#results:has(#sort-{0}:checked) td{{order:var(--by-{0})}}", order.name);
+  }
+  return "<style>" + css + "</style>" + inputs + "</div>\n";
+}
+
 std::string ResultsTable(const std::vector<TestResult>& results) {
   std::string html = "<section id=\"results\">\n<h2>All tests</h2>\n" + ResultFilters() +
-                     "<div class=\"scroll\"><table>\n";
+                     ResultSorts() + "<div class=\"scroll\"><table>\n";
   html +=
       "<thead><tr><th>Test</th><th>Kind</th><th>Outcome</th><th class=\"num\">Duration</th>"
       "<th>Reason</th></tr></thead>\n<tbody>\n";
-  for (const TestResult& result : results) {
+  const std::vector<std::string> ranks = SortRanks(results);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const TestResult& result = results[i];
     html += fmt::format(
-        "<tr class=\"row-{} kind-{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.2f} "
-        "s</td><td class=\"reason\">{}</td></tr>\n",
-        OutcomeName(result.outcome), TestKindName(result.test->kind), Text(result.test->id),
-        TestKindName(result.test->kind), OutcomeBadge(result.outcome),
-        std::isfinite(result.duration_s) ? result.duration_s : 0.0, Text(FirstLine(result.reason)));
+        "<tr class=\"row-{} kind-{}\" style=\"{}\"><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"num\">{:.2f} s</td><td class=\"reason\">{}</td></tr>\n",
+        OutcomeName(result.outcome), TestKindName(result.test->kind), ranks[i],
+        Text(result.test->id), TestKindName(result.test->kind), OutcomeBadge(result.outcome),
+        Seconds(result), Text(FirstLine(result.reason)));
   }
   return html + "</tbody>\n</table></div>\n</section>\n";
 }

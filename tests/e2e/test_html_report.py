@@ -136,11 +136,26 @@ for (const id of ["filter-outcome-failed", "filter-outcome-passed"]) {
 document.getElementById("filter-outcome-all").checked = true;
 document.getElementById("filter-kind-compstat").checked = true;
 counts["filter-kind-compstat"] = visible();
+// Sorted slowest first: the rows' places on the page, top to bottom, follow their durations.
+document.getElementById("filter-kind-all").checked = true;
+document.getElementById("sort-duration").checked = true;
+const rows = [...document.querySelectorAll("#results tbody tr")].map(tr => ({
+    top: tr.cells[0].getBoundingClientRect().top, seconds: parseFloat(tr.cells[3].textContent),
+    cells: [...tr.cells].map(td => td.getBoundingClientRect().top)}));
+rows.sort((a, b) => a.top - b.top);
+const header = document.querySelector("#results thead th").getBoundingClientRect().top;
+const sorted = {seconds: rows.map(r => r.seconds),
+                header_first: rows.every(r => header < r.top),
+                rows_intact: rows.every(r => r.cells.every(top => top === r.top))};
+document.getElementById("sort-run").checked = true;
+// No copy button: each command is one element that a click selects whole.
+const commands = [...document.querySelectorAll("pre.repro code")].map(code =>
+    [getComputedStyle(code).userSelect, code.textContent.slice(0, 3)]);
 const wide = [...document.querySelectorAll("pre.repro, pre.logs")]
     .filter(pre => pre.scrollWidth > pre.clientWidth + 1).length;
 const out = document.createElement("pre");
 out.id = "probe";
-out.textContent = JSON.stringify({counts, wide,
+out.textContent = JSON.stringify({counts, wide, sorted, commands,
     links: [...document.querySelectorAll("pre.logs a")].map(a => a.href)});
 document.body.append(out);
 </script>"""
@@ -156,6 +171,10 @@ def test_results_filter_and_failure_details_in_a_browser(example_suite):
         # Filters by outcome and by kind (CSS only: the page has no script of its own).
         assert data["counts"] == {"all": 8, "filter-outcome-failed": 1,
                                   "filter-outcome-passed": 7, "filter-kind-compstat": 3}, data
+        seconds = data["sorted"]["seconds"]
+        assert len(seconds) == 8 and seconds == sorted(seconds, reverse=True), (width, data)
+        assert data["sorted"]["header_first"] and data["sorted"]["rows_intact"], (width, data)
+        assert data["commands"] and all(c == ["all", "cd "] for c in data["commands"]), data
         # The repro command wraps instead of running off a phone's screen.
         assert data["wide"] == 0, (width, data)
         # Log paths are links to the files.
