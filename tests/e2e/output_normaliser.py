@@ -110,6 +110,8 @@ def _html(text):
     text = re.sub(r"(<title><timestamp> )[0-9a-f]*", r"\1<commit>", text)
     text = re.sub(r"started: <b>[^<]*</b>", "started: <b><timestamp></b>", text)
     text = re.sub(r'<td class="num">[\d.]+ s</td>', '<td class="num"><s> s</td>', text)
+    # The slowest-first rank follows the timings too.
+    text = re.sub(r"--by-duration:\d+;", "--by-duration:<rank>;", text)
     lines = []
     for line in text.split("\n"):
         match = re.search(r'data-test="([^"]+)"', line)
