@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of tests/fuzz with Clang, ASan and UBSan (in its own build
 # directory) and runs each for SECONDS, one after another.
-#   scripts/fuzz.sh [--smoke] SECONDS [HARNESS...]
-# --smoke (`make test`): without Clang and its libFuzzer runtime, say so and succeed.
+#   scripts/fuzz.sh SECONDS [HARNESS...]
+#   scripts/fuzz.sh --smoke RUNS [HARNESS...]
+# --smoke (`make test`): RUNS inputs per harness from a fixed seed, so that the gate gives the
+# same verdict on every machine and every run (exploring is `make fuzz`'s job); without Clang
+# and its libFuzzer runtime, say so and succeed.
 # New corpus entries stay in $FUZZ_BUILD_DIR/corpus/<harness> for the next run; crashing
 # inputs go to $FUZZ_BUILD_DIR/crashes/. Exits 1 when a harness found something.
 set -euo pipefail
@@ -14,7 +17,7 @@ if [ "${1:-}" = "--smoke" ]; then
   smoke=1
   shift
 fi
-seconds=${1:?usage: scripts/fuzz.sh [--smoke] SECONDS [HARNESS...]}
+amount=${1:?usage: scripts/fuzz.sh SECONDS|--smoke RUNS [HARNESS...]}
 shift
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${FUZZ_CXX:-clang++}
@@ -47,17 +50,24 @@ if [ ${#harnesses[@]} -eq 0 ]; then
   harnesses=($(cd tests/fuzz/corpus && ls))
 fi
 mkdir -p "$build/crashes"
+if [ $smoke -eq 1 ]; then
+  budget=(-runs="$amount" -seed=1)
+  spent="from seed 1"
+else
+  budget=(-max_total_time="$amount")
+  spent="in $amount s"
+fi
 found=0
 for name in "${harnesses[@]}"; do
   mkdir -p "$build/corpus/$name"
   log="$build/$name.log"
   # The first directory receives new inputs; the committed seeds (and regressions) stay as
   # they are and are all run first.
-  if "$build/tests/fuzz/${name}_fuzzer" -max_total_time="$seconds" -timeout=20 \
+  if "$build/tests/fuzz/${name}_fuzzer" "${budget[@]}" -timeout=20 \
        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/crashes/$name-" \
        "$build/corpus/$name" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "fuzz: $name: ${runs:-?} executions in ${seconds} s, nothing found"
+    echo "fuzz: $name: ${runs:-?} executions $spent, nothing found"
   else
     found=1
     echo "fuzz: $name: FOUND A PROBLEM (log: $log)"
