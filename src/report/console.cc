@@ -339,8 +339,8 @@ void ConsoleReporter::SetSummaryOptions(std::string report_chars, size_t max_fai
   max_failures_ = max_failures;
 }
 
-std::vector<std::string> ShortSummaryLines(const std::vector<TestResult>& results,
-                                           const std::string& report_chars) {
+std::vector<ShortSummaryLine> ShortSummaryLines(const std::vector<TestResult>& results,
+                                                const std::string& report_chars) {
   std::string chars;  // pytest's getreportopt
   for (char c : report_chars) {
     if (c == 'a') {
@@ -354,7 +354,7 @@ std::vector<std::string> ShortSummaryLines(const std::vector<TestResult>& result
     }
   }
   const bool failures_listed = chars.find('f') != std::string::npos;
-  std::vector<std::string> lines;
+  std::vector<ShortSummaryLine> lines;
   for (char c : chars) {
     for (const TestResult& result : results) {
       const Outcome outcome = result.outcome;
@@ -366,9 +366,9 @@ std::vector<std::string> ShortSummaryLines(const std::vector<TestResult>& result
           (c == 'f' && (outcome == Outcome::kFailed || outcome == Outcome::kXPassed));
       if (!listed) continue;
       const std::string first = result.reason.substr(0, result.reason.find('\n'));
-      lines.push_back(first.empty()
-                          ? fmt::format("{} {}", Verb(outcome), result.test->id)
-                          : fmt::format("{} {} - {}", Verb(outcome), result.test->id, first));
+      lines.push_back({outcome, first.empty() ? fmt::format("{} {}", Verb(outcome), result.test->id)
+                                              : fmt::format("{} {} - {}", Verb(outcome),
+                                                            result.test->id, first)});
     }
   }
   return lines;
@@ -423,16 +423,13 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
       Line(fmt::format("{:.2f}s {}", result->duration_s, result->test->id));
     }
   }
-  const std::vector<std::string> short_summary = ShortSummaryLines(results, report_chars_);
+  const std::vector<ShortSummaryLine> short_summary = ShortSummaryLines(results, report_chars_);
   if (!short_summary.empty() || collection_errors) {
     Rule("short test summary info", '=');
-    for (const std::string& line : short_summary) {
+    for (const ShortSummaryLine& line : short_summary) {
       // Each line starts with its verdict's word, which gets the verdict's colour.
-      const std::string verb = line.substr(0, line.find(' '));
-      const auto outcome = std::find_if(std::begin(kAllOutcomes), std::end(kAllOutcomes),
-                                        [&](Outcome o) { return verb == Verb(o); });
-      Line(outcome == std::end(kAllOutcomes) ? line
-                                             : Paint(*outcome, verb) + line.substr(verb.size()));
+      const std::string_view verb = Verb(line.outcome);
+      Line(Paint(line.outcome, std::string(verb)) + line.text.substr(verb.size()));
     }
   }
   const size_t failures = static_cast<size_t>(std::count_if(

@@ -118,8 +118,12 @@ bool UseColor(const std::string& mode, std::FILE* out);
 // p passed, s skipped, x xfailed, X xpassed (when f does not list them), E
 // errors, f failed and xpassed (strict, so failures); a = "sxXEf", A =
 // "PpsxXEf", N none.
-std::vector<std::string> ShortSummaryLines(const std::vector<TestResult>& results,
-                                           const std::string& report_chars);
+struct ShortSummaryLine {
+  Outcome outcome;   // whose colour the line's first word gets
+  std::string text;  // "FAILED id - first line of the reason"
+};
+std::vector<ShortSummaryLine> ShortSummaryLines(const std::vector<TestResult>& results,
+                                                const std::string& report_chars);
 
 // A failure's block under FAILURES: the reason, the tail of the tool's output,
 // the commands to reproduce it and the log paths.

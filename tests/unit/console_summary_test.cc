@@ -26,32 +26,45 @@ class ShortSummaryTest : public ::testing::Test {
       results_.push_back(result);
     }
   }
+  std::vector<std::string> Lines(const std::string& report_chars) {
+    std::vector<std::string> texts;
+    for (const ShortSummaryLine& line : ShortSummaryLines(results_, report_chars)) {
+      texts.push_back(line.text);
+    }
+    return texts;
+  }
   std::vector<TestDefinition> definitions_;
   std::vector<TestResult> results_;
 };
 
 TEST_F(ShortSummaryTest, DefaultListsFailuresThenErrorsInCharacterOrder) {
-  EXPECT_EQ(ShortSummaryLines(results_, "fE"),
-            (std::vector<std::string>{"FAILED f.json - why", "XPASS X.json - why",
-                                      "ERROR e.json - why"}));
+  EXPECT_EQ(Lines("fE"), (std::vector<std::string>{"FAILED f.json - why", "XPASS X.json - why",
+                                                   "ERROR e.json - why"}));
 }
 
 TEST_F(ShortSummaryTest, CapitalAListsEverythingPassedFirst) {
-  EXPECT_EQ(ShortSummaryLines(results_, "A"),
-            (std::vector<std::string>{"PASSED p.json", "SKIPPED s.json - why", "XFAIL x.json - why",
-                                      "ERROR e.json - why", "FAILED f.json - why",
-                                      "XPASS X.json - why"}));
+  EXPECT_EQ(Lines("A"), (std::vector<std::string>{"PASSED p.json", "SKIPPED s.json - why",
+                                                  "XFAIL x.json - why", "ERROR e.json - why",
+                                                  "FAILED f.json - why", "XPASS X.json - why"}));
 }
 
 TEST_F(ShortSummaryTest, PassedOnlyNoneAndOldAliases) {
-  EXPECT_EQ(ShortSummaryLines(results_, "p"), (std::vector<std::string>{"PASSED p.json"}));
-  EXPECT_TRUE(ShortSummaryLines(results_, "fEN").empty());
+  EXPECT_EQ(Lines("p"), (std::vector<std::string>{"PASSED p.json"}));
+  EXPECT_TRUE(Lines("fEN").empty());
   // IREE CI's -rpFe: F is the old alias of f; e is no character.
-  EXPECT_EQ(
-      ShortSummaryLines(results_, "pFe"),
-      (std::vector<std::string>{"PASSED p.json", "FAILED f.json - why", "XPASS X.json - why"}));
+  EXPECT_EQ(Lines("pFe"), (std::vector<std::string>{"PASSED p.json", "FAILED f.json - why",
+                                                    "XPASS X.json - why"}));
   // Without f, strict xpasses are still listed under X.
-  EXPECT_EQ(ShortSummaryLines(results_, "X"), (std::vector<std::string>{"XPASS X.json - why"}));
+  EXPECT_EQ(Lines("X"), (std::vector<std::string>{"XPASS X.json - why"}));
+}
+
+TEST_F(ShortSummaryTest, EachLineCarriesItsResultsOutcome) {
+  std::vector<Outcome> outcomes;
+  for (const ShortSummaryLine& line : ShortSummaryLines(results_, "A")) {
+    outcomes.push_back(line.outcome);
+  }
+  EXPECT_EQ(outcomes, (std::vector<Outcome>{Outcome::kPassed, Outcome::kSkipped, Outcome::kXFailed,
+                                            Outcome::kError, Outcome::kFailed, Outcome::kXPassed}));
 }
 
 }  // namespace
