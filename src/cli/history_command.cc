@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/atomic_file.h"
+#include "base/result.h"
 #include "cli/options.h"
 #include "cli/update_goldens_command.h"
 #include "history/change_analysis.h"
@@ -72,7 +73,7 @@ std::optional<int> Parse(CLI::App& app, int argc, char** argv) {
 }
 
 // "2025-01-31", "2025-01-31T12:00:00Z" or "90d" -> an ISO prefix to compare with.
-std::optional<std::string> ParseSince(const std::string& text, std::string* error) {
+Result<std::string> ParseSince(const std::string& text) {
   static const std::regex kDays("([0-9]+)d");
   static const std::regex kDate("[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+Z?)?");
   std::smatch match;
@@ -81,18 +82,17 @@ std::optional<std::string> ParseSince(const std::string& text, std::string* erro
     return FormatIso8601Utc(std::chrono::system_clock::now() - days);
   }
   if (text.empty() || std::regex_match(text, kDate)) return text;
-  *error =
-      fmt::format("--since/--window: expected YYYY-MM-DD, an ISO 8601 time or Nd, got '{}'", text);
-  return std::nullopt;
+  return Error{
+      fmt::format("--since/--window: expected YYYY-MM-DD, an ISO 8601 time or Nd, got '{}'", text)};
 }
 
 // The location to open; an SQLite file must exist (reading never creates one).
-std::optional<std::string> ReadableLocation(const ReadFlags& flags, std::string* error) {
+Result<std::string> ReadableLocation(const ReadFlags& flags) {
   std::string location = HistoryLocation(flags.history, flags.artifact_directory);
   std::error_code ec;
   if (!IsPostgresUri(location) && !fs::exists(location, ec)) {
-    *error = fmt::format("{}: no history there (runs record one; or `history import`)", location);
-    return std::nullopt;
+    return Error{
+        fmt::format("{}: no history there (runs record one; or `history import`)", location)};
   }
   return location;
 }
@@ -100,21 +100,24 @@ std::optional<std::string> ReadableLocation(const ReadFlags& flags, std::string*
 // Opens, loads and filters the history. Returns the exit code on failure.
 std::optional<int> LoadSelected(const ReadFlags& flags, const char* command, HistoryData* data,
                                 std::vector<const HistorySeries*>* selected) {
+  auto fail = [command](const std::string& error, int exit_code) {
+    fmt::print(stderr, "iree-suite history {}: error: {}\n", command, error);
+    return exit_code;
+  };
   std::string error;
   std::optional<MarkerExpression> markers = MarkerExpression::Parse(flags.markers, &error);
   std::optional<MarkerExpression> keywords =
       markers ? MarkerExpression::Parse(flags.keywords, &error) : std::nullopt;
-  std::optional<std::string> since = keywords ? ParseSince(flags.since, &error) : std::nullopt;
-  if (!since) {
-    fmt::print(stderr, "iree-suite history {}: error: {}\n", command, error);
-    return kExitUsageError;
-  }
-  std::optional<std::string> location = ReadableLocation(flags, &error);
-  std::unique_ptr<HistoryStore> store = location ? HistoryStore::Open(*location, &error) : nullptr;
-  if (!store || !store->Load({*since, flags.host}, data, &error)) {
-    fmt::print(stderr, "iree-suite history {}: error: {}\n", command, error);
-    return kExitInternalError;
-  }
+  if (!keywords) return fail(error, kExitUsageError);
+  Result<std::string> since = ParseSince(flags.since);
+  if (!since) return fail(since.error(), kExitUsageError);
+  Result<std::string> location = ReadableLocation(flags);
+  if (!location) return fail(location.error(), kExitInternalError);
+  Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(*location);
+  if (!store) return fail(store.error(), kExitInternalError);
+  Result<HistoryData> loaded = (*store)->Load({*since, flags.host});
+  if (!loaded) return fail(loaded.error(), kExitInternalError);
+  *data = std::move(*loaded);
   for (HistorySeries& series : data->series) {
     if (!markers->MatchesMarkers(series.markers) ||
         !keywords->MatchesKeywords(series.test_id, series.markers)) {
@@ -138,14 +141,13 @@ int RunImport(int argc, char** argv) {
   app.add_option("RESULTS", files, "results.json files")->required();
   if (std::optional<int> done = Parse(app, argc, argv)) return *done;
   const std::string location = HistoryLocation(flags.history, flags.artifact_directory);
-  std::string error;
-  std::unique_ptr<HistoryStore> store = HistoryStore::Open(location, &error);
+  Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(location);
   if (!store) {
-    fmt::print(stderr, "iree-suite history import: error: {}\n", error);
+    fmt::print(stderr, "iree-suite history import: error: {}\n", store.error());
     return kExitInternalError;
   }
   const ImportCounts counts =
-      ImportResultsFiles(*store, files, std::max(1u, std::thread::hardware_concurrency()),
+      ImportResultsFiles(**store, files, std::max(1u, std::thread::hardware_concurrency()),
                          [](const std::string& problem) {
                            fmt::print(stderr, "iree-suite history import: error: {}\n", problem);
                          });

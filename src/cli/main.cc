@@ -468,8 +468,9 @@ std::vector<ReportFile> ReportFiles(const ReportInputs& in) {
                    }});
   if (in.history.enabled) {
     files.push_back({"warning", false, [&in] {
-                       return RecordRun(in.history.location,
-                                        RenderResultsJson(in.results, *in.context));
+                       Status recorded = RecordRun(in.history.location,
+                                                   RenderResultsJson(in.results, *in.context));
+                       return recorded ? std::string() : recorded.error();
                      }});
   }
   if (options.results_json) {

@@ -15,16 +15,13 @@ namespace {
 namespace fs = std::filesystem;
 
 // A file parsed into a run, or the reason it could not be.
-struct ParsedRun {
-  std::optional<HistoryRunRecord> record;
-  std::string problem;
-};
+using ParsedRun = Result<HistoryRunRecord>;
 
 ParsedRun ParseResultsFile(const fs::path& file) {
-  ParsedRun parsed;
-  std::optional<ResultsFile> results = ReadResultsJson(file, &parsed.problem);
-  if (results) parsed.record = RunRecordFromResults(*results, file.string(), &parsed.problem);
-  return parsed;
+  std::string problem;
+  std::optional<ResultsFile> results = ReadResultsJson(file, &problem);
+  if (!results) return Error{problem};
+  return RunRecordFromResults(*results, file.string());
 }
 
 // Parses files on worker threads, at most `window` files ahead of the one
@@ -90,20 +87,20 @@ class ParsedFiles {
 void WriteBatch(HistoryStore& store, std::vector<HistoryRunRecord>* batch, ImportCounts* counts,
                 const std::function<void(const std::string&)>& on_problem) {
   if (batch->empty()) return;
-  std::vector<AppendOutcome> outcomes;
-  std::string error;
-  if (!store.AppendRuns(*batch, &outcomes, &error)) {
-    for (const HistoryRunRecord& run : *batch) on_problem(run.source + ": " + error);
+  Result<std::vector<AppendOutcome>> outcomes = store.AppendRuns(*batch);
+  if (!outcomes) {
+    for (const HistoryRunRecord& run : *batch) on_problem(run.source + ": " + outcomes.error());
     counts->bad += batch->size();
     batch->clear();
     return;
   }
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (!outcomes[i].error.empty()) {
-      on_problem((*batch)[i].source + ": " + outcomes[i].error);
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    const AppendOutcome& outcome = (*outcomes)[i];
+    if (!outcome) {
+      on_problem((*batch)[i].source + ": " + outcome.error());
       ++counts->bad;
     } else {
-      outcomes[i].stored ? ++counts->added : ++counts->known;
+      *outcome ? ++counts->added : ++counts->known;
     }
   }
   batch->clear();
@@ -119,11 +116,11 @@ ImportCounts ImportResultsFiles(HistoryStore& store, const std::vector<fs::path>
   std::vector<HistoryRunRecord> batch;
   for (size_t i = 0; i < files.size(); ++i) {
     ParsedRun run = parsed.Take(i);
-    if (!run.record) {
-      on_problem(run.problem);
+    if (!run) {
+      on_problem(run.error());
       ++counts.bad;
     } else {
-      batch.push_back(std::move(*run.record));
+      batch.push_back(std::move(*run));
     }
     if (batch.size() == kImportRunsPerTransaction) WriteBatch(store, &batch, &counts, on_problem);
   }

@@ -65,105 +65,104 @@ std::string ForDialect(std::string sql, SqlDialect dialect) {
 }
 
 // Names of this schema's tables present in the database.
-bool ExistingTables(SqlDatabase& db, std::vector<std::string>* tables, std::string* error) {
+Result<std::vector<std::string>> ExistingTables(SqlDatabase& db) {
   const std::string sql =
       db.dialect() == SqlDialect::kSqlite
           ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
           : "SELECT table_name FROM information_schema.tables WHERE table_schema = "
             "current_schema() AND table_name IN ('iree_suite_meta', 'runs', 'tests', 'results')";
-  return db.Execute(
-      sql, {}, [tables](const SqlRow& row) { tables->push_back(row.Text(0)); }, error);
+  std::vector<std::string> tables;
+  if (Status listed =
+          db.Execute(sql, {}, [&tables](const SqlRow& row) { tables.push_back(row.Text(0)); });
+      !listed) {
+    return Error{listed.error()};
+  }
+  return tables;
 }
 
-// The schema version, 0 for an empty database, or -1 (with *error) when the
+// The schema version, 0 for an empty database, or an error when the
 // database belongs to something else.
-int CurrentVersion(SqlDatabase& db, std::string* error) {
-  std::vector<std::string> tables;
-  if (!ExistingTables(db, &tables, error)) return -1;
+Result<int> CurrentVersion(SqlDatabase& db) {
+  Result<std::vector<std::string>> tables = ExistingTables(db);
+  if (!tables) return Error{tables.error()};
   bool has_meta = false;
-  for (const std::string& table : tables) has_meta |= table == "iree_suite_meta";
+  for (const std::string& table : *tables) has_meta |= table == "iree_suite_meta";
   if (!has_meta) {
-    if (tables.empty()) return 0;
-    *error = fmt::format(
-        "not an iree-suite history database (it has a table '{}' but no "
-        "iree_suite_meta)",
-        tables.front());
-    return -1;
+    if (tables->empty()) return 0;
+    return Error{
+        fmt::format("not an iree-suite history database (it has a table '{}' but no "
+                    "iree_suite_meta)",
+                    tables->front())};
   }
   std::string application;
   std::string version;
-  if (!db.Execute(
-          "SELECT key, value FROM iree_suite_meta", {},
-          [&](const SqlRow& row) {
-            if (row.Text(0) == "application") application = row.Text(1);
-            if (row.Text(0) == "schema_version") version = row.Text(1);
-          },
-          error)) {
-    return -1;
+  if (Status read = db.Execute("SELECT key, value FROM iree_suite_meta", {},
+                               [&](const SqlRow& row) {
+                                 if (row.Text(0) == "application") application = row.Text(1);
+                                 if (row.Text(0) == "schema_version") version = row.Text(1);
+                               });
+      !read) {
+    return Error{read.error()};
   }
   if (application != kHistoryApplication) {
-    *error = fmt::format(
-        "not an iree-suite history database (iree_suite_meta: application is "
-        "'{}', expected '{}')",
-        application, kHistoryApplication);
-    return -1;
+    return Error{
+        fmt::format("not an iree-suite history database (iree_suite_meta: application is "
+                    "'{}', expected '{}')",
+                    application, kHistoryApplication)};
   }
   try {
     return std::stoi(version);
   } catch (const std::exception&) {
-    *error = fmt::format("iree_suite_meta: schema_version '{}' is not a number", version);
-    return -1;
+    return Error{fmt::format("iree_suite_meta: schema_version '{}' is not a number", version)};
   }
 }
 
-bool MigrateInTransaction(SqlDatabase& db, int target_version, std::string* error) {
+Status MigrateInTransaction(SqlDatabase& db, int target_version) {
   // Two processes opening a new PostgreSQL history at once: one migrates,
   // the other waits here and then finds the work done.
-  if (db.dialect() == SqlDialect::kPostgres &&
-      !db.ExecScript("SELECT pg_advisory_xact_lock(7240015)", error)) {
-    return false;
+  if (db.dialect() == SqlDialect::kPostgres) {
+    if (Status locked = db.ExecScript("SELECT pg_advisory_xact_lock(7240015)"); !locked) {
+      return locked;
+    }
   }
-  int version = CurrentVersion(db, error);
-  if (version < 0) return false;
-  if (version > target_version) {
-    *error = fmt::format(
-        "the history schema is version {}, newer than this iree-suite "
-        "understands ({}); use a newer iree-suite",
-        version, target_version);
-    return false;
+  Result<int> version = CurrentVersion(db);
+  if (!version) return Error{version.error()};
+  if (*version > target_version) {
+    return Error{
+        fmt::format("the history schema is version {}, newer than this iree-suite "
+                    "understands ({}); use a newer iree-suite",
+                    *version, target_version)};
   }
-  if (version == target_version) return true;
-  if (version == 0 &&
-      !db.ExecScript("CREATE TABLE iree_suite_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                     "INSERT INTO iree_suite_meta VALUES ('application', 'iree-suite-history'), "
-                     "('schema_version', '0')",
-                     error)) {
-    return false;
+  if (*version == target_version) return {};
+  if (*version == 0) {
+    Status created = db.ExecScript(
+        "CREATE TABLE iree_suite_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO iree_suite_meta VALUES ('application', 'iree-suite-history'), "
+        "('schema_version', '0')");
+    if (!created) return created;
   }
-  for (int next = version + 1; next <= target_version; ++next) {
-    if (!db.ExecScript(ForDialect(kMigrations[next - 1], db.dialect()), error)) {
-      *error = fmt::format("migration to schema version {}: {}", next, *error);
-      return false;
+  for (int next = *version + 1; next <= target_version; ++next) {
+    if (Status migrated = db.ExecScript(ForDialect(kMigrations[next - 1], db.dialect()));
+        !migrated) {
+      return Error{fmt::format("migration to schema version {}: {}", next, migrated.error())};
     }
   }
   return db.Execute("UPDATE iree_suite_meta SET value = ? WHERE key = 'schema_version'",
-                    {std::to_string(target_version)}, {}, error);
+                    {std::to_string(target_version)}, {});
 }
 
 }  // namespace
 
-bool MigrateHistorySchema(SqlDatabase& db, int target_version, std::string* error) {
+Status MigrateHistorySchema(SqlDatabase& db, int target_version) {
   if (target_version < 1 ||
       target_version > static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]))) {
-    *error = fmt::format("no schema version {}", target_version);
-    return false;
+    return Error{fmt::format("no schema version {}", target_version)};
   }
-  if (!db.BeginWrite(error)) return false;
-  if (!MigrateInTransaction(db, target_version, error) || !db.Commit(error)) {
-    db.Rollback();
-    return false;
-  }
-  return true;
+  if (Status begun = db.BeginWrite(); !begun) return begun;
+  Status migrated = MigrateInTransaction(db, target_version);
+  if (migrated) migrated = db.Commit();
+  if (!migrated) db.Rollback();
+  return migrated;
 }
 
 }  // namespace iree_suite

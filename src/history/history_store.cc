@@ -40,6 +40,17 @@ std::string JsonArray(const std::vector<std::string>& values) {
 
 std::string JsonArray(const std::vector<double>& values) { return nlohmann::json(values).dump(); }
 
+// The string members of a stored markers array (anything else is skipped).
+std::vector<std::string> MarkersFromJson(const std::string& text) {
+  std::vector<std::string> markers;
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return markers;
+  for (const auto& marker : parsed) {
+    if (marker.is_string()) markers.push_back(marker);
+  }
+  return markers;
+}
+
 bool IsFileUnreadableMessage(const std::string& message) {
   return message.find("not a database") != std::string::npos ||
          message.find("malformed") != std::string::npos;
@@ -47,37 +58,26 @@ bool IsFileUnreadableMessage(const std::string& message) {
 
 }  // namespace
 
-std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& location, std::string* error) {
-  std::unique_ptr<SqlDatabase> db;
-  std::string open_error;
-  if (IsPostgresUri(location)) {
-    db = OpenPostgresDatabase(location, 10, &open_error);
-  } else {
-    db = OpenSqliteDatabase(location, 30000, &open_error);
-  }
-  const std::string where = IsPostgresUri(location) ? RedactUri(location) : location;
+Result<std::unique_ptr<HistoryStore>> HistoryStore::Open(const std::string& location) {
+  const bool postgres = IsPostgresUri(location);
+  Result<std::unique_ptr<SqlDatabase>> db =
+      postgres ? OpenPostgresDatabase(location, 10) : OpenSqliteDatabase(location, 30000);
+  const std::string where = postgres ? RedactUri(location) : location;
   if (!db) {
-    *error = fmt::format("{}: {}{}", where, open_error,
-                         IsFileUnreadableMessage(open_error)
-                             ? " (corrupt, or not an SQLite file; move it away to start anew)"
-                             : "");
-    return nullptr;
+    return Error{fmt::format("{}: {}{}", where, db.error(),
+                             IsFileUnreadableMessage(db.error())
+                                 ? " (corrupt, or not an SQLite file; move it away to start anew)"
+                                 : "")};
   }
-  std::string migrate_error;
-  if (!MigrateHistorySchema(*db, kHistorySchemaVersion, &migrate_error)) {
-    *error = fmt::format("{}: {}", where, migrate_error);
-    return nullptr;
+  if (Status migrated = MigrateHistorySchema(**db, kHistorySchemaVersion); !migrated) {
+    return Error{fmt::format("{}: {}", where, migrated.error())};
   }
   // Readers keep reading while a run writes; written pages survive a crash.
-  if (db->dialect() == SqlDialect::kSqlite) {
-    std::string ignored;
-    db->ExecScript("PRAGMA journal_mode = WAL", &ignored);
-  }
-  return std::make_unique<HistoryStore>(std::move(db));
+  if ((*db)->dialect() == SqlDialect::kSqlite) (void)(*db)->ExecScript("PRAGMA journal_mode = WAL");
+  return std::make_unique<HistoryStore>(std::move(*db));
 }
 
-bool HistoryStore::InsertRun(const HistoryRunRecord& run, std::optional<int64_t>* run_id,
-                             std::string* error) {
+Result<std::optional<int64_t>> HistoryStore::InsertRun(const HistoryRunRecord& run) {
   const auto& load = run.load_average;
   std::vector<SqlValue> params = {
       run.run_key,
@@ -110,95 +110,97 @@ bool HistoryStore::InsertRun(const HistoryRunRecord& run, std::optional<int64_t>
       "github_sha, github_ref, github_run_id, pr_number, marker_expression, shard_index, "
       "shard_count, source, test_count, context_json)",
       params.size(), 1, " ON CONFLICT (run_key) DO NOTHING RETURNING id");
-  return db_->Execute(
-      sql, params, [run_id](const SqlRow& row) { *run_id = row.Int(0); }, error);
+  std::optional<int64_t> run_id;
+  if (Status inserted =
+          db_->Execute(sql, params, [&run_id](const SqlRow& row) { run_id = row.Int(0); });
+      !inserted) {
+    return Error{inserted.error()};
+  }
+  return run_id;
 }
 
-bool HistoryStore::LookUpTests(const std::vector<const HistoryTestRecord*>& tests,
-                               KnownTests* learned, std::string* error) {
+Status HistoryStore::LookUpTests(const std::vector<const TestRow*>& tests, KnownTests* learned) {
   // Known tests whose type and markers are unchanged are only read: no row
   // is rewritten (in PostgreSQL every update leaves a dead row).
   std::vector<SqlValue> names;
   std::string placeholders;
-  for (const HistoryTestRecord* test : tests) {
-    names.push_back(test->id);
+  for (const TestRow* row : tests) {
+    names.push_back(row->test->id);
     placeholders += placeholders.empty() ? "?" : ",?";
   }
   KnownTests stored;
-  if (!db_->Execute(
+  if (Status read = db_->Execute(
           "SELECT id, name, type, markers FROM tests WHERE name IN (" + placeholders + ")", names,
           [&](const SqlRow& row) {
             stored[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
-          },
-          error)) {
-    return false;
+          });
+      !read) {
+    return read;
   }
   std::vector<SqlValue> params;
-  for (const HistoryTestRecord* test : tests) {
-    const std::string markers = JsonArray(test->markers);
-    auto found = stored.find(test->id);
-    if (found != stored.end() && found->second.type_and_markers == test->type + "\n" + markers) {
-      (*learned)[test->id] = found->second;
+  for (const TestRow* row : tests) {
+    auto found = stored.find(row->test->id);
+    if (found != stored.end() && found->second.type_and_markers == row->type_and_markers) {
+      (*learned)[row->test->id] = found->second;
     } else {
-      params.insert(params.end(), {test->id, test->type, markers});
+      params.insert(params.end(), {row->test->id, row->test->type, row->markers});
     }
   }
-  if (params.empty()) return true;
+  if (params.empty()) return {};
   const std::string sql = MultiRowInsertSql(
       "tests (name, type, markers)", 3, params.size() / 3,
       " ON CONFLICT (name) DO UPDATE SET type = excluded.type, markers = excluded.markers "
       "RETURNING id, name, type, markers");
-  return db_->Execute(
-      sql, params,
-      [&](const SqlRow& row) {
-        (*learned)[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
-      },
-      error);
+  return db_->Execute(sql, params, [&](const SqlRow& row) {
+    (*learned)[row.Text(1)] = {row.Int(0), row.Text(2) + "\n" + row.Text(3)};
+  });
 }
 
-bool HistoryStore::TestIds(const HistoryRunRecord& run, const KnownTests& batch,
-                           std::vector<int64_t>* ids, KnownTests* learned, std::string* error) {
+Result<std::vector<int64_t>> HistoryStore::TestIds(const HistoryRunRecord& run,
+                                                   const KnownTests& batch, KnownTests* learned) {
+  std::vector<TestRow> rows;
+  rows.reserve(run.tests.size());
+  for (const HistoryTestRecord& test : run.tests) {
+    std::string markers = JsonArray(test.markers);
+    std::string type_and_markers = test.type + "\n" + markers;
+    rows.push_back({&test, std::move(markers), std::move(type_and_markers)});
+  }
   // Tests seen earlier by this store (committed, or earlier in this
   // transaction) are not asked for again: an import of 1,000 runs of the same
   // tests asks once.
-  auto cached = [&](const HistoryTestRecord& test) -> const KnownTest* {
-    const std::string wanted = test.type + "\n" + JsonArray(test.markers);
+  auto cached = [&](const TestRow& row) -> const KnownTest* {
     const std::array<const KnownTests*, 3> sources = {learned, &batch, &known_tests_};
     for (const KnownTests* known : sources) {
-      auto found = known->find(test.id);
+      auto found = known->find(row.test->id);
       if (found != known->end()) {
-        return found->second.type_and_markers == wanted ? &found->second : nullptr;
+        return found->second.type_and_markers == row.type_and_markers ? &found->second : nullptr;
       }
     }
     return nullptr;
   };
-  std::vector<const HistoryTestRecord*> missing;
-  for (const HistoryTestRecord& test : run.tests) {
-    if (cached(test) == nullptr) missing.push_back(&test);
+  std::vector<const TestRow*> missing;
+  for (const TestRow& row : rows) {
+    if (cached(row) == nullptr) missing.push_back(&row);
   }
   // Sorted, so that concurrent writers lock the rows in one order (no deadlock).
   std::sort(missing.begin(), missing.end(),
-            [](const HistoryTestRecord* a, const HistoryTestRecord* b) { return a->id < b->id; });
+            [](const TestRow* a, const TestRow* b) { return a->test->id < b->test->id; });
   for (size_t begin = 0; begin < missing.size(); begin += kTestsPerStatement) {
     const size_t end = std::min(missing.size(), begin + kTestsPerStatement);
-    const std::vector<const HistoryTestRecord*> part(missing.begin() + begin,
-                                                     missing.begin() + end);
-    if (!LookUpTests(part, learned, error)) return false;
+    const std::vector<const TestRow*> part(missing.begin() + begin, missing.begin() + end);
+    if (Status looked_up = LookUpTests(part, learned); !looked_up) return Error{looked_up.error()};
   }
-  ids->clear();
-  for (const HistoryTestRecord& test : run.tests) {
-    const KnownTest* known = cached(test);
-    if (known == nullptr) {
-      *error = "test " + test.id + " has no row after its insert";
-      return false;
-    }
-    ids->push_back(known->id);
+  std::vector<int64_t> ids;
+  for (const TestRow& row : rows) {
+    const KnownTest* known = cached(row);
+    if (known == nullptr) return Error{"test " + row.test->id + " has no row after its insert"};
+    ids.push_back(known->id);
   }
-  return true;
+  return ids;
 }
 
-bool HistoryStore::InsertResults(int64_t run_id, const HistoryRunRecord& run,
-                                 const std::vector<int64_t>& ids, std::string* error) {
+Status HistoryStore::InsertResults(int64_t run_id, const HistoryRunRecord& run,
+                                   const std::vector<int64_t>& ids) {
   std::vector<SqlValue> values;
   values.reserve(run.tests.size() * kResultColumns.size());
   for (size_t i = 0; i < run.tests.size(); ++i) {
@@ -212,127 +214,111 @@ bool HistoryStore::InsertResults(int64_t run_id, const HistoryRunRecord& run,
          SqlOrNull(t.threshold_ms), SqlOrNull(t.dispatch_count), SqlOrNull(t.binary_size),
          SqlOrNull(t.golden_dispatch_count), SqlOrNull(t.golden_binary_size)});
   }
-  return db_->InsertRows("results", kResultColumns, values, error);
+  return db_->InsertRows("results", kResultColumns, values);
 }
 
-bool HistoryStore::AppendInSavepoint(const HistoryRunRecord& run, KnownTests* learned,
-                                     AppendOutcome* outcome) {
-  std::optional<int64_t> run_id;
-  std::vector<int64_t> ids;
-  KnownTests learned_here;
-  if (!db_->Savepoint(&outcome->error)) return false;
-  bool ok = InsertRun(run, &run_id, &outcome->error);
-  if (ok && !run_id) {  // already stored
-    db_->RollbackToSavepoint();
-    return true;
-  }
-  ok = ok && TestIds(run, *learned, &ids, &learned_here, &outcome->error) &&
-       InsertResults(*run_id, run, ids, &outcome->error) && db_->ReleaseSavepoint(&outcome->error);
-  if (!ok) {
+AppendOutcome HistoryStore::AppendInSavepoint(const HistoryRunRecord& run, KnownTests* learned) {
+  if (Status begun = db_->Savepoint(); !begun) return Error{begun.error()};
+  Result<std::optional<int64_t>> run_id = InsertRun(run);
+  if (run_id && !*run_id) {  // already stored
     db_->RollbackToSavepoint();
     return false;
+  }
+  KnownTests learned_here;
+  Status written = run_id ? Status() : Error{run_id.error()};
+  if (written) {
+    Result<std::vector<int64_t>> ids = TestIds(run, *learned, &learned_here);
+    written = ids ? InsertResults(**run_id, run, *ids) : Error{ids.error()};
+  }
+  if (written) written = db_->ReleaseSavepoint();
+  if (!written) {
+    db_->RollbackToSavepoint();
+    return Error{written.error()};
   }
   learned->merge(learned_here);
-  outcome->stored = true;
   return true;
 }
 
-bool HistoryStore::AppendRuns(std::span<const HistoryRunRecord> runs,
-                              std::vector<AppendOutcome>* outcomes, std::string* error) {
-  outcomes->assign(runs.size(), {});
-  if (!db_->BeginWrite(error)) return false;
+Result<std::vector<AppendOutcome>> HistoryStore::AppendRuns(
+    std::span<const HistoryRunRecord> runs) {
+  if (Status begun = db_->BeginWrite(); !begun) return Error{begun.error()};
   KnownTests learned;
-  for (size_t i = 0; i < runs.size(); ++i) AppendInSavepoint(runs[i], &learned, &(*outcomes)[i]);
-  if (!db_->Commit(error)) {
+  std::vector<AppendOutcome> outcomes;
+  outcomes.reserve(runs.size());
+  for (const HistoryRunRecord& run : runs) outcomes.push_back(AppendInSavepoint(run, &learned));
+  if (Status committed = db_->Commit(); !committed) {
     db_->Rollback();
-    outcomes->assign(runs.size(), {});
-    return false;
+    return Error{committed.error()};
   }
   known_tests_.merge(learned);
-  return true;
+  return outcomes;
 }
 
-bool HistoryStore::AppendRun(const HistoryRunRecord& run, bool* stored, std::string* error) {
-  std::vector<AppendOutcome> outcomes;
-  *stored = false;
-  if (!AppendRuns(std::span(&run, 1), &outcomes, error)) return false;
-  if (!outcomes[0].error.empty()) {
-    *error = outcomes[0].error;
-    return false;
-  }
-  *stored = outcomes[0].stored;
-  return true;
+AppendOutcome HistoryStore::AppendRun(const HistoryRunRecord& run) {
+  Result<std::vector<AppendOutcome>> outcomes = AppendRuns(std::span(&run, 1));
+  if (!outcomes) return Error{outcomes.error()};
+  return (*outcomes)[0];
 }
 
-bool HistoryStore::Load(const HistoryQuery& query, HistoryData* data, std::string* error) {
-  *data = {};
+Result<HistoryData> HistoryStore::Load(const HistoryQuery& query) {
+  HistoryData data;
   // Runs first (few), then the results of those runs by id: no string per point.
   const std::string run_filter = "start_time >= ? AND (? = '' OR host = ?)";
   const std::vector<SqlValue> run_params = {query.since, query.host, query.host};
   std::unordered_map<int64_t, size_t> run_index;
-  if (!db_->Execute(
-          "SELECT id, start_time, host, compiler_version, compiler_commit, github_sha "
-          "FROM runs WHERE " +
-              run_filter + " ORDER BY start_time, id",
-          run_params,
-          [&](const SqlRow& row) {
-            run_index[row.Int(0)] = data->runs.size();
-            data->runs.push_back(
-                {row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)});
-          },
-          error)) {
-    return false;
-  }
+  Status read = db_->Execute(
+      "SELECT id, start_time, host, compiler_version, compiler_commit, github_sha "
+      "FROM runs WHERE " +
+          run_filter + " ORDER BY start_time, id",
+      run_params, [&](const SqlRow& row) {
+        run_index[row.Int(0)] = data.runs.size();
+        data.runs.push_back(
+            {row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)});
+      });
   std::unordered_map<int64_t, size_t> series_index;
-  if (!db_->Execute(
-          "SELECT id, name, type, markers FROM tests", {},
-          [&](const SqlRow& row) {
-            series_index[row.Int(0)] = data->series.size();
-            HistorySeries& series = data->series.emplace_back();
-            series.test_id = row.Text(1);
-            series.type = row.Text(2);
-            nlohmann::json markers = nlohmann::json::parse(row.Text(3), nullptr, false);
-            if (markers.is_array()) {
-              for (const auto& marker : markers) {
-                if (marker.is_string()) series.markers.push_back(marker);
-              }
-            }
-          },
-          error)) {
-    return false;
+  if (read) {
+    read = db_->Execute("SELECT id, name, type, markers FROM tests", {}, [&](const SqlRow& row) {
+      series_index[row.Int(0)] = data.series.size();
+      HistorySeries& series = data.series.emplace_back();
+      series.test_id = row.Text(1);
+      series.type = row.Text(2);
+      series.markers = MarkersFromJson(row.Text(3));
+    });
   }
-  if (!db_->Execute(
-          "SELECT run_id, test_id, outcome, min_ms, golden_time_ms, tolerance_factor, "
-          "threshold_ms, dispatch_count, binary_size FROM results WHERE run_id IN (SELECT id FROM "
-          "runs WHERE " +
-              run_filter + ")",
-          run_params,
-          [&](const SqlRow& row) {
-            auto run = run_index.find(row.Int(0));
-            auto series = series_index.find(row.Int(1));
-            if (run == run_index.end() || series == series_index.end()) return;
-            data->series[series->second].points.push_back(
-                {run->second, row.Text(2), row.OptionalDouble(3), row.OptionalDouble(4),
-                 row.OptionalDouble(5), row.OptionalDouble(6), row.OptionalInt(7),
-                 row.OptionalInt(8)});
-          },
-          error)) {
-    return false;
+  if (read) {
+    read = db_->Execute(
+        "SELECT run_id, test_id, outcome, min_ms, golden_time_ms, tolerance_factor, "
+        "threshold_ms, dispatch_count, binary_size FROM results WHERE run_id IN (SELECT id FROM "
+        "runs WHERE " +
+            run_filter + ")",
+        run_params, [&](const SqlRow& row) {
+          auto run = run_index.find(row.Int(0));
+          auto series = series_index.find(row.Int(1));
+          if (run == run_index.end() || series == series_index.end()) return;
+          data.series[series->second].points.push_back(
+              {run->second, row.Text(2), row.OptionalDouble(3), row.OptionalDouble(4),
+               row.OptionalDouble(5), row.OptionalDouble(6), row.OptionalInt(7),
+               row.OptionalInt(8)});
+        });
   }
-  std::erase_if(data->series, [](const HistorySeries& series) { return series.points.empty(); });
-  for (HistorySeries& series : data->series) {
+  if (!read) return Error{read.error()};
+  std::erase_if(data.series, [](const HistorySeries& series) { return series.points.empty(); });
+  for (HistorySeries& series : data.series) {
     std::sort(series.points.begin(), series.points.end(),
               [](const HistoryPoint& a, const HistoryPoint& b) { return a.run < b.run; });
   }
-  std::sort(data->series.begin(), data->series.end(),
+  std::sort(data.series.begin(), data.series.end(),
             [](const HistorySeries& a, const HistorySeries& b) { return a.test_id < b.test_id; });
-  return true;
+  return data;
 }
 
-int64_t HistoryStore::RunCount(std::string* error) {
+Result<int64_t> HistoryStore::RunCount() {
   int64_t count = -1;
-  db_->Execute(
-      "SELECT count(*) FROM runs", {}, [&count](const SqlRow& row) { count = row.Int(0); }, error);
+  if (Status counted = db_->Execute("SELECT count(*) FROM runs", {},
+                                    [&count](const SqlRow& row) { count = row.Int(0); });
+      !counted) {
+    return Error{counted.error()};
+  }
   return count;
 }
 

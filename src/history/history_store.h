@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/result.h"
 #include "history/sql_database.h"
 
 namespace iree_suite {
@@ -112,11 +113,9 @@ struct HistoryData {
   std::vector<HistorySeries> series;  // sorted by test id
 };
 
-// What became of one run given to HistoryStore::AppendRuns.
-struct AppendOutcome {
-  bool stored = false;  // false: already there, or it failed (then error says why)
-  std::string error;
-};
+// What became of one run given to HistoryStore::AppendRuns: whether it was
+// stored (false: a run with the same key is already there), or why it failed.
+using AppendOutcome = Result<bool>;
 
 class HistoryStore {
  public:
@@ -124,25 +123,24 @@ class HistoryStore {
   // schema or migrating an older one forward. Fails with a message for a
   // corrupt or foreign file, an unreachable server, or a schema newer than
   // this binary.
-  static std::unique_ptr<HistoryStore> Open(const std::string& location, std::string* error);
+  static Result<std::unique_ptr<HistoryStore>> Open(const std::string& location);
 
   explicit HistoryStore(std::unique_ptr<SqlDatabase> db) : db_(std::move(db)) {}
 
-  // Appends a run in one transaction. *stored is false when a run with the
-  // same key is already there (then nothing changes).
-  bool AppendRun(const HistoryRunRecord& run, bool* stored, std::string* error);
+  // Appends a run in one transaction. Returns whether it was stored: false
+  // when a run with the same key is already there (then nothing changes).
+  AppendOutcome AppendRun(const HistoryRunRecord& run);
 
   // Appends runs in one transaction (one commit for a batch of imports),
   // each in its own savepoint: a run that fails is undone alone, the others
-  // stay. Returns false, with *error, when the transaction itself fails; then
-  // none of them is stored.
-  bool AppendRuns(std::span<const HistoryRunRecord> runs, std::vector<AppendOutcome>* outcomes,
-                  std::string* error);
+  // stay. Returns each run's outcome, or an error when the transaction
+  // itself fails; then none of them is stored.
+  Result<std::vector<AppendOutcome>> AppendRuns(std::span<const HistoryRunRecord> runs);
 
   // The runs matching `query` and the series of every test they ran.
-  bool Load(const HistoryQuery& query, HistoryData* data, std::string* error);
+  Result<HistoryData> Load(const HistoryQuery& query);
 
-  int64_t RunCount(std::string* error);
+  Result<int64_t> RunCount();
   SqlDatabase& db() { return *db_; }
 
  private:
@@ -151,15 +149,22 @@ class HistoryStore {
     std::string type_and_markers;  // "<type>\n<markers JSON>" as stored
   };
   using KnownTests = std::unordered_map<std::string, KnownTest>;  // by test name
+  // A test of the run being written, its markers serialised once.
+  struct TestRow {
+    const HistoryTestRecord* test = nullptr;
+    std::string markers;           // JSON array, as the tests table stores it
+    std::string type_and_markers;  // as in KnownTest
+  };
 
-  bool AppendInSavepoint(const HistoryRunRecord& run, KnownTests* learned, AppendOutcome* outcome);
-  bool InsertRun(const HistoryRunRecord& run, std::optional<int64_t>* run_id, std::string* error);
-  bool TestIds(const HistoryRunRecord& run, const KnownTests& batch, std::vector<int64_t>* ids,
-               KnownTests* learned, std::string* error);
-  bool LookUpTests(const std::vector<const HistoryTestRecord*>& tests, KnownTests* learned,
-                   std::string* error);
-  bool InsertResults(int64_t run_id, const HistoryRunRecord& run, const std::vector<int64_t>& ids,
-                     std::string* error);
+  AppendOutcome AppendInSavepoint(const HistoryRunRecord& run, KnownTests* learned);
+  // The new run's id; nullopt when a run with its key is already there.
+  Result<std::optional<int64_t>> InsertRun(const HistoryRunRecord& run);
+  // Each test's id, in the run's order; inserts or updates test rows as needed.
+  Result<std::vector<int64_t>> TestIds(const HistoryRunRecord& run, const KnownTests& batch,
+                                       KnownTests* learned);
+  Status LookUpTests(const std::vector<const TestRow*>& tests, KnownTests* learned);
+  Status InsertResults(int64_t run_id, const HistoryRunRecord& run,
+                       const std::vector<int64_t>& ids);
 
   std::unique_ptr<SqlDatabase> db_;
   // Test rows as committed by this store's earlier transactions: the same
@@ -169,6 +174,6 @@ class HistoryStore {
 
 // Brings the schema to kHistorySchemaVersion (exposed for tests). A database
 // with tables but no iree_suite_meta is foreign and refused.
-bool MigrateHistorySchema(SqlDatabase& db, int target_version, std::string* error);
+Status MigrateHistorySchema(SqlDatabase& db, int target_version);
 
 }  // namespace iree_suite

@@ -106,15 +106,15 @@ class PostgresDatabase : public SqlDatabase {
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
   std::string description() const override { return description_; }
 
-  bool ExecScript(std::string_view sql, std::string* error) override {
+  Status ExecScript(std::string_view sql) override {
     PGresult* result = PQexec(connection_, std::string(sql).c_str());
-    bool ok = Succeeded(result, error);
+    Status ok = Succeeded(result);
     PQclear(result);
     return ok;
   }
 
-  bool Execute(const std::string& sql, const std::vector<SqlValue>& params,
-               const SqlRowCallback& on_row, std::string* error) override {
+  Status Execute(const std::string& sql, const std::vector<SqlValue>& params,
+                 const SqlRowCallback& on_row) override {
     std::vector<std::string> texts;
     std::vector<const char*> values;
     texts.reserve(params.size());
@@ -132,7 +132,7 @@ class PostgresDatabase : public SqlDatabase {
     PGresult* result =
         PQexecParams(connection_, NumberPlaceholders(sql).c_str(), static_cast<int>(values.size()),
                      nullptr, values.data(), nullptr, nullptr, 0);
-    bool ok = Succeeded(result, error);
+    Status ok = Succeeded(result);
     if (ok && on_row) {
       for (int row = 0; row < PQntuples(result); ++row) on_row(PostgresRow(result, row));
     }
@@ -140,15 +140,13 @@ class PostgresDatabase : public SqlDatabase {
     return ok;
   }
 
-  bool InsertRows(const std::string& table, const std::vector<std::string>& columns,
-                  const std::vector<SqlValue>& values, std::string* error) override {
-    std::string sql = "COPY " + table + " (";
-    for (size_t i = 0; i < columns.size(); ++i) sql += (i == 0 ? "" : ", ") + columns[i];
-    PGresult* result = PQexec(connection_, (sql + ") FROM STDIN").c_str());
-    const bool started = PQresultStatus(result) == PGRES_COPY_IN;
-    if (!started) Succeeded(result, error);
+  Status InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                    const std::vector<SqlValue>& values) override {
+    const std::string sql = "COPY " + TableWithColumns(table, columns) + " FROM STDIN";
+    PGresult* result = PQexec(connection_, sql.c_str());
+    Status started = PQresultStatus(result) == PGRES_COPY_IN ? Status() : Failure(result);
     PQclear(result);
-    if (!started) return false;
+    if (!started) return started;
     // Sent in pieces of about 64 KiB: one round trip per piece, bounded memory.
     std::string buffer;
     bool sent = true;
@@ -163,24 +161,27 @@ class PostgresDatabase : public SqlDatabase {
     if (PQputCopyEnd(connection_, sent ? nullptr : "iree-suite: sending failed") != 1) {
       sent = false;
     }
-    bool ok = true;
+    // Every result is read (the connection is ready again); the last error is reported.
+    Status ended;
     while (PGresult* end = PQgetResult(connection_)) {
-      ok = Succeeded(end, error) && ok;
+      if (Status ok = Succeeded(end); !ok) ended = ok;
       PQclear(end);
     }
-    if (ok && !sent) *error = TrimmedMessage(PQerrorMessage(connection_));
-    return ok && sent;
+    if (ended && !sent) return Error{TrimmedMessage(PQerrorMessage(connection_))};
+    return ended;
   }
 
-  bool BeginWrite(std::string* error) override { return ExecScript("BEGIN", error); }
+  Status BeginWrite() override { return ExecScript("BEGIN"); }
 
  private:
-  bool Succeeded(PGresult* result, std::string* error) {
+  Status Succeeded(PGresult* result) {
     ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return true;
-    *error = TrimmedMessage(result != nullptr ? PQresultErrorMessage(result)
-                                              : PQerrorMessage(connection_));
-    return false;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
+    return Failure(result);
+  }
+  Error Failure(PGresult* result) {
+    return Error{TrimmedMessage(result != nullptr ? PQresultErrorMessage(result)
+                                                  : PQerrorMessage(connection_))};
   }
 
   PGconn* connection_;
@@ -205,23 +206,24 @@ std::string RedactUri(std::string_view uri) {
   return fmt::format("{}:***{}", uri.substr(0, colon), uri.substr(at));
 }
 
-std::unique_ptr<SqlDatabase> OpenPostgresDatabase(const std::string& uri, int connect_timeout_s,
-                                                  std::string* error) {
+Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& uri,
+                                                          int connect_timeout_s) {
   const std::string timeout = std::to_string(connect_timeout_s);
   // expand_dbname = 1, dbname last: the URI's own parameters win over these defaults.
   const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), "iree-suite", uri.c_str(), nullptr};
   PGconn* connection = PQconnectdbParams(keywords, values, 1);
   if (connection == nullptr || PQstatus(connection) != CONNECTION_OK) {
-    *error = connection != nullptr ? TrimmedMessage(PQerrorMessage(connection))
-                                   : std::string("out of memory");
+    Error error{connection != nullptr ? TrimmedMessage(PQerrorMessage(connection))
+                                      : std::string("out of memory")};
     PQfinish(connection);
-    return nullptr;
+    return error;
   }
   // Quiet "relation already exists, skipping" notices of IF NOT EXISTS.
   PQsetNoticeProcessor(
       connection, [](void*, const char*) {}, nullptr);
-  return std::make_unique<PostgresDatabase>(connection, RedactUri(uri));
+  return std::unique_ptr<SqlDatabase>(
+      std::make_unique<PostgresDatabase>(connection, RedactUri(uri)));
 }
 
 }  // namespace iree_suite

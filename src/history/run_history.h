@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "base/result.h"
 #include "results/results_json.h"
 
 namespace iree_suite {
@@ -13,8 +14,8 @@ std::string HistoryLocation(const std::string& flag,
                             const std::filesystem::path& artifact_directory);
 
 // Appends the run (its results.json document, as rendered) to the history at
-// `location`. Returns a warning for the console, empty when it was stored: a
-// history that cannot be opened or written never fails the run.
-std::string RecordRun(const std::string& location, const nlohmann::ordered_json& results_json);
+// `location`. An error is a warning for the console: a history that cannot
+// be opened or written never fails the run.
+Status RecordRun(const std::string& location, const nlohmann::ordered_json& results_json);
 
 }  // namespace iree_suite

@@ -96,14 +96,11 @@ std::string RunKeyOf(const ResultsFile& file) {
   return "sha256:" + hasher.HexDigest();
 }
 
-std::optional<HistoryRunRecord> RunRecordFromResults(const ResultsFile& file,
-                                                     const std::string& source,
-                                                     std::string* error) {
+Result<HistoryRunRecord> RunRecordFromResults(const ResultsFile& file, const std::string& source) {
   HistoryRunRecord run;
   run.start_time = file.context.start_time;
   if (run.start_time.empty()) {
-    *error = fmt::format("{}: context.start_time: expected an ISO 8601 time string", source);
-    return std::nullopt;
+    return Error{fmt::format("{}: context.start_time: expected an ISO 8601 time string", source)};
   }
   run.run_key = RunKeyOf(file);
   run.source = source;

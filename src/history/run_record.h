@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "base/result.h"
 #include "history/history_store.h"
 #include "results/results_json.h"
 
@@ -19,10 +20,9 @@ std::string RunKeyOf(const ResultsFile& file);
 // Fills every field of the record from the file's context (host, CPU, load,
 // tool versions and the compiler commit, suite commit, CI variables, -m,
 // shard) and entries (outcomes, samples and their statistics, compstat
-// counts, goldens). Returns nullopt with *error ("<source>: context.<field>:
-// ...") when the context lacks a start time.
-std::optional<HistoryRunRecord> RunRecordFromResults(const ResultsFile& file,
-                                                     const std::string& source, std::string* error);
+// counts, goldens). Fails ("<source>: context.<field>: ...") when the
+// context lacks a start time.
+Result<HistoryRunRecord> RunRecordFromResults(const ResultsFile& file, const std::string& source);
 
 // The CI variables worth keeping that are set in the environment
 // (GITHUB_SHA, GITHUB_REF, GITHUB_RUN_ID, ... and GitLab's / Buildkite's).

@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 // NULL, integer, real or text.
@@ -33,6 +35,9 @@ SqlValue SqlOrNull(const std::optional<T>& value) {
 // `columns` placeholders.
 std::string MultiRowInsertSql(const std::string& head, size_t columns, size_t rows,
                               const std::string& tail);
+
+// "<table> (<column>, <column>, ...)", the head of an INSERT or a COPY.
+std::string TableWithColumns(const std::string& table, const std::vector<std::string>& columns);
 
 // Empty text is stored as NULL.
 SqlValue SqlTextOrNull(const std::string& text);
@@ -66,42 +71,38 @@ class SqlDatabase {
   virtual std::string description() const = 0;
 
   // Statements without parameters, separated by ';'.
-  virtual bool ExecScript(std::string_view sql, std::string* error) = 0;
+  virtual Status ExecScript(std::string_view sql) = 0;
   // One statement with `?` placeholders; `on_row` (may be empty) sees every row.
-  virtual bool Execute(const std::string& sql, const std::vector<SqlValue>& params,
-                       const SqlRowCallback& on_row, std::string* error) = 0;
+  virtual Status Execute(const std::string& sql, const std::vector<SqlValue>& params,
+                         const SqlRowCallback& on_row) = 0;
 
   // Appends rows to `table`: `values` holds them one after the other,
   // columns.size() values each. The bulk path of each backend (PostgreSQL:
   // COPY, which a server parses once instead of per statement).
-  virtual bool InsertRows(const std::string& table, const std::vector<std::string>& columns,
-                          const std::vector<SqlValue>& values, std::string* error) = 0;
+  virtual Status InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                            const std::vector<SqlValue>& values) = 0;
 
   // A write transaction. SQLite takes the write lock at once (BEGIN
   // IMMEDIATE), so two writers queue instead of failing half-way.
-  virtual bool BeginWrite(std::string* error) = 0;
-  bool Commit(std::string* error) { return ExecScript("COMMIT", error); }
-  void Rollback() {
-    std::string ignored;
-    ExecScript("ROLLBACK", &ignored);
-  }
+  virtual Status BeginWrite() = 0;
+  Status Commit() { return ExecScript("COMMIT"); }
+  void Rollback() { (void)ExecScript("ROLLBACK"); }
   // A savepoint inside the transaction: a part that fails is undone alone.
-  bool Savepoint(std::string* error) { return ExecScript("SAVEPOINT part", error); }
-  bool ReleaseSavepoint(std::string* error) { return ExecScript("RELEASE SAVEPOINT part", error); }
+  Status Savepoint() { return ExecScript("SAVEPOINT part"); }
+  Status ReleaseSavepoint() { return ExecScript("RELEASE SAVEPOINT part"); }
   void RollbackToSavepoint() {
-    std::string ignored;
-    ExecScript("ROLLBACK TO SAVEPOINT part; RELEASE SAVEPOINT part", &ignored);
+    (void)ExecScript("ROLLBACK TO SAVEPOINT part; RELEASE SAVEPOINT part");
   }
 };
 
 // Opens (creating when absent) an SQLite database file. Waits up to
 // `busy_timeout_ms` for another writer.
-std::unique_ptr<SqlDatabase> OpenSqliteDatabase(const std::string& path, int busy_timeout_ms,
-                                                std::string* error);
+Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
+                                                        int busy_timeout_ms);
 
 // Connects to PostgreSQL; `uri` is a libpq connection URI (postgresql://...).
-std::unique_ptr<SqlDatabase> OpenPostgresDatabase(const std::string& uri, int connect_timeout_s,
-                                                  std::string* error);
+Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& uri,
+                                                          int connect_timeout_s);
 
 // "postgresql://" or "postgres://".
 bool IsPostgresUri(std::string_view location);

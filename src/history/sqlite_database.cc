@@ -40,47 +40,47 @@ class SqliteDatabase : public SqlDatabase {
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
   std::string description() const override { return path_; }
 
-  bool ExecScript(std::string_view sql, std::string* error) override {
+  Status ExecScript(std::string_view sql) override {
     char* message = nullptr;
     if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      *error = message != nullptr ? message : sqlite3_errmsg(db_);
+      Error error{message != nullptr ? message : sqlite3_errmsg(db_)};
       sqlite3_free(message);
-      return false;
+      return error;
     }
-    return true;
+    return {};
   }
 
-  bool Execute(const std::string& sql, const std::vector<SqlValue>& params,
-               const SqlRowCallback& on_row, std::string* error) override {
-    return ExecuteBound(sql, params.data(), params.size(), on_row, error);
+  Status Execute(const std::string& sql, const std::vector<SqlValue>& params,
+                 const SqlRowCallback& on_row) override {
+    return ExecuteBound(sql, params.data(), params.size(), on_row);
   }
 
-  bool InsertRows(const std::string& table, const std::vector<std::string>& columns,
-                  const std::vector<SqlValue>& values, std::string* error) override {
+  Status InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                    const std::vector<SqlValue>& values) override {
     // Rows per statement: well under SQLite's limit of bound variables.
     constexpr size_t kRowsPerInsert = 200;
-    std::string head = table + " (";
-    for (size_t i = 0; i < columns.size(); ++i) head += (i == 0 ? "" : ", ") + columns[i];
-    head += ")";
+    const std::string head = TableWithColumns(table, columns);
     const size_t rows = values.size() / columns.size();
     for (size_t begin = 0; begin < rows; begin += kRowsPerInsert) {
       const size_t count = std::min(kRowsPerInsert, rows - begin);
-      if (!ExecuteBound(MultiRowInsertSql(head, columns.size(), count, ""),
-                        values.data() + begin * columns.size(), count * columns.size(), {},
-                        error)) {
-        return false;
+      if (Status inserted =
+              ExecuteBound(MultiRowInsertSql(head, columns.size(), count, ""),
+                           values.data() + begin * columns.size(), count * columns.size(), {});
+          !inserted) {
+        return inserted;
       }
     }
-    return true;
+    return {};
   }
 
-  bool BeginWrite(std::string* error) override { return ExecScript("BEGIN IMMEDIATE", error); }
+  Status BeginWrite() override { return ExecScript("BEGIN IMMEDIATE"); }
 
  private:
-  bool ExecuteBound(const std::string& sql, const SqlValue* params, size_t count,
-                    const SqlRowCallback& on_row, std::string* error) {
-    sqlite3_stmt* statement = Prepared(sql, error);
-    if (statement == nullptr) return false;
+  Status ExecuteBound(const std::string& sql, const SqlValue* params, size_t count,
+                      const SqlRowCallback& on_row) {
+    Result<sqlite3_stmt*> prepared = Prepared(sql);
+    if (!prepared) return Error{prepared.error()};
+    sqlite3_stmt* statement = *prepared;
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
     for (size_t i = 0; i < count; ++i) Bind(statement, static_cast<int>(i) + 1, params[i]);
@@ -89,23 +89,22 @@ class SqliteDatabase : public SqlDatabase {
       int status = sqlite3_step(statement);
       if (status == SQLITE_DONE) break;
       if (status != SQLITE_ROW) {
-        *error = sqlite3_errmsg(db_);
+        Error error{sqlite3_errmsg(db_)};
         sqlite3_reset(statement);
-        return false;
+        return error;
       }
       if (on_row) on_row(row);
     }
     sqlite3_reset(statement);
-    return true;
+    return {};
   }
 
-  sqlite3_stmt* Prepared(const std::string& sql, std::string* error) {
+  Result<sqlite3_stmt*> Prepared(const std::string& sql) {
     if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) !=
         SQLITE_OK) {
-      *error = sqlite3_errmsg(db_);
-      return nullptr;
+      return Error{sqlite3_errmsg(db_)};
     }
     statements_[sql] = statement;
     return statement;
@@ -141,32 +140,34 @@ std::string MultiRowInsertSql(const std::string& head, size_t columns, size_t ro
   return sql + tail;
 }
 
+std::string TableWithColumns(const std::string& table, const std::vector<std::string>& columns) {
+  std::string head = table + " (";
+  for (size_t i = 0; i < columns.size(); ++i) head += (i == 0 ? "" : ", ") + columns[i];
+  return head + ")";
+}
+
 SqlValue SqlTextOrNull(const std::string& text) {
   if (text.empty()) return std::monostate{};
   return text;
 }
 
-std::unique_ptr<SqlDatabase> OpenSqliteDatabase(const std::string& path, int busy_timeout_ms,
-                                                std::string* error) {
+Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
+                                                        int busy_timeout_ms) {
   sqlite3* db = nullptr;
   int status = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (status != SQLITE_OK) {
-    *error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(status);
+    Error error{db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(status)};
     sqlite3_close(db);
-    return nullptr;
+    return error;
   }
   sqlite3_busy_timeout(db, busy_timeout_ms);
-  auto database = std::make_unique<SqliteDatabase>(db, path);
+  std::unique_ptr<SqlDatabase> database = std::make_unique<SqliteDatabase>(db, path);
   // A foreign or corrupt file fails here, on its first read.
-  std::string pragma_error;
-  if (!database->ExecScript(
-          "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536",
-          &pragma_error) ||
-      !database->Execute("SELECT count(*) FROM sqlite_master", {}, {}, &pragma_error)) {
-    *error = pragma_error;
-    return nullptr;
-  }
+  Status readable = database->ExecScript(
+      "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
+  if (readable) readable = database->Execute("SELECT count(*) FROM sqlite_master", {}, {});
+  if (!readable) return Error{readable.error()};
   return database;
 }
 

@@ -150,14 +150,15 @@ std::map<std::string, std::string> RunTrends(const std::string& location,
                                              const std::string& run_key,
                                              const std::vector<std::string>& test_ids) {
   std::map<std::string, std::string> trends;
-  std::string error;
-  std::unique_ptr<HistoryStore> store = HistoryStore::Open(location, &error);
-  HistoryData data;
-  if (!store || !store->Load({}, &data, &error)) return trends;
+  // Best effort: a history that cannot be read gives the report no trends.
+  Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(location);
+  if (!store) return trends;
+  Result<HistoryData> loaded = (*store)->Load({});
+  if (!loaded) return trends;
+  const HistoryData& data = *loaded;
   std::optional<int64_t> current;
-  store->db().Execute(
-      "SELECT id FROM runs WHERE run_key = ?", {run_key},
-      [&current](const SqlRow& row) { current = row.Int(0); }, &error);
+  (void)(*store)->db().Execute("SELECT id FROM runs WHERE run_key = ?", {run_key},
+                               [&current](const SqlRow& row) { current = row.Int(0); });
   const std::set<std::string> wanted(test_ids.begin(), test_ids.end());
   std::vector<const HistorySeries*> selected;
   for (const HistorySeries& series : data.series) {

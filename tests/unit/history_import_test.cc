@@ -51,9 +51,10 @@ TEST_F(HistoryImportTest, ManyFilesLandInOrderOnceEachAndABadOneIsReported) {
   std::ofstream(bad) << "{";
   files.insert(files.begin() + 60, bad);
   files.push_back(files[3]);  // the same run again
-  std::string error;
-  auto store = HistoryStore::Open((dir_ / "history.sqlite").string(), &error);
-  ASSERT_TRUE(store) << error;
+  Result<std::unique_ptr<HistoryStore>> opened =
+      HistoryStore::Open((dir_ / "history.sqlite").string());
+  ASSERT_TRUE(opened) << opened.error();
+  HistoryStore* store = opened->get();
   std::vector<std::string> problems;
   const ImportCounts counts = ImportResultsFiles(
       *store, files, 3, [&](const std::string& problem) { problems.push_back(problem); });
@@ -64,14 +65,14 @@ TEST_F(HistoryImportTest, ManyFilesLandInOrderOnceEachAndABadOneIsReported) {
   EXPECT_NE(problems[0].find("bad.json"), std::string::npos) << problems[0];
   // Written in the files' order: ids follow the file names.
   std::vector<std::string> keys;
-  ASSERT_TRUE(store->db().Execute(
-      "SELECT run_key FROM runs ORDER BY id", {},
-      [&](const SqlRow& row) { keys.push_back(row.Text(0)); }, &error))
-      << error;
+  Status read = store->db().Execute("SELECT run_key FROM runs ORDER BY id", {},
+                                    [&](const SqlRow& row) { keys.push_back(row.Text(0)); });
+  ASSERT_TRUE(read) << read.error();
   ASSERT_EQ(keys.size(), static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) EXPECT_EQ(keys[i], fmt::format("run-{}", i));
-  HistoryData data;
-  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  Result<HistoryData> loaded = store->Load({});
+  ASSERT_TRUE(loaded) << loaded.error();
+  const HistoryData& data = *loaded;
   ASSERT_EQ(data.series.size(), 1u);
   ASSERT_EQ(data.series[0].points.size(), static_cast<size_t>(count));
   EXPECT_EQ(*data.series[0].points[count - 1].min_ms, count - 1 + 0.5);

@@ -52,10 +52,9 @@ class HistoryStoreTest : public ::testing::TestWithParam<Backend> {
   }
 
   std::unique_ptr<HistoryStore> Open() {
-    std::string error;
-    std::unique_ptr<HistoryStore> store = HistoryStore::Open(location_, &error);
-    EXPECT_TRUE(store) << error;
-    return store;
+    Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(location_);
+    EXPECT_TRUE(store) << store.error();
+    return store ? std::move(*store) : nullptr;
   }
 
   // Runs `body` in a child process; returns its pid.
@@ -87,14 +86,15 @@ TEST_P(HistoryStoreTest, StoresARunWithItsContextAndLoadsTheSeries) {
   run.shard_count = 2;
   run.tests[1].outcome = "failed";
   run.tests[1].failed_step = "run";
-  bool stored = false;
-  std::string error;
-  ASSERT_TRUE(store->AppendRun(run, &stored, &error)) << error;
-  EXPECT_TRUE(stored);
-  ASSERT_TRUE(store->AppendRun(MakeRun(2, {BenchmarkRecord("a.json", 9.7)}), &stored, &error));
+  AppendOutcome stored = store->AppendRun(run);
+  ASSERT_TRUE(stored) << stored.error();
+  EXPECT_TRUE(*stored);
+  stored = store->AppendRun(MakeRun(2, {BenchmarkRecord("a.json", 9.7)}));
+  ASSERT_TRUE(stored) << stored.error();
 
-  HistoryData data;
-  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  Result<HistoryData> loaded = store->Load({});
+  ASSERT_TRUE(loaded) << loaded.error();
+  const HistoryData& data = *loaded;
   ASSERT_EQ(data.runs.size(), 2u);
   EXPECT_EQ(data.runs[0].compiler_commit, "c0");
   ASSERT_EQ(data.series.size(), 2u);
@@ -107,46 +107,45 @@ TEST_P(HistoryStoreTest, StoresARunWithItsContextAndLoadsTheSeries) {
 
   // Everything else is in the tables, readable by any SQL tool.
   std::string row;
-  ASSERT_TRUE(store->db().Execute(
+  Status read = store->db().Execute(
       "SELECT r.pr_number, r.shard_index, r.cpu_model, res.samples_ms, res.failed_step FROM "
       "results res JOIN runs r ON r.id = res.run_id JOIN tests t ON t.id = res.test_id "
       "WHERE t.name = 'b.json'",
-      {},
-      [&row](const SqlRow& r) {
+      {}, [&row](const SqlRow& r) {
         row = fmt::format("{}|{}|{}|{}|{}", r.Text(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4));
-      },
-      &error))
-      << error;
+      });
+  ASSERT_TRUE(read) << read.error();
   EXPECT_EQ(row, "42|1|Test CPU|[3.0,3.0300000000000002,3.06]|run");
 }
 
 TEST_P(HistoryStoreTest, TheSameRunTwiceIsStoredOnce) {
   auto store = Open();
   ASSERT_TRUE(store);
-  bool stored = false;
-  std::string error;
-  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a.json", 9)}), &stored, &error));
-  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a.json", 9)}), &stored, &error));
-  EXPECT_FALSE(stored);
-  EXPECT_EQ(store->RunCount(&error), 1);
+  AppendOutcome first = store->AppendRun(MakeRun(1, {BenchmarkRecord("a.json", 9)}));
+  ASSERT_TRUE(first && *first);
+  AppendOutcome again = store->AppendRun(MakeRun(1, {BenchmarkRecord("a.json", 9)}));
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_FALSE(*again);
+  Result<int64_t> runs = store->RunCount();
+  ASSERT_TRUE(runs) << runs.error();
+  EXPECT_EQ(*runs, 1);
   int64_t results = 0;
-  store->db().Execute(
-      "SELECT count(*) FROM results", {}, [&](const SqlRow& r) { results = r.Int(0); }, &error);
+  ASSERT_TRUE(store->db().Execute("SELECT count(*) FROM results", {},
+                                  [&](const SqlRow& r) { results = r.Int(0); }));
   EXPECT_EQ(results, 1);
 }
 
 TEST_P(HistoryStoreTest, ATestKeepsItsIdAndTakesItsNewestMarkers) {
   auto store = Open();
   ASSERT_TRUE(store);
-  bool stored = false;
-  std::string error;
-  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("b", 1)}),
-                               &stored, &error));
+  ASSERT_TRUE(store->AppendRun(MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("b", 1)})));
   HistoryRunRecord second = MakeRun(2, {BenchmarkRecord("a", 1), BenchmarkRecord("b", 1)});
   second.tests[1].markers = {"cpu", "nightly"};
-  ASSERT_TRUE(store->AppendRun(second, &stored, &error)) << error;
-  HistoryData data;
-  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  AppendOutcome stored = store->AppendRun(second);
+  ASSERT_TRUE(stored) << stored.error();
+  Result<HistoryData> loaded = store->Load({});
+  ASSERT_TRUE(loaded) << loaded.error();
+  const HistoryData& data = *loaded;
   ASSERT_EQ(data.series.size(), 2u);
   EXPECT_EQ(data.series[0].points.size(), 2u);
   EXPECT_EQ(data.series[0].markers, (std::vector<std::string>{"cpu", "benchmark"}));
@@ -165,23 +164,25 @@ TEST_P(HistoryStoreTest, ARunThatFailsInABatchIsUndoneAloneAndTheOthersStay) {
       MakeRun(3, {BenchmarkRecord("a", 3), BenchmarkRecord("y", 4)}),
       MakeRun(1, {BenchmarkRecord("a", 1), BenchmarkRecord("x", 1)}),
   };
-  std::vector<AppendOutcome> outcomes;
-  std::string error;
-  ASSERT_TRUE(store->AppendRuns(batch, &outcomes, &error)) << error;
+  Result<std::vector<AppendOutcome>> appended = store->AppendRuns(batch);
+  ASSERT_TRUE(appended) << appended.error();
+  const std::vector<AppendOutcome>& outcomes = *appended;
   ASSERT_EQ(outcomes.size(), 4u);
-  EXPECT_TRUE(outcomes[0].stored && outcomes[0].error.empty()) << outcomes[0].error;
-  EXPECT_FALSE(outcomes[1].stored);
-  EXPECT_FALSE(outcomes[1].error.empty());
-  EXPECT_TRUE(outcomes[2].stored && outcomes[2].error.empty()) << outcomes[2].error;
-  EXPECT_FALSE(outcomes[3].stored);  // the same run as the first
-  EXPECT_TRUE(outcomes[3].error.empty()) << outcomes[3].error;
+  ASSERT_TRUE(outcomes[0]) << outcomes[0].error();
+  EXPECT_TRUE(*outcomes[0]);
+  EXPECT_FALSE(outcomes[1]);  // failed
+  ASSERT_TRUE(outcomes[2]) << outcomes[2].error();
+  EXPECT_TRUE(*outcomes[2]);
+  ASSERT_TRUE(outcomes[3]) << outcomes[3].error();
+  EXPECT_FALSE(*outcomes[3]);  // the same run as the first
   // A later transaction of the same store reuses what it learnt of "y"
   // from run 3, not from the undone run 2.
-  bool stored = false;
-  ASSERT_TRUE(store->AppendRun(MakeRun(4, {BenchmarkRecord("y", 5)}), &stored, &error)) << error;
-  EXPECT_TRUE(stored);
-  HistoryData data;
-  ASSERT_TRUE(store->Load({}, &data, &error)) << error;
+  AppendOutcome stored = store->AppendRun(MakeRun(4, {BenchmarkRecord("y", 5)}));
+  ASSERT_TRUE(stored) << stored.error();
+  EXPECT_TRUE(*stored);
+  Result<HistoryData> loaded = store->Load({});
+  ASSERT_TRUE(loaded) << loaded.error();
+  const HistoryData& data = *loaded;
   ASSERT_EQ(data.runs.size(), 3u);
   ASSERT_EQ(data.series.size(), 3u);
   EXPECT_EQ(data.series[0].points.size(), 2u);  // a: runs 1 and 3
@@ -198,15 +199,13 @@ TEST_P(HistoryStoreTest, TextWithTabsNewlinesAndBackslashesIsStoredAsGiven) {
   const std::string reason = "line 1\tcolumn\nline 2\r\\N \\t C:\\path";
   run.tests[0].reason = reason;
   run.tests[1].reason = std::string("nul\0byte", 8);
-  bool stored = false;
-  std::string error;
-  ASSERT_TRUE(store->AppendRun(run, &stored, &error)) << error;
-  ASSERT_TRUE(stored);
+  AppendOutcome stored = store->AppendRun(run);
+  ASSERT_TRUE(stored) << stored.error();
+  ASSERT_TRUE(*stored);
   std::vector<std::string> reasons;
-  ASSERT_TRUE(store->db().Execute(
-      "SELECT reason FROM results ORDER BY test_id", {},
-      [&](const SqlRow& row) { reasons.push_back(row.Text(0)); }, &error))
-      << error;
+  Status read = store->db().Execute("SELECT reason FROM results ORDER BY test_id", {},
+                                    [&](const SqlRow& row) { reasons.push_back(row.Text(0)); });
+  ASSERT_TRUE(read) << read.error();
   ASSERT_EQ(reasons.size(), 2u);
   EXPECT_EQ(reasons[0], reason);
   // PostgreSQL text cannot hold a NUL: the rest of the text is kept.
@@ -216,33 +215,30 @@ TEST_P(HistoryStoreTest, TextWithTabsNewlinesAndBackslashesIsStoredAsGiven) {
 TEST_P(HistoryStoreTest, FiltersBySinceAndHost) {
   auto store = Open();
   ASSERT_TRUE(store);
-  bool stored = false;
-  std::string error;
   for (int i = 0; i < 6; ++i) {
-    ASSERT_TRUE(store->AppendRun(MakeRun(i, {BenchmarkRecord("a.json", 9)}, 0, i % 2 ? "b" : "a"),
-                                 &stored, &error));
+    ASSERT_TRUE(store->AppendRun(MakeRun(i, {BenchmarkRecord("a.json", 9)}, 0, i % 2 ? "b" : "a")));
   }
-  HistoryData data;
-  ASSERT_TRUE(store->Load({"2025-01-03", ""}, &data, &error)) << error;
-  EXPECT_EQ(data.runs.size(), 4u);
-  ASSERT_TRUE(store->Load({"2025-01-03", "b"}, &data, &error)) << error;
-  EXPECT_EQ(data.runs.size(), 2u);
-  ASSERT_EQ(data.series.size(), 1u);
-  EXPECT_EQ(data.series[0].points.size(), 2u);
+  Result<HistoryData> since = store->Load({"2025-01-03", ""});
+  ASSERT_TRUE(since) << since.error();
+  EXPECT_EQ(since->runs.size(), 4u);
+  Result<HistoryData> on_host = store->Load({"2025-01-03", "b"});
+  ASSERT_TRUE(on_host) << on_host.error();
+  EXPECT_EQ(on_host->runs.size(), 2u);
+  ASSERT_EQ(on_host->series.size(), 1u);
+  EXPECT_EQ(on_host->series[0].points.size(), 2u);
 }
 
 TEST_P(HistoryStoreTest, TwoWritersAtOnceBothLand) {
   { ASSERT_TRUE(Open()); }  // schema in place; the writers race on the rows
   auto writer = [this](int first) {
     return [this, first] {
-      std::string error;
-      auto store = HistoryStore::Open(location_, &error);
+      Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(location_);
       if (!store) return 10;
       for (int i = first; i < first + 15; ++i) {
         std::vector<HistoryTestRecord> tests;
         for (int t = 0; t < 50; ++t) tests.push_back(BenchmarkRecord(fmt::format("t{}", t), 5));
-        bool stored = false;
-        if (!store->AppendRun(MakeRun(i, tests), &stored, &error) || !stored) return 11;
+        AppendOutcome stored = (*store)->AppendRun(MakeRun(i, tests));
+        if (!stored || !*stored) return 11;
       }
       return 0;
     };
@@ -252,8 +248,10 @@ TEST_P(HistoryStoreTest, TwoWritersAtOnceBothLand) {
   EXPECT_EQ(ExitCode(a), 0);
   EXPECT_EQ(ExitCode(b), 0);
   auto store = Open();
-  std::string error;
-  EXPECT_EQ(store->RunCount(&error), 30);
+  ASSERT_TRUE(store);
+  Result<int64_t> runs = store->RunCount();
+  ASSERT_TRUE(runs) << runs.error();
+  EXPECT_EQ(*runs, 30);
 }
 
 TEST_P(HistoryStoreTest, AKilledWriterLeavesNoHalfRun) {
@@ -263,11 +261,9 @@ TEST_P(HistoryStoreTest, AKilledWriterLeavesNoHalfRun) {
   // Kill writers at growing delays: some die before, some during, some after the commit.
   for (int attempt = 0; attempt < 8; ++attempt) {
     pid_t pid = Fork([&] {
-      std::string error;
-      auto store = HistoryStore::Open(location_, &error);
-      bool stored = false;
+      Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(location_);
       for (int i = 0; store && i < 1000; ++i) {
-        store->AppendRun(MakeRun(attempt * 1000 + i, tests), &stored, &error);
+        (void)(*store)->AppendRun(MakeRun(attempt * 1000 + i, tests));
       }
       return 0;
     });
@@ -277,22 +273,18 @@ TEST_P(HistoryStoreTest, AKilledWriterLeavesNoHalfRun) {
   }
   auto store = Open();
   ASSERT_TRUE(store);
-  std::string error;
   std::vector<std::string> half;
-  ASSERT_TRUE(store->db().Execute(
+  Status read = store->db().Execute(
       "SELECT r.run_key, r.test_count, (SELECT count(*) FROM results res WHERE res.run_id = "
       "r.id) FROM runs r",
-      {},
-      [&half](const SqlRow& row) {
+      {}, [&half](const SqlRow& row) {
         if (row.Int(1) != row.Int(2)) half.push_back(row.Text(0));
-      },
-      &error))
-      << error;
+      });
+  ASSERT_TRUE(read) << read.error();
   EXPECT_TRUE(half.empty()) << half.front();
   // And the store still takes runs.
-  bool stored = false;
-  EXPECT_TRUE(store->AppendRun(MakeRun(99999, {BenchmarkRecord("x", 1)}), &stored, &error))
-      << error;
+  AppendOutcome stored = store->AppendRun(MakeRun(99999, {BenchmarkRecord("x", 1)}));
+  EXPECT_TRUE(stored) << stored.error();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HistoryStoreTest,
@@ -312,9 +304,14 @@ class HistoryFileTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string OpenError() {
-    std::string error;
-    EXPECT_FALSE(HistoryStore::Open(path_, &error));
-    return error;
+    Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(path_);
+    EXPECT_FALSE(store);
+    return store ? "" : store.error();
+  }
+  std::unique_ptr<SqlDatabase> OpenFile() {
+    Result<std::unique_ptr<SqlDatabase>> db = OpenSqliteDatabase(path_, 1000);
+    EXPECT_TRUE(db) << db.error();
+    return db ? std::move(*db) : nullptr;
   }
   fs::path dir_;
   std::string path_;
@@ -330,9 +327,8 @@ TEST_F(HistoryFileTest, ACorruptFileIsNamedAndKept) {
 
 TEST_F(HistoryFileTest, AForeignSqliteFileIsRefused) {
   {
-    std::string error;
-    auto db = OpenSqliteDatabase(path_, 1000, &error);
-    ASSERT_TRUE(db->ExecScript("CREATE TABLE photos (id INTEGER)", &error));
+    auto db = OpenFile();
+    ASSERT_TRUE(db && db->ExecScript("CREATE TABLE photos (id INTEGER)"));
   }
   std::string error = OpenError();
   EXPECT_NE(error.find("not an iree-suite history database"), std::string::npos) << error;
@@ -341,14 +337,13 @@ TEST_F(HistoryFileTest, AForeignSqliteFileIsRefused) {
 
 TEST_F(HistoryFileTest, ASchemaNewerThanTheBinaryIsRefused) {
   {
-    std::string error;
-    ASSERT_TRUE(HistoryStore::Open(path_, &error)) << error;
+    Result<std::unique_ptr<HistoryStore>> store = HistoryStore::Open(path_);
+    ASSERT_TRUE(store) << store.error();
   }
   {
-    std::string error;
-    auto db = OpenSqliteDatabase(path_, 1000, &error);
-    ASSERT_TRUE(db->ExecScript(
-        "UPDATE iree_suite_meta SET value = '99' WHERE key = 'schema_version'", &error));
+    auto db = OpenFile();
+    ASSERT_TRUE(db && db->ExecScript(
+                          "UPDATE iree_suite_meta SET value = '99' WHERE key = 'schema_version'"));
   }
   std::string error = OpenError();
   EXPECT_NE(error.find("version 99, newer than this iree-suite"), std::string::npos) << error;
@@ -356,35 +351,36 @@ TEST_F(HistoryFileTest, ASchemaNewerThanTheBinaryIsRefused) {
 
 TEST_F(HistoryFileTest, AnOlderSchemaIsMigratedForwardKeepingItsRuns) {
   {
-    std::string error;
-    auto db = OpenSqliteDatabase(path_, 1000, &error);
-    ASSERT_TRUE(MigrateHistorySchema(*db, 1, &error)) << error;
+    auto db = OpenFile();
+    ASSERT_TRUE(db);
+    Status migrated = MigrateHistorySchema(*db, 1);
+    ASSERT_TRUE(migrated) << migrated.error();
     HistoryStore old_store(std::move(db));
-    bool stored = false;
-    ASSERT_TRUE(old_store.AppendRun(MakeRun(1, {BenchmarkRecord("a", 2)}), &stored, &error))
-        << error;
+    AppendOutcome stored = old_store.AppendRun(MakeRun(1, {BenchmarkRecord("a", 2)}));
+    ASSERT_TRUE(stored) << stored.error();
   }
-  std::string error;
-  auto store = HistoryStore::Open(path_, &error);
-  ASSERT_TRUE(store) << error;
+  Result<std::unique_ptr<HistoryStore>> opened = HistoryStore::Open(path_);
+  ASSERT_TRUE(opened) << opened.error();
+  HistoryStore& store = **opened;
   std::string version;
   int64_t indexes = 0;
-  store->db().Execute(
-      "SELECT value FROM iree_suite_meta WHERE key = 'schema_version'", {},
-      [&](const SqlRow& row) { version = row.Text(0); }, &error);
-  store->db().Execute(
+  ASSERT_TRUE(store.db().Execute("SELECT value FROM iree_suite_meta WHERE key = 'schema_version'",
+                                 {}, [&](const SqlRow& row) { version = row.Text(0); }));
+  ASSERT_TRUE(store.db().Execute(
       "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'results_by_test'", {},
-      [&](const SqlRow& row) { indexes = row.Int(0); }, &error);
+      [&](const SqlRow& row) { indexes = row.Int(0); }));
   EXPECT_EQ(version, std::to_string(kHistorySchemaVersion));
   EXPECT_EQ(indexes, 1);
-  EXPECT_EQ(store->RunCount(&error), 1);
+  Result<int64_t> runs = store.RunCount();
+  ASSERT_TRUE(runs) << runs.error();
+  EXPECT_EQ(*runs, 1);
 }
 
 TEST(HistoryPostgresTest, AnUnreachableServerIsOneClearError) {
-  std::string error;
-  auto store =
-      HistoryStore::Open("postgresql://iree:secret@127.0.0.1:1/history?connect_timeout=2", &error);
-  EXPECT_FALSE(store);
+  Result<std::unique_ptr<HistoryStore>> store =
+      HistoryStore::Open("postgresql://iree:secret@127.0.0.1:1/history?connect_timeout=2");
+  ASSERT_FALSE(store);
+  const std::string& error = store.error();
   EXPECT_NE(error.find("postgresql://iree:***@127.0.0.1:1/history"), std::string::npos) << error;
   EXPECT_EQ(error.find("secret"), std::string::npos) << error;
 }
