@@ -291,9 +291,8 @@ void VerifyDownload(const CacheEntry& entry, std::vector<CacheProblem>* problems
     }
     if (data_files.empty()) Problem(problems, entry, meta_path, why);
   };
-  std::string text;
-  std::string error;
-  if (!ReadSmallFile(meta_path, &text, &error)) {
+  Result<std::string> text = ReadSmallFile(meta_path);
+  if (!text) {
     untrusted("meta.json is missing or unreadable");
     return;
   }
@@ -301,7 +300,7 @@ void VerifyDownload(const CacheEntry& entry, std::vector<CacheProblem>* problems
   std::string md5;
   uint64_t size = 0;
   JsonParseError parse_error;
-  std::optional<nlohmann::json> json = ParseJsonText(text, &parse_error);
+  std::optional<nlohmann::json> json = ParseJsonText(*text, &parse_error);
   if (!json) {
     untrusted(fmt::format("meta.json is not valid: {}", parse_error.ToString()));
     return;
@@ -355,13 +354,11 @@ void VerifyModule(const CacheEntry& entry, std::vector<CacheProblem>* problems) 
     Problem(problems, entry, entry.path / kVmfbName, "module.vmfb missing");
   }
   const fs::path stats = entry.path / kStatsName;
-  std::string text;
-  std::string error;
   if (!fs::is_regular_file(stats, ec)) {
     Problem(problems, entry, stats, "compile_stats.json missing");
-  } else if (!ReadSmallFile(stats, &text, &error)) {
-    Problem(problems, entry, stats, error);
-  } else if (JsonParseError parse_error; !ParseJsonText(text, &parse_error)) {
+  } else if (Result<std::string> text = ReadSmallFile(stats); !text) {
+    Problem(problems, entry, stats, text.error());
+  } else if (JsonParseError parse_error; !ParseJsonText(*text, &parse_error)) {
     Problem(problems, entry, stats, fmt::format("does not parse: {}", parse_error.ToString()));
   }
   // Sizes and hashes against what was published; a run recompiles such an entry.

@@ -27,15 +27,18 @@ std::string FileHash(const fs::path& path, std::string* hash) {
 // The manifest's "files" object, or an error message in *error.
 std::optional<nlohmann::json> ReadManifestFiles(const fs::path& directory, std::string* error) {
   const fs::path path = CacheLayout::EntryManifest(directory);
-  std::string text;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     *error = "manifest.json missing (no record of what was published)";
     return std::nullopt;
   }
-  if (!ReadSmallFile(path, &text, error)) return std::nullopt;
+  Result<std::string> text = ReadSmallFile(path);
+  if (!text) {
+    *error = text.error();
+    return std::nullopt;
+  }
   JsonParseError parse_error;
-  std::optional<nlohmann::json> json = ParseJsonText(text, &parse_error);
+  std::optional<nlohmann::json> json = ParseJsonText(*text, &parse_error);
   if (!json || !json->is_object() || !json->contains("files") || !(*json)["files"].is_object() ||
       (*json)["files"].empty()) {
     *error = "manifest.json: files: expected an object naming each file with size and sha256";

@@ -125,10 +125,11 @@ struct FailureRecord {
 };
 
 std::optional<FailureRecord> ReadFailureRecord(const fs::path& path) {
-  std::string text, error;
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec) || !ReadSmallFile(path, &text, &error)) return std::nullopt;
-  nlohmann::json record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  Result<std::string> text = ReadSmallFile(path);
+  if (!text) return std::nullopt;
+  nlohmann::json record = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   // A record this version cannot read is no record: the module compiles.
   if (!record.is_object() || !record.contains("error") || !record["error"].is_string() ||
       !record.contains("recorded_at") || !record["recorded_at"].is_string()) {

@@ -101,16 +101,12 @@ std::string WriteFileAtomically(const fs::path& target, std::string_view content
   return {};
 }
 
-bool ReadSmallFile(const std::filesystem::path& path, std::string* contents, std::string* error) {
+Result<std::string> ReadSmallFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno));
-    return false;
-  }
+  if (!in) return Error{fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno))};
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  *contents = std::move(buffer).str();
-  return true;
+  return std::move(buffer).str();
 }
 
 }  // namespace iree_suite

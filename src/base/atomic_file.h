@@ -51,7 +51,7 @@ class AtomicFile {
 [[nodiscard]] std::string WriteFileAtomically(const std::filesystem::path& target,
                                               std::string_view contents);
 
-// Reads a whole (small) file. Returns false and sets *error on failure.
-bool ReadSmallFile(const std::filesystem::path& path, std::string* contents, std::string* error);
+// Reads a whole (small) file.
+Result<std::string> ReadSmallFile(const std::filesystem::path& path);
 
 }  // namespace iree_suite

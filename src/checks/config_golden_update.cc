@@ -80,13 +80,14 @@ void PlanOneConfig(const ResultsFile& results, const fs::path& file, const Golde
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
   std::optional<OpSuiteConfig> config = ReadOpSuiteConfig(file, &errors, &warnings);
-  std::string text;
-  std::string error;
-  if (!config || !ReadSmallFile(file, &text, &error)) {
+  Result<std::string> read = config ? ReadSmallFile(file) : Error{};
+  if (!read) {
     for (const Diagnostic& diagnostic : errors) plan->errors.push_back(diagnostic.ToString());
-    if (!error.empty()) plan->errors.push_back(error);
+    if (!read.error().empty()) plan->errors.push_back(read.error());
     return;
   }
+  std::string text = std::move(*read);
+  std::string error;
   // Configs are JSON with comments and trailing commas, as the loader reads
   // them: every byte but the numbers' stays.
   std::optional<ConfigMember> member = FindConfigMember(text, kField, &error);

@@ -197,12 +197,13 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
                       const std::vector<FieldUpdate>& proposals, GoldenPolicy::Direction direction,
                       GoldenUpdatePlan* plan_out) {
   GoldenUpdatePlan& plan = *plan_out;
-  std::string text;
-  std::string error;
-  if (!ReadSmallFile(json_path, &text, &error)) {
-    plan.errors.push_back(fmt::format("{}: {}", test_id, error));
+  Result<std::string> read = ReadSmallFile(json_path);
+  if (!read) {
+    plan.errors.push_back(fmt::format("{}: {}", test_id, read.error()));
     return;
   }
+  const std::string& text = *read;
+  std::string error;
   std::vector<FieldUpdate> applied;
   for (const FieldUpdate& proposal : proposals) {
     std::string problem;

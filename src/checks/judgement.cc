@@ -54,10 +54,13 @@ Verdict JudgeCompstat(const TestDefinition& test, std::optional<int64_t> dispatc
 
 std::optional<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json,
                                          std::string* error) {
-  std::string text;
-  if (!ReadSmallFile(stats_json, &text, error)) return std::nullopt;
+  Result<std::string> text = ReadSmallFile(stats_json);
+  if (!text) {
+    *error = text.error();
+    return std::nullopt;
+  }
   JsonParseError parse_error;
-  std::optional<nlohmann::json> parsed = ParseJsonText(text, &parse_error);
+  std::optional<nlohmann::json> parsed = ParseJsonText(*text, &parse_error);
   if (!parsed) {
     *error = fmt::format("{}: not valid JSON: {}", stats_json.string(), parse_error.ToString());
     return std::nullopt;

@@ -99,13 +99,13 @@ XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
       }
       // error / skipped: nothing is known about the test.
     }
-    std::string text;
-    std::string error;
-    if (!ReadSmallFile(file, &text, &error)) {
-      plan.errors.push_back(error);
+    Result<std::string> text = ReadSmallFile(file);
+    if (!text) {
+      plan.errors.push_back(text.error());
       continue;
     }
-    XfailEdit edit{file, text, {}};
+    XfailEdit edit{file, *text, {}};
+    std::string error;
     bool ok = true;
     for (auto& [change, list] : {std::pair{&compile_change, &compile}, {&run_change, &run}}) {
       if (change->added.empty() && change->removed.empty()) continue;
@@ -119,7 +119,7 @@ XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
       edit.new_text = std::move(*updated);
       edit.changes.push_back(*change);
     }
-    if (ok && edit.new_text != text) plan.edits.push_back(std::move(edit));
+    if (ok && edit.new_text != *text) plan.edits.push_back(std::move(edit));
   }
   return plan;
 }

@@ -12,12 +12,11 @@ std::filesystem::path LastFailedPath(const std::filesystem::path& artifact_direc
 }
 
 std::set<std::string> ReadLastFailed(const std::filesystem::path& artifact_directory) {
-  std::string text;
-  std::string error;
   std::set<std::string> ids;
-  if (!ReadSmallFile(LastFailedPath(artifact_directory), &text, &error)) return ids;
+  Result<std::string> text = ReadSmallFile(LastFailedPath(artifact_directory));
+  if (!text) return ids;
   JsonParseError parse_error;
-  std::optional<nlohmann::json> document = ParseJsonText(text, &parse_error);
+  std::optional<nlohmann::json> document = ParseJsonText(*text, &parse_error);
   if (!document || !document->is_object() || !(*document)["failed"].is_array()) return ids;
   for (const auto& id : (*document)["failed"]) {
     if (id.is_string()) ids.insert(id.get<std::string>());

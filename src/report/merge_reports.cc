@@ -72,10 +72,13 @@ RunContext MergeContexts(const std::vector<NamedResults>& parts) {
 
 // {"traceEvents": [{...}, ...]} of one --trace file, or nullopt and *error.
 std::optional<Json> ReadTraceEvents(const std::filesystem::path& file, std::string* error) {
-  std::string text;
-  if (!ReadSmallFile(file, &text, error)) return std::nullopt;
+  Result<std::string> text = ReadSmallFile(file);
+  if (!text) {
+    *error = text.error();
+    return std::nullopt;
+  }
   JsonParseError parse_error;
-  std::optional<Json> trace = ParseJsonText<Json>(text, &parse_error);
+  std::optional<Json> trace = ParseJsonText<Json>(*text, &parse_error);
   if (!trace) {
     *error = fmt::format("{}: {}", file.string(), parse_error.ToString());
     return std::nullopt;

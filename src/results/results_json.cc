@@ -438,9 +438,12 @@ std::optional<ResultsFile> ParseResultsJson(const std::string& text, const std::
 }
 
 std::optional<ResultsFile> ReadResultsJson(const std::filesystem::path& path, std::string* error) {
-  std::string text;
-  if (!ReadSmallFile(path, &text, error)) return std::nullopt;
-  return ParseResultsJson(text, path.string(), error);
+  Result<std::string> text = ReadSmallFile(path);
+  if (!text) {
+    *error = text.error();
+    return std::nullopt;
+  }
+  return ParseResultsJson(*text, path.string(), error);
 }
 
 }  // namespace iree_suite

@@ -51,12 +51,11 @@ std::optional<std::string> GitHeadCommit(const std::filesystem::path& dir) {
   spec.stderr_path = "/dev/null";  // "not a git repository" is an answer, not noise
   spec.timeout_s = 30;
   ProcessResult result = RunProcess(spec);
-  std::string text;
-  bool read = result.Succeeded() && ReadSmallFile(output, &text, &error);
+  Result<std::string> read = result.Succeeded() ? ReadSmallFile(output) : Error{};
   std::error_code ignored;
   std::filesystem::remove(output, ignored);
   if (!read) return std::nullopt;
-  text = Trim(text);
+  std::string text = Trim(*read);
   // A hex object name, nothing else (e.g. not "HEAD" in a repository without commits).
   if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

@@ -350,11 +350,12 @@ void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestR
       result->outcome = Outcome::kPassed;
       return;
     }
-    std::string json_text;
     std::string read_error;
     std::optional<BenchmarkRun> run;
-    if (ReadSmallFile(spec.stdout_path, &json_text, &read_error)) {
-      run = ParseBenchmarkJson(json_text, &read_error);
+    if (Result<std::string> json_text = ReadSmallFile(spec.stdout_path); !json_text) {
+      read_error = json_text.error();
+    } else {
+      run = ParseBenchmarkJson(*json_text, &read_error);
     }
     if (!run) {
       result->outcome = Outcome::kFailed;

@@ -203,16 +203,16 @@ std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t offset) {
 
 std::optional<nlohmann::json> ReadJsonFile(const std::filesystem::path& path,
                                            Diagnostic* diagnostic) {
-  std::string text;
-  std::string error;
-  if (!ReadSmallFile(path, &text, &error)) {
+  Result<std::string> text = ReadSmallFile(path);
+  if (!text) {
     // ReadSmallFile's message starts with the path, which the diagnostic names already.
+    std::string error = text.error();
     std::string prefix = path.string() + ": ";
     if (error.rfind(prefix, 0) == 0) error = error.substr(prefix.size());
     *diagnostic = {path.string(), "", error};
     return std::nullopt;
   }
-  return ParseJsonFileText(path, text, diagnostic);
+  return ParseJsonFileText(path, *text, diagnostic);
 }
 
 std::optional<nlohmann::json> ParseJsonFileText(const std::filesystem::path& path,

@@ -280,16 +280,15 @@ std::string OpSuiteTestId(const std::string& folder, const std::string& config_n
 std::optional<OpSuiteConfig> ReadOpSuiteConfig(const fs::path& file,
                                                std::vector<Diagnostic>* errors,
                                                std::vector<Diagnostic>* warnings) {
-  std::string text;
-  std::string read_error;
-  if (!ReadSmallFile(file, &text, &read_error)) {
-    errors->push_back({file.string(), "", read_error});
+  Result<std::string> text = ReadSmallFile(file);
+  if (!text) {
+    errors->push_back({file.string(), "", text.error()});
     return std::nullopt;
   }
   // The reference reads configs as JSON5: // comments and trailing commas.
   JsonParseError parse_error;
   std::optional<nlohmann::json> parsed =
-      ParseJsonText(BlankTrailingCommas(text), &parse_error, /*allow_comments=*/true);
+      ParseJsonText(BlankTrailingCommas(*text), &parse_error, /*allow_comments=*/true);
   if (!parsed) {
     errors->push_back({file.string(), parse_error.field, parse_error.message});
     return std::nullopt;

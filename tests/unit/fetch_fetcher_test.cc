@@ -31,9 +31,9 @@ std::string Md5Hex(const std::string& bytes) {
 }
 
 std::string ReadAll(const fs::path& path) {
-  std::string contents, error;
-  EXPECT_TRUE(ReadSmallFile(path, &contents, &error)) << error;
-  return contents;
+  Result<std::string> contents = ReadSmallFile(path);
+  EXPECT_TRUE(contents) << contents.error();
+  return contents ? *contents : "";
 }
 
 class FetcherTest : public ::testing::Test {

@@ -100,9 +100,9 @@ class PlanGoldenUpdatesTest : public ::testing::Test {
     ASSERT_EQ(WriteFileAtomically(dir_ / id, contents), "");
   }
   std::string Read(const std::string& id) {
-    std::string text, error;
-    EXPECT_TRUE(ReadSmallFile(dir_ / id, &text, &error)) << error;
-    return text;
+    Result<std::string> text = ReadSmallFile(dir_ / id);
+    EXPECT_TRUE(text) << text.error();
+    return text ? *text : "";
   }
 
   ResultsFile Results() {

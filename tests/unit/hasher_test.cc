@@ -124,12 +124,13 @@ TEST_F(HasherTest, TempPathForIsAUniqueSibling) {
 
 TEST_F(HasherTest, ReadSmallFile) {
   ASSERT_EQ(WriteFileAtomically(dir_ / "f", std::string("a\0b", 3)), "");
-  std::string contents;
-  std::string error;
-  EXPECT_TRUE(ReadSmallFile(dir_ / "f", &contents, &error));
-  EXPECT_EQ(contents, std::string("a\0b", 3));
-  EXPECT_FALSE(ReadSmallFile(dir_ / "absent", &contents, &error));
-  EXPECT_EQ(error, (dir_ / "absent").string() + ": cannot open: No such file or directory");
+  Result<std::string> contents = ReadSmallFile(dir_ / "f");
+  ASSERT_TRUE(contents) << contents.error();
+  EXPECT_EQ(*contents, std::string("a\0b", 3));
+  Result<std::string> absent = ReadSmallFile(dir_ / "absent");
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error(),
+            (dir_ / "absent").string() + ": cannot open: No such file or directory");
 }
 
 }  // namespace

@@ -297,11 +297,12 @@ TEST_F(JobSummaryTest, WritesBothFiles) {
       Result(Define("q.json", TestKind::kQuality), Outcome::kPassed)};
   ASSERT_EQ(WriteJobSummary(dir / "nested", "cpu and not hip", results), "");
 
-  std::string markdown, json, error;
-  ASSERT_TRUE(ReadSmallFile(dir / "nested" / "job_summary.md", &markdown, &error)) << error;
-  ASSERT_TRUE(ReadSmallFile(dir / "nested" / "job_summary.json", &json, &error)) << error;
-  EXPECT_EQ(markdown, RenderJobSummaryMarkdown("cpu and not hip", BuildSummaryTables(results)));
-  EXPECT_EQ(json,
+  iree_suite::Result<std::string> markdown = ReadSmallFile(dir / "nested" / "job_summary.md");
+  iree_suite::Result<std::string> json = ReadSmallFile(dir / "nested" / "job_summary.json");
+  ASSERT_TRUE(markdown) << markdown.error();
+  ASSERT_TRUE(json) << json.error();
+  EXPECT_EQ(*markdown, RenderJobSummaryMarkdown("cpu and not hip", BuildSummaryTables(results)));
+  EXPECT_EQ(*json,
             "{\n"
             "  \"quality\": {\n"
             "    \"headers\": [\n"

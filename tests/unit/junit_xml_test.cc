@@ -377,9 +377,9 @@ TEST_F(JUnitXmlTest, WriteFillsTimestampAndHostname) {
   std::filesystem::remove_all(dir);
   std::vector<TestResult> results = {Result(Define("q.json", {"quality"}), Outcome::kPassed)};
   ASSERT_EQ(WriteJUnitXml(dir / "out" / "junit.xml", results, 2.5), "");
-  std::string xml, error;
-  ASSERT_TRUE(ReadSmallFile(dir / "out" / "junit.xml", &xml, &error)) << error;
-  auto root = ParseOrFail(xml);
+  iree_suite::Result<std::string> xml = ReadSmallFile(dir / "out" / "junit.xml");
+  ASSERT_TRUE(xml) << xml.error();
+  auto root = ParseOrFail(*xml);
   ASSERT_NE(root, nullptr);
   const Element* suite = root->First("testsuite");
   EXPECT_EQ(suite->attributes.at("time"), "2.500");

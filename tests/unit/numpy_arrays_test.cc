@@ -20,11 +20,10 @@ namespace {
 namespace fs = std::filesystem;
 
 nlohmann::json Cases() {
-  std::string text;
-  std::string error;
   const fs::path file = fs::path(IREE_SUITE_SOURCE_DIR) / "tests/unit/data/numpy_cases.json";
-  EXPECT_TRUE(ReadSmallFile(file, &text, &error)) << error;
-  return nlohmann::json::parse(text);
+  Result<std::string> text = ReadSmallFile(file);
+  EXPECT_TRUE(text) << text.error();
+  return nlohmann::json::parse(text ? *text : "");
 }
 
 std::string FromHex(const std::string& hex) {

@@ -184,9 +184,9 @@ TEST(TraceWriterTest, WriteIsAtomicAndReadable) {
   TraceWriter trace;
   trace.End(trace.Begin("fetch", "f", "t", "x", 0));
   ASSERT_EQ(trace.Write(dir / "sub" / "trace.json"), "");
-  std::string text, error;
-  ASSERT_TRUE(ReadSmallFile(dir / "sub" / "trace.json", &text, &error)) << error;
-  EXPECT_EQ(text, trace.Render());
+  Result<std::string> text = ReadSmallFile(dir / "sub" / "trace.json");
+  ASSERT_TRUE(text) << text.error();
+  EXPECT_EQ(*text, trace.Render());
   size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "sub")) {
     ++entries;

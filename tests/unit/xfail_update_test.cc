@@ -168,9 +168,9 @@ TEST_F(PlanXfailUpdatesTest, ListsFollowTheStepsThatFailed) {
                                        "  expected_run_failures: - ops/fixed_run\n"
                                        "  expected_run_failures: - ops/now_compile\n");
   ASSERT_EQ(ApplyXfailPlan(plan), "");
-  std::string text, error;
-  ASSERT_TRUE(ReadSmallFile(config_, &text, &error)) << error;
-  EXPECT_EQ(text, edit.new_text);
+  Result<std::string> text = ReadSmallFile(config_);
+  ASSERT_TRUE(text) << text.error();
+  EXPECT_EQ(*text, edit.new_text);
 }
 
 TEST_F(PlanXfailUpdatesTest, CompileOnlyPassesLeaveTheRunListAlone) {

@@ -174,9 +174,12 @@ std::optional<NdArray> ParseNpy(const std::string& bytes, std::string* error) {
 }
 
 std::optional<NdArray> ReadNpy(const std::filesystem::path& path, std::string* error) {
-  std::string bytes;
-  if (!ReadSmallFile(path, &bytes, error)) return std::nullopt;
-  std::optional<NdArray> array = ParseNpy(bytes, error);
+  Result<std::string> bytes = ReadSmallFile(path);
+  if (!bytes) {
+    *error = bytes.error();
+    return std::nullopt;
+  }
+  std::optional<NdArray> array = ParseNpy(*bytes, error);
   if (!array) *error = fmt::format("{}: {}", path.string(), *error);
   return array;
 }

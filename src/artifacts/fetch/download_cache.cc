@@ -45,11 +45,10 @@ std::string ApplyUrlMirrors(const std::string& url,
 
 std::optional<DownloadMeta> ReadTrustedMeta(const fs::path& entry_directory,
                                             const std::string& file_name, const std::string& url) {
-  std::string text;
-  std::string error;
-  if (!ReadSmallFile(entry_directory / kDownloadMetaName, &text, &error)) return std::nullopt;
+  Result<std::string> text = ReadSmallFile(entry_directory / kDownloadMetaName);
+  if (!text) return std::nullopt;
   JsonParseError parse_error;
-  std::optional<nlohmann::json> parsed = ParseJsonText(text, &parse_error);
+  std::optional<nlohmann::json> parsed = ParseJsonText(*text, &parse_error);
   if (!parsed || !parsed->is_object()) return std::nullopt;
   const nlohmann::json& json = *parsed;
   DownloadMeta meta;

@@ -66,8 +66,8 @@ class PartialFile : public HttpBodySink {
       // response they came from; then hash them once and resume after them.
       // The whole file's Content-MD5 from that response, when it had one,
       // still checks the result (a 206 rarely repeats it).
-      std::string text, error;
-      if (ReadSmallFile(PartialValidatorPath(request_.partial), &text, &error)) {
+      if (Result<std::string> validator = ReadSmallFile(PartialValidatorPath(request_.partial))) {
+        const std::string& text = *validator;
         std::vector<std::string> lines;
         for (size_t begin = 0; begin <= text.size();) {
           size_t stop = std::min(text.find('\n', begin), text.size());
