@@ -124,10 +124,9 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   ToolSet tools;
   bool ok = true;
   auto find = [&](const char* name, fs::path* where, fs::path* executable) {
-    std::string error;
-    std::optional<fs::path> path = FindTool(name, search, &error);
+    Result<fs::path> path = FindTool(name, search);
     if (!path) {
-      fmt::print(stderr, "iree-suite: error: {}\n", error);
+      fmt::print(stderr, "iree-suite: error: {}\n", path.error());
       ok = false;
       return;
     }
@@ -141,10 +140,9 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   // beside iree-compile first, so that both come from the same release.
   std::error_code ec;
   const fs::path sibling = tools.compiler.iree_compile.parent_path() / "iree-opt";
-  std::string no_iree_opt;
   if (!tools.compiler.iree_compile.empty() && fs::is_regular_file(sibling, ec)) {
     tools.iree_opt = sibling;
-  } else if (std::optional<fs::path> iree_opt = FindTool("iree-opt", search, &no_iree_opt)) {
+  } else if (Result<fs::path> iree_opt = FindTool("iree-opt", search)) {
     tools.iree_opt = *iree_opt;
   }
   if (!tools.iree_opt.empty()) {

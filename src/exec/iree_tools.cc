@@ -84,8 +84,7 @@ std::optional<fs::path> ResolveConsoleScript(const fs::path& tool) {
   return std::nullopt;
 }
 
-std::optional<fs::path> FindTool(const std::string& name, const ToolSearch& search,
-                                 std::string* error) {
+Result<fs::path> FindTool(const std::string& name, const ToolSearch& search) {
   std::vector<fs::path> dirs;
   if (search.tools_dir) {
     dirs.push_back(*search.tools_dir);
@@ -102,14 +101,13 @@ std::optional<fs::path> FindTool(const std::string& name, const ToolSearch& sear
     if (IsExecutableFile(candidate)) return fs::absolute(candidate);
   }
   const char* package = name == "iree-compile" ? "iree-base-compiler" : "iree-base-runtime";
-  *error = fmt::format(
+  return Error{fmt::format(
       "cannot find the IREE tool '{}' ({}); install it with `make setup` or `pip install {}`, or "
       "point --iree-tools-dir / ${} at the directory that holds it",
       name,
       search.tools_dir ? fmt::format("not in {}", search.tools_dir->string())
                        : "not on PATH nor in the project venv",
-      package, kToolsDirEnv);
-  return std::nullopt;
+      package, kToolsDirEnv)};
 }
 
 std::vector<fs::path> DefaultFallbackDirs(const fs::path& self_exe) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 // Environment variable naming a directory that holds the IREE tools; same
@@ -19,9 +21,8 @@ struct ToolSearch {
 };
 
 // Where to look, in order: tools_dir alone when given; else PATH, then the
-// fallbacks. Returns nullopt and an actionable one-line *error when missing.
-std::optional<std::filesystem::path> FindTool(const std::string& name, const ToolSearch& search,
-                                              std::string* error);
+// fallbacks. An actionable one-line error when missing.
+Result<std::filesystem::path> FindTool(const std::string& name, const ToolSearch& search);
 
 // The real executable behind a pip console script: a text file with a Python
 // shebang that imports `iree.compiler` or `iree._runtime` and runs the binary

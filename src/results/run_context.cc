@@ -37,10 +37,9 @@ std::string ReadCpuModel(const std::filesystem::path& cpuinfo) {
 }
 
 std::optional<std::string> GitHeadCommit(const std::filesystem::path& dir) {
-  std::string error;
   ToolSearch search;
   if (const char* path = getenv("PATH")) search.path_env = path;
-  std::optional<std::filesystem::path> git = FindTool("git", search, &error);
+  Result<std::filesystem::path> git = FindTool("git", search);
   if (!git) return std::nullopt;
   std::filesystem::path output =
       TempPathFor(std::filesystem::temp_directory_path() / "iree-suite-git-head");

@@ -50,15 +50,18 @@ TEST_F(IreeToolsTest, IdentityChangesWhenTheLibraryChanges) {
 TEST_F(IreeToolsTest, FindToolSearchesToolsDirOnlyWhenGiven) {
   Write(root_ / "bin" / "iree-run-module", "#!/bin/true\n");
   fs::permissions(root_ / "bin" / "iree-run-module", fs::perms::owner_all);
-  std::string error;
   ToolSearch search{root_ / "bin", "/usr/bin", {}};
-  EXPECT_EQ(FindTool("iree-run-module", search, &error), root_ / "bin" / "iree-run-module");
+  Result<fs::path> found = FindTool("iree-run-module", search);
+  ASSERT_TRUE(found) << found.error();
+  EXPECT_EQ(*found, root_ / "bin" / "iree-run-module");
   ToolSearch elsewhere{root_ / "nothing", (root_ / "bin").string(), {}};
-  EXPECT_FALSE(FindTool("iree-run-module", elsewhere, &error).has_value());
-  EXPECT_NE(error.find("not in " + (root_ / "nothing").string()), std::string::npos);
+  Result<fs::path> missing = FindTool("iree-run-module", elsewhere);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().find("not in " + (root_ / "nothing").string()), std::string::npos);
   ToolSearch path_then_fallback{std::nullopt, "/nonexistent", {root_ / "bin"}};
-  EXPECT_EQ(FindTool("iree-run-module", path_then_fallback, &error),
-            root_ / "bin" / "iree-run-module");
+  Result<fs::path> fallback = FindTool("iree-run-module", path_then_fallback);
+  ASSERT_TRUE(fallback) << fallback.error();
+  EXPECT_EQ(*fallback, root_ / "bin" / "iree-run-module");
 }
 
 TEST_F(IreeToolsTest, FallbackStartsBesideTheBinary) {

@@ -94,8 +94,8 @@ fs::path FindIreeOpt(const std::map<std::string, std::string>& flags) {
   if (const char* path = std::getenv("PATH")) search.path_env = path;
   std::error_code ec;
   search.fallback_dirs = DefaultFallbackDirs(fs::read_symlink("/proc/self/exe", ec));
-  std::string error;
-  return FindTool("iree-opt", search, &error).value_or(fs::path());
+  Result<fs::path> iree_opt = FindTool("iree-opt", search);
+  return iree_opt ? *iree_opt : fs::path();
 }
 
 int Run(int argc, char** argv) {
