@@ -43,13 +43,14 @@ std::optional<std::pair<size_t, std::pair<size_t, std::string>>> PlanOneGolden(
   const std::string field = fmt::format("{}.{}", kField, name);
   const std::string new_text =
       FormatGoldenNumber(NewGoldenTimeMs(*result.current_time_ms, policy.time_factor));
-  std::string error;
-  std::optional<ConfigMember> golden =
-      goldens.object.empty() ? std::nullopt : FindConfigMember(goldens.object, name, &error);
-  if (!error.empty()) {
-    plan->errors.push_back(fmt::format("{}: {}: {}", goldens.file.string(), kField, error));
+  Result<std::optional<ConfigMember>> found = goldens.object.empty()
+                                                  ? std::optional<ConfigMember>()
+                                                  : FindConfigMember(goldens.object, name);
+  if (!found) {
+    plan->errors.push_back(fmt::format("{}: {}: {}", goldens.file.string(), kField, found.error()));
     return std::nullopt;
   }
+  const std::optional<ConfigMember>& golden = *found;
   if (!golden) {
     plan->missing.push_back({id, field, new_text});
     return std::nullopt;
@@ -87,14 +88,14 @@ void PlanOneConfig(const ResultsFile& results, const fs::path& file, const Golde
     return;
   }
   std::string text = std::move(*read);
-  std::string error;
   // Configs are JSON with comments and trailing commas, as the loader reads
   // them: every byte but the numbers' stays.
-  std::optional<ConfigMember> member = FindConfigMember(text, kField, &error);
-  if (!error.empty()) {
-    plan->errors.push_back(fmt::format("{}: {}", file.string(), error));
+  Result<std::optional<ConfigMember>> found = FindConfigMember(text, kField);
+  if (!found) {
+    plan->errors.push_back(fmt::format("{}: {}", file.string(), found.error()));
     return;
   }
+  const std::optional<ConfigMember>& member = *found;
   GoldensObject goldens{file, "", 0};
   if (member) {
     goldens.offset = member->value_begin;

@@ -105,14 +105,12 @@ XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
       continue;
     }
     XfailEdit edit{file, *text, {}};
-    std::string error;
     bool ok = true;
     for (auto& [change, list] : {std::pair{&compile_change, &compile}, {&run_change, &run}}) {
       if (change->added.empty() && change->removed.empty()) continue;
-      std::optional<std::string> updated =
-          ReplaceTopLevelArray(edit.new_text, change->field, *list, &error);
+      Result<std::string> updated = ReplaceTopLevelArray(edit.new_text, change->field, *list);
       if (!updated) {
-        plan.errors.push_back(fmt::format("{}: {}", file.string(), error));
+        plan.errors.push_back(fmt::format("{}: {}", file.string(), updated.error()));
         ok = false;
         break;
       }

@@ -104,11 +104,10 @@ std::optional<int> LoadSelected(const ReadFlags& flags, const char* command, His
     fmt::print(stderr, "iree-suite history {}: error: {}\n", command, error);
     return exit_code;
   };
-  std::string error;
-  std::optional<MarkerExpression> markers = MarkerExpression::Parse(flags.markers, &error);
-  std::optional<MarkerExpression> keywords =
-      markers ? MarkerExpression::Parse(flags.keywords, &error) : std::nullopt;
-  if (!keywords) return fail(error, kExitUsageError);
+  Result<MarkerExpression> markers = MarkerExpression::Parse(flags.markers);
+  if (!markers) return fail(markers.error(), kExitUsageError);
+  Result<MarkerExpression> keywords = MarkerExpression::Parse(flags.keywords);
+  if (!keywords) return fail(keywords.error(), kExitUsageError);
   Result<std::string> since = ParseSince(flags.since);
   if (!since) return fail(since.error(), kExitUsageError);
   Result<std::string> location = ReadableLocation(flags);

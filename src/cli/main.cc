@@ -50,13 +50,13 @@ namespace {
 namespace fs = std::filesystem;
 
 std::optional<MarkerExpression> ParseExpression(const std::string& flag, const std::string& text) {
-  std::string error;
-  std::optional<MarkerExpression> expression = MarkerExpression::Parse(text, &error);
+  Result<MarkerExpression> expression = MarkerExpression::Parse(text);
   if (!expression) {
     fmt::print(stderr, "iree-suite: error: Wrong expression passed to '{}': {}: {}\n", flag, text,
-               error);
+               expression.error());
+    return std::nullopt;
   }
-  return expression;
+  return std::move(*expression);
 }
 
 // --test-ids-file: the tests named there, in that order. An id that names no

@@ -134,33 +134,26 @@ std::string RenderArray(const std::vector<std::string>& values, bool one_line,
 
 }  // namespace
 
-std::optional<ConfigMember> FindConfigMember(std::string_view text, std::string_view key,
-                                             std::string* error) {
+Result<std::optional<ConfigMember>> FindConfigMember(std::string_view text, std::string_view key) {
   std::vector<Member> members;
-  if (!ScanTopLevel(text, &members)) {
-    *error = "not a JSON object";
-    return std::nullopt;
-  }
+  if (!ScanTopLevel(text, &members)) return Error{"not a JSON object"};
   std::optional<ConfigMember> found;
   for (Member& member : members) {
     if (member.key != key) continue;
     if (found) {
       // The loader reads the last copy: editing either one would mislead.
-      *error = fmt::format("{}: appears more than once (the last one is read); keep one", key);
-      return std::nullopt;
+      return Error{fmt::format("{}: appears more than once (the last one is read); keep one", key)};
     }
     found = std::move(member);
   }
   return found;
 }
 
-std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const std::string& key,
-                                                const std::vector<std::string>& values,
-                                                std::string* error) {
+Result<std::string> ReplaceTopLevelArray(const std::string& text, const std::string& key,
+                                         const std::vector<std::string>& values) {
   std::vector<Member> members;
   if (!ScanTopLevel(text, &members) || members.empty()) {
-    *error = "not a JSON object with members";
-    return std::nullopt;
+    return Error{"not a JSON object with members"};
   }
   // One level of indentation: that of the top-level keys, else two spaces.
   std::string key_indent = IndentBefore(text, members.front().key_begin);
@@ -169,8 +162,7 @@ std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const s
       std::count_if(members.begin(), members.end(), [&](const Member& m) { return m.key == key; });
   if (copies > 1) {
     // The loader reads the last copy: editing any one of them would mislead.
-    *error = fmt::format("{}: appears {} times (the last one is read); keep one", key, copies);
-    return std::nullopt;
+    return Error{fmt::format("{}: appears {} times (the last one is read); keep one", key, copies)};
   }
   auto member =
       std::find_if(members.begin(), members.end(), [&](const Member& m) { return m.key == key; });
@@ -185,14 +177,12 @@ std::optional<std::string> ReplaceTopLevelArray(const std::string& text, const s
     return text.substr(0, last.value_end) + inserted + text.substr(last.value_end);
   }
   if (member->value_has_comment) {
-    *error = fmt::format("{}: comments inside the array; update it by hand", key);
-    return std::nullopt;
+    return Error{fmt::format("{}: comments inside the array; update it by hand", key)};
   }
   const std::string old_value =
       text.substr(member->value_begin, member->value_end - member->value_begin);
   if (old_value.empty() || old_value.front() != '[') {
-    *error = fmt::format("{}: not an array", key);
-    return std::nullopt;
+    return Error{fmt::format("{}: not an array", key)};
   }
   const std::string member_indent = IndentBefore(text, member->key_begin);
   bool one_line = false;

@@ -115,13 +115,13 @@ class MarkerExpressionParser {
     current_ = Lex();
   }
 
-  bool Run(std::string* error) {
+  Status Run() {
     if (!Accept(Tok::kEof)) {
       out_->root_ = Expr(0);
       Accept(Tok::kEof, /*reject=*/true);
     }
-    if (failed_ && error != nullptr) *error = error_;
-    return !failed_;
+    if (failed_) return Error{error_};
+    return {};
   }
 
  private:
@@ -278,11 +278,11 @@ class MarkerExpressionParser {
   std::string error_;
 };
 
-std::optional<MarkerExpression> MarkerExpression::Parse(std::string_view text, std::string* error) {
+Result<MarkerExpression> MarkerExpression::Parse(std::string_view text) {
   MarkerExpression expression;
   expression.text_ = std::string(text);
   MarkerExpressionParser parser(text, &expression);
-  if (!parser.Run(error)) return std::nullopt;
+  if (Status parsed = parser.Run(); !parsed) return Error{parsed.error()};
   return expression;
 }
 

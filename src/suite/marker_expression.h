@@ -19,13 +19,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 class MarkerExpression {
  public:
-  // Returns std::nullopt and sets *error on a syntax error, in pytest's words with a 1-based
-  // column counted in characters, e.g. "at column 3: expected end of input; got identifier".
-  static std::optional<MarkerExpression> Parse(std::string_view text, std::string* error);
+  // An error on a syntax error, in pytest's words with a 1-based column counted in
+  // characters, e.g. "at column 3: expected end of input; got identifier".
+  static Result<MarkerExpression> Parse(std::string_view text);
 
   // Evaluates with `ident_is_true(name)` deciding each identifier. The empty expression
   // matches everything and one of only blanks nothing (pytest's -m ' ' selects no test);

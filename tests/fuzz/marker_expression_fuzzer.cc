@@ -23,7 +23,7 @@ void CheckParsed(const MarkerExpression& expression, const std::string& text) {
   expression.MatchesKeywords(text, identifiers);
 
   if (text.find_first_not_of(" \t") == std::string::npos) return;  // blank: matches all
-  std::optional<MarkerExpression> negated = MarkerExpression::Parse("not (" + text + ")", nullptr);
+  iree_suite::Result<MarkerExpression> negated = MarkerExpression::Parse("not (" + text + ")");
   if (!negated) return;  // the parentheses may pass the nesting limit
   Check(negated->MatchesMarkers(identifiers) == !all_true, "not (e) negates e", text);
   Check(negated->MatchesMarkers({}) == !all_false, "not (e) negates e", text);
@@ -34,9 +34,9 @@ void CheckParsed(const MarkerExpression& expression, const std::string& text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text = iree_suite::fuzz::InputText(data, size);
   iree_suite::fuzz::NoExceptionEscapes([&] {
-    std::string error;
-    std::optional<MarkerExpression> expression = MarkerExpression::Parse(text, &error);
+    iree_suite::Result<MarkerExpression> expression = MarkerExpression::Parse(text);
     if (!expression) {
+      const std::string& error = expression.error();
       Check(error.rfind("at column ", 0) == 0, "a syntax error names its column", error);
       return;
     }

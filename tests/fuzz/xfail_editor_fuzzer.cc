@@ -80,10 +80,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string text = iree_suite::fuzz::InputText(data + 1, size - 1);
   iree_suite::fuzz::NoExceptionEscapes([&] {
-    std::string error;
-    std::optional<std::string> edited = iree_suite::ReplaceTopLevelArray(text, key, values, &error);
+    iree_suite::Result<std::string> edited = iree_suite::ReplaceTopLevelArray(text, key, values);
     if (!edited) {
-      Check(!error.empty(), "a refused edit says why");
+      Check(!edited.error().empty(), "a refused edit says why");
       return;
     }
     CheckEdit(text, key, values, *edited);

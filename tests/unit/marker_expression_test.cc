@@ -10,17 +10,15 @@ namespace {
 
 // Parses `text`, failing the test on a syntax error.
 MarkerExpression MustParse(std::string_view text) {
-  std::string error;
-  std::optional<MarkerExpression> expression = MarkerExpression::Parse(text, &error);
-  EXPECT_TRUE(expression.has_value()) << text << ": " << error;
-  return expression.value_or(*MarkerExpression::Parse("", nullptr));
+  Result<MarkerExpression> expression = MarkerExpression::Parse(text);
+  EXPECT_TRUE(expression) << text << ": " << expression.error();
+  return expression ? *expression : *MarkerExpression::Parse("");
 }
 
 // The error message for `text`, or "" when it parses.
 std::string ParseError(std::string_view text) {
-  std::string error;
-  if (MarkerExpression::Parse(text, &error).has_value()) return "";
-  return error;
+  Result<MarkerExpression> expression = MarkerExpression::Parse(text);
+  return expression ? "" : expression.error();
 }
 
 bool Marks(std::string_view text, const std::vector<std::string>& markers) {
