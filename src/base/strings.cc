@@ -1,6 +1,8 @@
 #include "base/strings.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 
 namespace iree_suite {
 
@@ -44,6 +46,23 @@ std::optional<std::string> ClosestMatch(std::string_view word,
     return candidates[closest];
   }
   return std::nullopt;
+}
+
+std::optional<double> ParseShare(const std::string& text) {
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  char* end = nullptr;
+  const double value = std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(value) ||
+      value < 0) {
+    return std::nullopt;
+  }
+  return percent ? value / 100 : value;
+}
+
+std::string ShareProblem(const std::string& text) {
+  if (ParseShare(text)) return "";
+  return "expected a fraction such as 0.05 or a percentage such as 5%, not \"" + text + "\"";
 }
 
 }  // namespace iree_suite

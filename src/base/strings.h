@@ -19,4 +19,11 @@ size_t EditDistance(std::string_view a, std::string_view b);
 std::optional<std::string> ClosestMatch(std::string_view word,
                                         const std::vector<std::string>& candidates);
 
+// A share given as a fraction ("0.05") or a percentage ("5%"): finite and not
+// negative; nullopt for anything else.
+std::optional<double> ParseShare(const std::string& text);
+// "" when ParseShare accepts `text`, else what was expected instead (for a
+// command-line check).
+std::string ShareProblem(const std::string& text);
+
 }  // namespace iree_suite

@@ -41,8 +41,8 @@ std::optional<std::pair<size_t, std::pair<size_t, std::string>>> PlanOneGolden(
     const GoldenPolicy& policy, GoldenUpdatePlan* plan) {
   const std::string& id = result.test->id;
   const std::string field = fmt::format("{}.{}", kField, name);
-  const std::string new_text =
-      FormatGoldenNumber(NewGoldenTimeMs(*result.current_time_ms, policy.time_factor));
+  const GoldenValue golden_value = ProposeGoldenTimeMs(result, policy.time_factor);
+  const std::string new_text = FormatGoldenNumber(golden_value.value);
   Result<std::optional<ConfigMember>> found = goldens.object.empty()
                                                   ? std::optional<ConfigMember>()
                                                   : FindConfigMember(goldens.object, name);
@@ -52,7 +52,7 @@ std::optional<std::pair<size_t, std::pair<size_t, std::string>>> PlanOneGolden(
   }
   const std::optional<ConfigMember>& golden = *found;
   if (!golden) {
-    plan->missing.push_back({id, field, new_text});
+    plan->missing.push_back({id, field, new_text, golden_value.reason});
     return std::nullopt;
   }
   const size_t length = golden->value_end - golden->value_begin;
@@ -70,7 +70,8 @@ std::optional<std::pair<size_t, std::pair<size_t, std::string>>> PlanOneGolden(
       policy.direction == GoldenPolicy::Direction::kBoth ||
       (policy.direction == GoldenPolicy::Direction::kOnlyTighten ? new_value < old_value
                                                                  : new_value > old_value);
-  plan->changes.push_back({id, goldens.file, field, old_text, new_text, !allowed});
+  plan->changes.push_back(
+      {id, goldens.file, field, old_text, new_text, !allowed, golden_value.reason});
   if (!allowed) return std::nullopt;
   return std::pair{goldens.offset + golden->value_begin, std::pair{length, new_text}};
 }

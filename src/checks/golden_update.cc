@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/atomic_file.h"
+#include "results/benchmark_stats.h"
 #include "suite/json_file.h"
 
 namespace iree_suite {
@@ -132,17 +133,84 @@ bool PolicyAllows(GoldenPolicy::Direction direction, double old_value, double ne
 
 }  // namespace
 
-double NewGoldenTimeMs(double min_ms, double time_factor) {
-  return std::round(min_ms * time_factor * 1000.0) / 1000.0;
+namespace {
+
+// Decimal rounding of goldens: they are written with at most 3 decimals. The
+// tiny offset keeps a value already on the grid (0.043 read as 0.04300000001)
+// from moving up a step.
+double RoundMs(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+double RoundUpMs(double ms) { return std::ceil(ms * 1000.0 - 1e-6) / 1000.0; }
+
+// value + ceil(value x headroom): any headroom above 0 adds at least 1.
+int64_t WithHeadroom(int64_t value, double headroom) {
+  if (value <= 0 || headroom <= 0) return value;
+  // The offset keeps 20 x 0.05 (1.0000000000000002) from becoming 2.
+  return value + static_cast<int64_t>(std::ceil(static_cast<double>(value) * headroom - 1e-9));
 }
 
-int64_t NewGoldenDispatchCount(int64_t dispatch_count, int64_t slack) {
-  return dispatch_count + slack;
+// Rounded up to a multiple of `step` (step >= 1).
+int64_t RoundUpTo(int64_t value, int64_t step) { return (value + step - 1) / step * step; }
+
+// Rounded up to 3 significant digits: 15003 -> 15100, 999 -> 999.
+int64_t RoundUpToThreeDigits(int64_t value) {
+  int64_t step = 1;
+  while (value / step >= 1000) step *= 10;
+  return RoundUpTo(value, step);
 }
 
-int64_t NewGoldenBinarySize(int64_t binary_size, int64_t size_round) {
-  if (size_round <= 1) return binary_size;
-  return (binary_size + size_round - 1) / size_round * size_round;
+std::string HeadroomText(double headroom) { return fmt::format("{:g}%", headroom * 100); }
+
+}  // namespace
+
+GoldenValue ProposeGoldenTimeMs(const TestResult& result, double time_factor) {
+  const double min_ms = *result.current_time_ms;
+  const double scaled = RoundMs(min_ms * time_factor);
+  // Every measurement of this run: the judged attempt's repetitions, and the
+  // minimum of each attempt when it was retried.
+  std::vector<double> samples = result.benchmark_samples_ms;
+  if (result.benchmark_attempts_ms.size() > 1) {
+    samples.insert(samples.end(), result.benchmark_attempts_ms.begin(),
+                   result.benchmark_attempts_ms.end());
+  }
+  if (samples.empty()) return {scaled, fmt::format("min x {:g}", time_factor)};
+  const BenchmarkStats stats = ComputeStats(samples);
+  const std::string counted =
+      result.benchmark_attempts_ms.size() > 1
+          ? fmt::format("{} samples and {} attempts", result.benchmark_samples_ms.size(),
+                        result.benchmark_attempts_ms.size())
+          : fmt::format("{} sample{}", stats.count, stats.count == 1 ? "" : "s");
+  // Spread: how much slower the slowest sample is than the fastest.
+  const std::string spread =
+      stats.count > 1 && stats.min > 0
+          ? fmt::format(", spread {:.0f}%", 100 * (stats.max - stats.min) / stats.min)
+          : "";
+  const double floor = RoundUpMs(stats.max);
+  if (floor > scaled) {
+    return {floor, fmt::format("max of {}{}; min x {:g} would be {}", counted, spread, time_factor,
+                               FormatGoldenNumber(scaled))};
+  }
+  return {scaled, fmt::format("min of {} x {:g}{}", counted, time_factor, spread)};
+}
+
+GoldenValue ProposeGoldenDispatchCount(int64_t dispatch_count, const GoldenPolicy& policy) {
+  const int64_t golden = WithHeadroom(dispatch_count, policy.size_headroom) + policy.dispatch_slack;
+  std::string reason = fmt::format("{} + {} headroom, rounded up", dispatch_count,
+                                   HeadroomText(policy.size_headroom));
+  if (policy.dispatch_slack > 0) reason += fmt::format(", + {} slack", policy.dispatch_slack);
+  return {static_cast<double>(golden), std::move(reason)};
+}
+
+GoldenValue ProposeGoldenBinarySize(int64_t binary_size, const GoldenPolicy& policy) {
+  const int64_t with_headroom = WithHeadroom(binary_size, policy.size_headroom);
+  const std::string added =
+      fmt::format("{} + {} headroom", binary_size, HeadroomText(policy.size_headroom));
+  if (policy.size_round == 1) return {static_cast<double>(with_headroom), added};
+  if (policy.size_round > 1) {
+    return {static_cast<double>(RoundUpTo(with_headroom, policy.size_round)),
+            fmt::format("{}, rounded up to a multiple of {}", added, policy.size_round)};
+  }
+  return {static_cast<double>(RoundUpToThreeDigits(with_headroom)),
+          added + ", rounded up to 3 digits"};
 }
 
 std::string FormatGoldenNumber(double value) { return fmt::format("{}", value); }
@@ -213,7 +281,7 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
       break;
     }
     if (!span) {
-      plan.missing.push_back({test_id, proposal.field, proposal.new_text});
+      plan.missing.push_back({test_id, proposal.field, proposal.new_text, proposal.reason});
       continue;
     }
     std::string old_text = text.substr(span->offset, span->length);
@@ -227,7 +295,8 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
     if (*new_value == *old_value) continue;
     GoldenChange change{test_id,           json_path,
                         proposal.field,    old_text,
-                        proposal.new_text, !PolicyAllows(direction, *old_value, *new_value)};
+                        proposal.new_text, !PolicyAllows(direction, *old_value, *new_value),
+                        proposal.reason};
     if (!change.held_back) applied.push_back(proposal);
     plan.changes.push_back(std::move(change));
   }
@@ -240,23 +309,25 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
   plan.edits.push_back({json_path, std::move(*rewritten)});
 }
 namespace {
-// (field, proposed text) for every measured value of a test.
+// (field, proposed text, why) for every measured value of a test.
 std::vector<FieldUpdate> ProposeGoldens(const TestResult& result, const GoldenPolicy& policy) {
   std::vector<FieldUpdate> proposals;
+  // Counts and sizes are written as integers, as today (never "1e+16").
+  auto propose = [&proposals](const char* field, GoldenValue golden, bool integer = true) {
+    std::string text = integer ? std::to_string(static_cast<int64_t>(golden.value))
+                               : FormatGoldenNumber(golden.value);
+    proposals.push_back({field, std::move(text), std::move(golden.reason)});
+  };
   if (result.test->kind == TestKind::kBenchmark) {
     if (result.current_time_ms) {
-      proposals.push_back({"golden_time_ms", FormatGoldenNumber(NewGoldenTimeMs(
-                                                 *result.current_time_ms, policy.time_factor))});
+      propose("golden_time_ms", ProposeGoldenTimeMs(result, policy.time_factor), false);
     }
   } else if (result.test->kind == TestKind::kCompstat) {
     if (result.dispatch_count) {
-      proposals.push_back(
-          {"golden_dispatch_count",
-           std::to_string(NewGoldenDispatchCount(*result.dispatch_count, policy.dispatch_slack))});
+      propose("golden_dispatch_count", ProposeGoldenDispatchCount(*result.dispatch_count, policy));
     }
     if (result.binary_size) {
-      proposals.push_back({"golden_binary_size", std::to_string(NewGoldenBinarySize(
-                                                     *result.binary_size, policy.size_round))});
+      propose("golden_binary_size", ProposeGoldenBinarySize(*result.binary_size, policy));
     }
   }
   return proposals;
@@ -297,21 +368,27 @@ std::string TighteningWarnings(const GoldenUpdatePlan& plan) {
   return out;
 }
 
+// " (why)", or nothing without a reason.
+std::string Parenthesized(const std::string& reason) {
+  return reason.empty() ? "" : " (" + reason + ")";
+}
+
 }  // namespace
 
 std::string RenderGoldenPlan(const GoldenUpdatePlan& plan) {
   std::string out;
   if (plan.changes.empty()) out += "no golden changes\n";
   for (const GoldenChange& change : plan.changes) {
-    out += fmt::format("{} | {} | {} -> {}{}\n", change.test_id, change.field, change.old_text,
-                       change.new_text, change.held_back ? " (kept by policy)" : "");
+    out += fmt::format("{} | {} | {} -> {}{}{}\n", change.test_id, change.field, change.old_text,
+                       change.new_text, Parenthesized(change.reason),
+                       change.held_back ? " (kept by policy)" : "");
   }
   out += TighteningWarnings(plan);
   if (!plan.missing.empty()) {
     out += "\ntests without a golden (add the field to start tracking):\n";
     for (const MissingGolden& missing : plan.missing) {
-      out +=
-          fmt::format("{} | \"{}\": {}\n", missing.test_id, missing.field, missing.suggested_text);
+      out += fmt::format("{} | \"{}\": {}{}\n", missing.test_id, missing.field,
+                         missing.suggested_text, Parenthesized(missing.reason));
     }
   }
   return out;

@@ -19,19 +19,42 @@ namespace iree_suite {
 // golden_time_ms = min_ms x this, unless --time-factor says otherwise; the
 // console's suggested goldens use it too.
 inline constexpr double kDefaultGoldenTimeFactor = 1.1;
+// golden_binary_size and golden_dispatch_count get this share on top of the
+// measured value (--size-headroom): the same MLIR compiled from another path
+// differed by up to 1%, and a golden at the exact value fails on that; 5%
+// still catches a real growth of 10%.
+inline constexpr double kDefaultSizeHeadroom = 0.05;
 
 struct GoldenPolicy {
   enum class Direction { kBoth, kOnlyTighten, kOnlyLoosen };
-  // golden_time_ms = round(min_ms * time_factor, 3 decimals)
+  // golden_time_ms = round(min_ms * time_factor, 3 decimals), never below the
+  // slowest sample (see ProposeGoldenTimeMs)
   double time_factor = kDefaultGoldenTimeFactor;
   Direction direction = Direction::kBoth;
-  int64_t size_round = 1;      // golden_binary_size rounded up to a multiple of this
-  int64_t dispatch_slack = 0;  // golden_dispatch_count = dispatch_count + slack
+  double size_headroom = kDefaultSizeHeadroom;  // share added to sizes and counts, rounded up
+  // golden_binary_size rounded up to a multiple of this; 0: to 3 significant
+  // digits (15003 -> 15100), a number a reader takes in at a glance
+  int64_t size_round = 0;
+  int64_t dispatch_slack = 0;  // added after the headroom
 };
 
-double NewGoldenTimeMs(double min_ms, double time_factor);
-int64_t NewGoldenDispatchCount(int64_t dispatch_count, int64_t slack);
-int64_t NewGoldenBinarySize(int64_t binary_size, int64_t size_round);
+// A proposed golden and why it is that value, shown on the proposal line.
+struct GoldenValue {
+  double value = 0;
+  std::string reason;  // "max of 3 samples, spread 58%"
+};
+
+// golden_time_ms for a measured benchmark: its minimum (what is judged) x
+// time_factor, 3 decimals; but never below the slowest of its repetitions and
+// attempts (rounded up to 3 decimals), since a noisy benchmark's next run can
+// measure that and must still pass (its threshold adds the tolerance factor on
+// top). Without samples: the minimum x time_factor. `result` has
+// current_time_ms.
+GoldenValue ProposeGoldenTimeMs(const TestResult& result, double time_factor);
+// The measured count or size plus the policy's headroom, rounded up (so any
+// headroom above 0 adds at least 1), plus the slack / rounded per size_round.
+GoldenValue ProposeGoldenDispatchCount(int64_t dispatch_count, const GoldenPolicy& policy);
+GoldenValue ProposeGoldenBinarySize(int64_t binary_size, const GoldenPolicy& policy);
 // The shortest text that reads back as `value` ("12.346", "10").
 std::string FormatGoldenNumber(double value);
 
@@ -59,7 +82,8 @@ struct GoldenChange {
   std::string field;  // "golden_time_ms", "golden_dispatch_count", "golden_binary_size"
   std::string old_text;
   std::string new_text;
-  bool held_back = false;  // the policy (only tighten/loosen) keeps the old value
+  bool held_back = false;   // the policy (only tighten/loosen) keeps the old value
+  std::string reason = {};  // why new_text: "max of 3 samples, spread 58%"; may be empty
 };
 
 // A measured test whose JSON has no golden field: the value it could get.
@@ -67,6 +91,7 @@ struct MissingGolden {
   std::string test_id;
   std::string field;
   std::string suggested_text;
+  std::string reason = {};
 };
 
 // A test JSON with its goldens rewritten.
@@ -87,6 +112,7 @@ struct GoldenUpdatePlan {
 struct FieldUpdate {
   std::string field;
   std::string new_text;
+  std::string reason = {};  // shown with the change; may be empty
 };
 std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
                                                   const std::vector<FieldUpdate>& updates,

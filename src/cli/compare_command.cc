@@ -9,27 +9,12 @@
 #include <optional>
 #include <string>
 
+#include "base/strings.h"
 #include "checks/compare.h"
 #include "cli/options.h"
 #include "results/results_json.h"
 
 namespace iree_suite {
-namespace {
-
-// "5%" or "0.05": a relative change, never negative.
-std::optional<double> ParseThreshold(const std::string& text) {
-  const bool percent = !text.empty() && text.back() == '%';
-  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
-  char* end = nullptr;
-  const double value = std::strtod(number.c_str(), &end);
-  if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(value) ||
-      value < 0) {
-    return std::nullopt;
-  }
-  return percent ? value / 100 : value;
-}
-
-}  // namespace
 
 int RunCompareCommand(int argc, char** argv) {
   namespace fs = std::filesystem;
@@ -47,15 +32,10 @@ int RunCompareCommand(int argc, char** argv) {
   app.add_option("NEW", new_path, "results.json of the run to judge")->required();
   app.add_option_function<std::string>(
          "--threshold",
-         [&options](const std::string& text) { options.threshold = *ParseThreshold(text); },
+         [&options](const std::string& text) { options.threshold = *ParseShare(text); },
          "Relative change that counts: a fraction (0.05) or a percentage (5%)")
       ->default_str("5%")
-      ->check([](const std::string& text) -> std::string {
-        return ParseThreshold(text) ? ""
-                                    : "expected a fraction such as 0.05 or a percentage "
-                                      "such as 5%, not \"" +
-                                          text + "\"";
-      });
+      ->check(ShareProblem);
   app.add_option("--alpha", options.alpha, "Significance level of the U test")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));

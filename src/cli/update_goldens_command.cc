@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/strings.h"
 #include "checks/config_golden_update.h"
 #include "checks/golden_update.h"
 #include "cli/history_command.h"
@@ -46,9 +47,11 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
   namespace fs = std::filesystem;
   CLI::App app{
       "Sets the goldens of benchmark and compstat test JSONs from a results.json: "
-      "golden_time_ms = min x FACTOR (3 decimals), golden_dispatch_count = count + SLACK, "
-      "golden_binary_size = size rounded up to a multiple of N. Only fields a test already has "
-      "are rewritten, and only their number's text. Prints the changes; --write applies them.",
+      "golden_time_ms = min x FACTOR (3 decimals) but never below the slowest sample, "
+      "golden_dispatch_count = count + HEADROOM (rounded up) + SLACK, golden_binary_size = "
+      "size + HEADROOM rounded up to 3 significant digits or a multiple of N. Only fields a test "
+      "already has are rewritten, and only their number's text. Prints the changes and why; "
+      "--write applies them.",
       "iree-suite update-goldens"};
   fs::path results_path;
   fs::path test_dir;
@@ -68,10 +71,17 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   auto* tighten = app.add_flag("--only-tighten", only_tighten, "Only lower goldens");
   app.add_flag("--only-loosen", only_loosen, "Only raise goldens")->excludes(tighten);
+  app.add_option_function<std::string>(
+         "--size-headroom",
+         [&policy](const std::string& text) { policy.size_headroom = *ParseShare(text); },
+         "Added to the measured golden_binary_size and golden_dispatch_count: a fraction (0.05) "
+         "or a percentage (5%)")
+      ->default_str(fmt::format("{:g}%", kDefaultSizeHeadroom * 100))
+      ->check(ShareProblem);
   app.add_option("--size-round", policy.size_round,
-                 "Round golden_binary_size up to a multiple of this")
+                 "Round golden_binary_size up to a multiple of this (0: to 3 significant digits)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--dispatch-slack", policy.dispatch_slack, "Added to the measured dispatch count")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -76,7 +76,7 @@ std::string Measurements(const TestResult& result) {
     const std::optional<double>& golden = result.test->golden_time_ms;
     if (!golden || *result.current_time_ms < kHeadroomRatio * *golden) {
       text += fmt::format("; suggested golden_time_ms {:.3f}",
-                          *result.current_time_ms * kDefaultGoldenTimeFactor);
+                          ProposeGoldenTimeMs(result, kDefaultGoldenTimeFactor).value);
     }
     if (result.benchmark_attempts_ms.size() > 1) {
       std::string attempts;

@@ -14,6 +14,7 @@ BenchmarkStats ComputeStats(const std::vector<double>& samples) {
   std::sort(sorted.begin(), sorted.end());
   size_t n = sorted.size();
   stats.min = sorted.front();
+  stats.max = sorted.back();
   stats.median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   stats.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
   if (n > 1) {

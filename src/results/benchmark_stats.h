@@ -10,6 +10,7 @@ namespace iree_suite {
 struct BenchmarkStats {
   size_t count = 0;  // all other fields are 0 when count is 0
   double min = 0;
+  double max = 0;
   double median = 0;  // mean of the two middle values for an even count
   double mean = 0;
   double stddev = 0;  // sample standard deviation (n - 1); 0 for a single sample

@@ -4,6 +4,14 @@
 import re
 
 
+def size_golden(size, percent=5):
+    """update-goldens' golden_binary_size: size + ceil(size x percent / 100),
+    then rounded up to 3 significant digits (integers only: no float error)."""
+    value = size - (-size * percent // 100)
+    step = 10 ** max(0, len(str(value)) - 3)
+    return -(-value // step) * step
+
+
 def test_benchmark_retries_show_every_attempt(example_suite):
     example_suite.edit("mlp/mlp_benchmark_cpu.json", golden_time_ms=0.000001)
     result = example_suite.run("-k", "mlp_benchmark", "--benchmark-retries=4")
@@ -70,20 +78,40 @@ def test_results_json_compare_and_update_goldens(example_suite):
     assert compared.returncode == 1, compared.output
     assert "1 regression" in compared.stdout
 
-    # update-goldens rewrites only the numbers' text.
+    # update-goldens rewrites only the numbers' text, leaving headroom: sizes and
+    # counts + 5% rounded up (sizes to 3 significant digits), times never below
+    # the slowest sample.
     path = example_suite.root / "mlp/mlp_compstat_cpu.json"
+    bench_path = example_suite.root / "mlp/mlp_benchmark_cpu.json"
     before = path.read_text()
     dry = run_binary([_binary(), "update-goldens", base,
                       f"--test-file-directory={example_suite.root}"])
     assert dry.returncode == 0, dry.output
     assert path.read_text() == before
+    size = tests["mlp/mlp_compstat_cpu.json"]["compstat"]["binary_size"]
+    assert f"golden_binary_size | 30000 -> {size_golden(size)} ({size} + 5% headroom, rounded " \
+        "up to 3 digits)" in dry.stdout, dry.stdout
+    assert re.search(r"mlp_benchmark_cpu.json \| golden_time_ms \| 1000.0 -> [0-9.]+ "
+                     r"\((max|min) of 3 samples", dry.stdout), dry.stdout
     written = run_binary([_binary(), "update-goldens", base, "--write",
                           f"--test-file-directory={example_suite.root}"])
     assert written.returncode == 0, written.output
     after = path.read_text()
-    size = tests["mlp/mlp_compstat_cpu.json"]["compstat"]["binary_size"]
-    assert after == before.replace('"golden_dispatch_count": 4', '"golden_dispatch_count": 2') \
-        .replace('"golden_binary_size": 30000', f'"golden_binary_size": {size}')
+    assert after == before.replace('"golden_dispatch_count": 4', '"golden_dispatch_count": 3') \
+        .replace('"golden_binary_size": 30000', f'"golden_binary_size": {size_golden(size)}')
+    assert size * 1.05 < size_golden(size) <= size * 1.06
+    golden_ms = json.loads(bench_path.read_text())["golden_time_ms"]
+    assert golden_ms >= max(bench["samples"]) and golden_ms >= round(bench["min"] * 1.1, 3)
+
+    # Exact values on request; a headroom that is no share is a usage error.
+    exact = run_binary([_binary(), "update-goldens", base, "--size-headroom=0%",
+                        "--size-round=1", f"--test-file-directory={example_suite.root}"])
+    assert exact.returncode == 0, exact.output
+    assert f"golden_binary_size | {size_golden(size)} -> {size} ({size} + 0% headroom)" \
+        in exact.stdout, exact.stdout
+    bad = run_binary([_binary(), "update-goldens", base, "--size-headroom=-5%",
+                      f"--test-file-directory={example_suite.root}"])
+    assert bad.returncode == 4 and "expected a fraction such as 0.05" in bad.output, bad.output
 
     # A test JSON of the results that is gone is a data problem (exit 4), not an
     # internal error (3).

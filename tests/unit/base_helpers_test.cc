@@ -14,6 +14,18 @@
 namespace iree_suite {
 namespace {
 
+TEST(ParseShareTest, FractionsAndPercentagesNeverNegative) {
+  EXPECT_DOUBLE_EQ(*ParseShare("0.05"), 0.05);
+  EXPECT_DOUBLE_EQ(*ParseShare("5%"), 0.05);
+  EXPECT_DOUBLE_EQ(*ParseShare("0"), 0);
+  for (const char* bad : {"", "%", "-5%", "5 %", "abc", "1e999", "nan"}) {
+    EXPECT_FALSE(ParseShare(bad)) << bad;
+  }
+  EXPECT_EQ(ShareProblem("5%"), "");
+  EXPECT_EQ(ShareProblem("x"),
+            "expected a fraction such as 0.05 or a percentage such as 5%, not \"x\"");
+}
+
 TEST(ClosestMatchTest, SuggestsTyposAndTruncationsOnly) {
   const std::vector<std::string> flags = {"--force-recompile", "--test-file-directory",
                                           "--timeout"};

@@ -24,14 +24,18 @@ class ConfigGoldenUpdateTest : public testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  static void AddBenchmark(ResultsFile* results, const std::string& id, double min_ms) {
+  // A benchmark with quiet repetitions (1% apart), so its golden is min x 1.1,
+  // or with the given ones.
+  static void AddBenchmark(ResultsFile* results, const std::string& id, double min_ms,
+                           std::vector<double> samples = {}) {
     TestDefinition test;
     test.id = id;
     test.kind = TestKind::kBenchmark;
     TestResult result;
     result.test = &test;  // copied by Add
     result.outcome = Outcome::kPassed;
-    result.benchmark_samples_ms = {min_ms + 1, min_ms};
+    result.benchmark_samples_ms =
+        samples.empty() ? std::vector<double>{min_ms * 1.01, min_ms} : std::move(samples);
     result.current_time_ms = min_ms;
     results->Add(std::move(result));
   }
@@ -102,6 +106,25 @@ TEST_F(ConfigGoldenUpdateTest, ConfigsWithCommentsAndTrailingCommasKeepEveryOthe
   expected.replace(expected.find("0.25"), 4, "1.1");
   expected.replace(expected.find("0.30"), 4, "2.2");
   EXPECT_EQ(plan.edits[0].contents, expected);
+}
+
+TEST_F(ConfigGoldenUpdateTest, ANoisyBenchmarkGetsItsSlowestSampleAndTheReason) {
+  const fs::path config = dir_ / "config.json";
+  ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
+    "iree_run_module_flags": [], "golden_times_ms": {"A/x": 1.0}})"),
+            "");
+  ResultsFile results;
+  AddBenchmark(&results, "A/x::c", 0.2, {0.2, 0.3165, 0.25});
+  GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
+  ASSERT_EQ(plan.changes.size(), 1u);
+  EXPECT_EQ(plan.changes[0].new_text, "0.317");  // not 0.22, under 0.3165
+  EXPECT_EQ(plan.changes[0].reason, "max of 3 samples, spread 58%; min x 1.1 would be 0.22");
+  EXPECT_NE(RenderGoldenPlan(plan).find("golden_times_ms.A/x | 1.0 -> 0.317 (max of 3 samples"),
+            std::string::npos)
+      << RenderGoldenPlan(plan);
+  ASSERT_EQ(plan.edits.size(), 1u);
+  EXPECT_NE(plan.edits[0].contents.find(R"("golden_times_ms": {"A/x": 0.317}})"),
+            std::string::npos);
 }
 
 TEST_F(ConfigGoldenUpdateTest, AGoldenGivenTwiceIsAnErrorNotAGuess) {

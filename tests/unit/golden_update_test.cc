@@ -9,16 +9,91 @@
 namespace iree_suite {
 namespace {
 
-TEST(GoldenValuesTest, TimeSizeAndDispatchRules) {
-  EXPECT_DOUBLE_EQ(NewGoldenTimeMs(10.1, 1.1), 11.11);
-  EXPECT_DOUBLE_EQ(NewGoldenTimeMs(12.34567, 1.0), 12.346);
-  EXPECT_EQ(FormatGoldenNumber(NewGoldenTimeMs(10.1, 1.1)), "11.11");
-  EXPECT_EQ(FormatGoldenNumber(NewGoldenTimeMs(10, 1.0)), "10");
-  EXPECT_EQ(NewGoldenDispatchCount(12, 0), 12);
-  EXPECT_EQ(NewGoldenDispatchCount(12, 2), 14);
-  EXPECT_EQ(NewGoldenBinarySize(4097, 1), 4097);
-  EXPECT_EQ(NewGoldenBinarySize(4097, 1024), 5120);
-  EXPECT_EQ(NewGoldenBinarySize(4096, 1024), 4096);
+// The proposal for a benchmark measured as `samples` (retried: `attempts`).
+GoldenValue TimeGoldenOf(std::vector<double> samples, double time_factor = 1.1,
+                         std::vector<double> attempts = {}) {
+  RecordedResult recorded = RecordedBenchmark("b.json", Outcome::kPassed, std::move(samples));
+  recorded.result.benchmark_attempts_ms = std::move(attempts);
+  return ProposeGoldenTimeMs(recorded.result, time_factor);
+}
+
+TEST(ProposeGoldenTimeMsTest, QuietSamplesGetTheirMinimumTimesTheFactor) {
+  GoldenValue quiet = TimeGoldenOf({10.3, 10.1, 10.2});
+  EXPECT_DOUBLE_EQ(quiet.value, 11.11);
+  EXPECT_EQ(FormatGoldenNumber(quiet.value), "11.11");
+  EXPECT_EQ(quiet.reason, "min of 3 samples x 1.1, spread 2%");
+  EXPECT_DOUBLE_EQ(TimeGoldenOf({12.34567}, 1.0).value, 12.346);
+  EXPECT_EQ(TimeGoldenOf({12.34567}, 1.0).reason, "min of 1 sample x 1");
+  EXPECT_EQ(FormatGoldenNumber(TimeGoldenOf({10}, 1.0).value), "10");
+  // One attempt is the samples' own minimum: not counted again.
+  EXPECT_EQ(TimeGoldenOf({10.3, 10.1}, 1.1, {10.1}).reason, "min of 2 samples x 1.1, spread 2%");
+}
+
+// The issue's case: minimum x 1.1 = 0.03 from samples 58% apart, which the
+// next run (measuring 0.0427 as its minimum) would fail even with tolerance.
+TEST(ProposeGoldenTimeMsTest, ANoisyBenchmarkNeverGetsAGoldenBelowItsSlowestSample) {
+  const std::vector<double> samples = {0.027, 0.0301, 0.04266};
+  GoldenValue noisy = TimeGoldenOf(samples);
+  EXPECT_DOUBLE_EQ(noisy.value, 0.043);
+  EXPECT_EQ(noisy.reason, "max of 3 samples, spread 58%; min x 1.1 would be 0.03");
+  for (double factor : {1.0, 1.1, 1.3}) {
+    EXPECT_GE(TimeGoldenOf(samples, factor).value, 0.04266) << factor;
+  }
+  // A factor that already covers the spread wins over the floor.
+  EXPECT_DOUBLE_EQ(TimeGoldenOf(samples, 2.0).value, 0.054);
+}
+
+TEST(ProposeGoldenTimeMsTest, RetriedAttemptsCountTowardsTheSpread) {
+  // The best attempt was quiet, but another measured 14 ms.
+  GoldenValue retried = TimeGoldenOf({10, 10.2}, 1.1, {14, 10});
+  EXPECT_DOUBLE_EQ(retried.value, 14);
+  EXPECT_EQ(retried.reason, "max of 2 samples and 2 attempts, spread 40%; min x 1.1 would be 11");
+}
+
+TEST(ProposeGoldenTimeMsTest, TheFloorRoundsUpAndStaysOnTheGrid) {
+  EXPECT_DOUBLE_EQ(TimeGoldenOf({1, 2.0001}).value, 2.001);  // not 2, under the sample
+  EXPECT_DOUBLE_EQ(TimeGoldenOf({1, 2}).value, 2);           // already 3 decimals
+  EXPECT_DOUBLE_EQ(TimeGoldenOf({0.01, 0.043}).value, 0.043);
+}
+
+TEST(ProposeGoldenCompstatTest, SizesGetTheDefaultHeadroomRoundedUpToThreeDigits) {
+  const GoldenPolicy defaults;
+  // The issue's case: 14288 measured became golden 14288, with no room at all.
+  GoldenValue size = ProposeGoldenBinarySize(14288, defaults);
+  EXPECT_GT(size.value, 14288 * 1.05);
+  EXPECT_DOUBLE_EQ(size.value, 15100);  // 14288 + 715 = 15003, rounded up
+  EXPECT_EQ(size.reason, "14288 + 5% headroom, rounded up to 3 digits");
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(999, defaults).value, 1050);
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(100, defaults).value, 105);
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(1, defaults).value, 2);
+  GoldenPolicy wider;
+  wider.size_headroom = 0.10;
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(14288, wider).value, 15800);  // 15717
+}
+
+TEST(ProposeGoldenCompstatTest, SizeRoundAndNoHeadroomGiveExactValues) {
+  GoldenPolicy exact;
+  exact.size_headroom = 0;
+  exact.size_round = 1;
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(14288, exact).value, 14288);
+  EXPECT_EQ(ProposeGoldenBinarySize(14288, exact).reason, "14288 + 0% headroom");
+  exact.size_round = 1024;
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(4097, exact).value, 5120);
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(4096, exact).value, 4096);
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(12, exact).value, 12);
+}
+
+TEST(ProposeGoldenCompstatTest, CountsGetTheHeadroomAndAtLeastOneMore) {
+  const GoldenPolicy defaults;
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(2, defaults).value, 3);
+  EXPECT_EQ(ProposeGoldenDispatchCount(2, defaults).reason, "2 + 5% headroom, rounded up");
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(20, defaults).value, 21);  // 20 x 0.05 is 1.0000...2
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(0, defaults).value, 0);
+  GoldenPolicy slack;
+  slack.dispatch_slack = 2;
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(10, slack).value, 13);
+  EXPECT_EQ(ProposeGoldenDispatchCount(10, slack).reason,
+            "10 + 5% headroom, rounded up, + 2 slack");
 }
 
 // Odd but valid formatting, and the key appearing where it must not be touched.
@@ -108,9 +183,9 @@ class PlanGoldenUpdatesTest : public ::testing::Test {
   ResultsFile Results() {
     // golden 12.5; new 10.1 * 1.1 = 11.11: tighter
     RecordedResult fast = RecordedBenchmark("a/fast.json", Outcome::kPassed, {10.3, 10.1, 10.2});
-    // golden 5; new 8 * 1.1 = 8.8: looser
+    // golden 5; new 9, the slowest sample, since 8 * 1.1 = 8.8 is below it: looser
     RecordedResult slow = RecordedBenchmark("a/slow.json", Outcome::kFailed, {8, 9});
-    // 10 -> 11 dispatches (slack 1), 5000 -> 6144 bytes (round 1024)
+    // 10 -> 12 dispatches (5% headroom, slack 1), 5000 -> 7168 bytes (6300, round 1024)
     RecordedResult stat = Recorded("b/stat.json", TestKind::kCompstat, Outcome::kPassed);
     stat.result.dispatch_count = 10;
     stat.result.binary_size = 6000;
@@ -147,12 +222,15 @@ TEST_F(PlanGoldenUpdatesTest, BothDirectionsRewriteEveryExistingGolden) {
       PlanGoldenUpdates(Results(), dir_, Policy(GoldenPolicy::Direction::kBoth));
   EXPECT_TRUE(plan.errors.empty());
   EXPECT_EQ(RenderGoldenPlan(plan),
-            "a/fast.json | golden_time_ms | 12.50 -> 11.11\n"
-            "a/slow.json | golden_time_ms | 5 -> 8.8\n"
-            "b/stat.json | golden_dispatch_count | 10 -> 11\n"
-            "b/stat.json | golden_binary_size | 5000 -> 6144\n"
+            "a/fast.json | golden_time_ms | 12.50 -> 11.11 (min of 3 samples x 1.1, spread 2%)\n"
+            "a/slow.json | golden_time_ms | 5 -> 9 (max of 2 samples, spread 12%; min x 1.1 "
+            "would be 8.8)\n"
+            "b/stat.json | golden_dispatch_count | 10 -> 12 (10 + 5% headroom, rounded up, + 1 "
+            "slack)\n"
+            "b/stat.json | golden_binary_size | 5000 -> 7168 (6000 + 5% headroom, rounded up to "
+            "a multiple of 1024)\n"
             "\ntests without a golden (add the field to start tracking):\n"
-            "b/fresh.json | \"golden_time_ms\": 22\n");
+            "b/fresh.json | \"golden_time_ms\": 22 (min of 1 sample x 1.1)\n");
   ASSERT_EQ(plan.edits.size(), 3u);
   // Dry run: nothing written yet.
   EXPECT_EQ(Read("a/fast.json"), kOddJson);
@@ -161,10 +239,10 @@ TEST_F(PlanGoldenUpdatesTest, BothDirectionsRewriteEveryExistingGolden) {
   std::string fast = kOddJson;
   fast.replace(fast.find("12.50"), 5, "11.11");
   EXPECT_EQ(Read("a/fast.json"), fast);
-  EXPECT_EQ(Read("a/slow.json"), "{\"type\": \"benchmark\", \"golden_time_ms\": 8.8}\n");
+  EXPECT_EQ(Read("a/slow.json"), "{\"type\": \"benchmark\", \"golden_time_ms\": 9}\n");
   EXPECT_EQ(Read("b/stat.json"),
-            "{\n  \"type\": \"compstat\",\n  \"golden_dispatch_count\": 11,\n"
-            "  \"golden_binary_size\": 6144\n}\n");
+            "{\n  \"type\": \"compstat\",\n  \"golden_dispatch_count\": 12,\n"
+            "  \"golden_binary_size\": 7168\n}\n");
   EXPECT_EQ(Read("b/fresh.json"), "{\"type\": \"benchmark\"}");
   EXPECT_EQ(Read("b/skipped.json"), "{\"type\": \"benchmark\", \"golden_time_ms\": 1}");
 }
@@ -175,12 +253,13 @@ TEST_F(PlanGoldenUpdatesTest, OnlyTightenKeepsLooserValues) {
       PlanGoldenUpdates(Results(), dir_, Policy(GoldenPolicy::Direction::kOnlyTighten));
   ASSERT_EQ(plan.changes.size(), 4u);
   EXPECT_FALSE(plan.changes[0].held_back);  // 12.50 -> 11.11
-  EXPECT_TRUE(plan.changes[1].held_back);   // 5 -> 8.8
-  EXPECT_TRUE(plan.changes[2].held_back);   // 10 -> 11
-  EXPECT_TRUE(plan.changes[3].held_back);   // 5000 -> 6144
+  EXPECT_TRUE(plan.changes[1].held_back);   // 5 -> 9
+  EXPECT_TRUE(plan.changes[2].held_back);   // 10 -> 12
+  EXPECT_TRUE(plan.changes[3].held_back);   // 5000 -> 7168
   ASSERT_EQ(plan.edits.size(), 1u);
   EXPECT_EQ(plan.edits[0].path, dir_ / "a/fast.json");
-  EXPECT_NE(RenderGoldenPlan(plan).find("a/slow.json | golden_time_ms | 5 -> 8.8 (kept by policy)"),
+  EXPECT_NE(RenderGoldenPlan(plan).find("a/slow.json | golden_time_ms | 5 -> 9 (max of 2 samples, "
+                                        "spread 12%; min x 1.1 would be 8.8) (kept by policy)"),
             std::string::npos);
 }
 
@@ -199,10 +278,33 @@ TEST_F(PlanGoldenUpdatesTest, UnchangedValuesAreNotListed) {
   RecordedResult stat = Recorded("b/stat.json", TestKind::kCompstat, Outcome::kPassed);
   stat.result.dispatch_count = 10;
   ResultsFile results = FileOf({stat});
-  GoldenUpdatePlan plan = PlanGoldenUpdates(results, dir_, GoldenPolicy{});
+  GoldenPolicy exact;
+  exact.size_headroom = 0;
+  GoldenUpdatePlan plan = PlanGoldenUpdates(results, dir_, exact);
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_TRUE(plan.edits.empty());
   EXPECT_EQ(RenderGoldenPlan(plan), "no golden changes\n");
+}
+
+// The two proposals the issue found, under the default policy.
+TEST_F(PlanGoldenUpdatesTest, DefaultsKeepHeadroomOverNoisyTimesAndExactSizes) {
+  File("t.json", "{\"type\": \"benchmark\", \"golden_time_ms\": 1000.0}");
+  File("s.json", "{\"type\": \"compstat\", \"golden_binary_size\": 30000}");
+  RecordedResult noisy = RecordedBenchmark("t.json", Outcome::kPassed, {0.027, 0.0301, 0.04266});
+  RecordedResult stat = Recorded("s.json", TestKind::kCompstat, Outcome::kPassed);
+  stat.result.binary_size = 14288;
+  GoldenUpdatePlan plan = PlanGoldenUpdates(FileOf({noisy, stat}), dir_, GoldenPolicy{});
+  ASSERT_TRUE(plan.errors.empty()) << plan.errors.front();
+  EXPECT_EQ(RenderGoldenPlan(plan),
+            "t.json | golden_time_ms | 1000.0 -> 0.043 (max of 3 samples, spread 58%; min x 1.1 "
+            "would be 0.03)\n"
+            "s.json | golden_binary_size | 30000 -> 15100 (14288 + 5% headroom, rounded up to 3 "
+            "digits)\n"
+            "warning: t.json: golden_time_ms 1000.0 -> 0.043 tightens it 23255.8x; check the "
+            "measurement (its spread, more repetitions) before --write\n");
+  ASSERT_EQ(ApplyGoldenPlan(plan), "");
+  EXPECT_EQ(Read("t.json"), "{\"type\": \"benchmark\", \"golden_time_ms\": 0.043}");
+  EXPECT_EQ(Read("s.json"), "{\"type\": \"compstat\", \"golden_binary_size\": 15100}");
 }
 
 TEST_F(PlanGoldenUpdatesTest, MissingOrMalformedTestFilesAreErrors) {

@@ -52,6 +52,7 @@ TEST(ComputeStatsTest, KnownValues) {
   BenchmarkStats stats = ComputeStats({8, 2, 4, 6});
   EXPECT_EQ(stats.count, 4u);
   EXPECT_DOUBLE_EQ(stats.min, 2);
+  EXPECT_DOUBLE_EQ(stats.max, 8);
   EXPECT_DOUBLE_EQ(stats.median, 5);
   EXPECT_DOUBLE_EQ(stats.mean, 5);
   EXPECT_DOUBLE_EQ(stats.stddev, std::sqrt(20.0 / 3));
