@@ -66,7 +66,8 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
   app.add_option("--config-files", config_files,
                  "torch_ops configs: their golden_times_ms are updated instead of test JSONs")
       ->excludes(tests_option);
-  app.add_option("--time-factor", policy.time_factor, "golden_time_ms = min_ms x this")
+  app.add_option("--time-factor", policy.time_factor,
+                 "golden_time_ms = min_ms x this, never below the slowest sample")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   auto* tighten = app.add_flag("--only-tighten", only_tighten, "Only lower goldens");
