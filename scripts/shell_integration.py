@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 SUBCOMMANDS = ["cache", "merge-reports", "compare", "update-goldens", "update-xfails",
-               "engine-info", "history"]
+               "engine-info", "history", "repro"]
 # "  -j,--jobs UINT:INT in [1 - 1024]   Tests in flight ...": names, value type, help.
 OPTION_LINE = re.compile(r"^  (-\S+)((?: \S+)*?)(?:\s{2,}(.*))?$")
 

@@ -114,6 +114,10 @@ fs::path CacheLayout::ReproDirectory(const std::string& module, const std::strin
   return root_ / "repro" / EntryName(module) / key.substr(0, 16);
 }
 
+fs::path CacheLayout::TestReproDirectory(const std::string& test_id) const {
+  return root_ / "repro" / EntryName(test_id);
+}
+
 fs::path CacheLayout::ModuleLock(const fs::path& module_entry) {
   return module_entry.string() + ".lock";
 }

@@ -8,6 +8,7 @@
 //   parameters/<name>/<key16>-<random|splat>.irpa with <that path>.lock
 //   logs/<name>/ (no lock)
 //   repro/<name>/<key16>/ (no lock; the outputs of a compile repro run by hand)
+//   repro/<test>/ (no lock; `iree-suite repro`'s scratch directory, made anew)
 //   locks/<host>/ (the benchmark gate's lock files)
 // <name> is EntryName() of the module name or test id. Nothing below the
 // artifact directory may be a symbolic link: writers refuse to write through
@@ -48,6 +49,8 @@ class CacheLayout {
   // Where a printed compile repro writes (repro/<name>/<key16>/): rerunning
   // it by hand must never overwrite the published entry it reproduces.
   std::filesystem::path ReproDirectory(const std::string& module, const std::string& key) const;
+  // `iree-suite repro`'s scratch directory for a test (repro/<test>/).
+  std::filesystem::path TestReproDirectory(const std::string& test_id) const;
   std::filesystem::path HostLockDirectory(const std::string& host) const;
 
   // Lock files and failed-compile entries, beside the entry they belong to.

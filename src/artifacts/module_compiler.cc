@@ -213,22 +213,24 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
         fmt::format("module \"{}\" ({}): mlir: {}", module.name, module.json_path.string(), error);
     return result;
   }
-  if (std::string key_error = ModuleKey(module, *mlir, &result.key); !key_error.empty()) {
-    result.error = key_error;
+  Result<CompilePlan> plan = PlanCompile(module, *mlir);
+  if (!plan) {
+    result.error = plan.error();
     return result;
   }
   const CacheLayout layout(artifact_directory_);
-  const fs::path entry = layout.ModuleEntry(module.name, result.key);
-  result.vmfb = entry / kVmfbName;
+  const fs::path& entry = plan->entry;
+  result.key = plan->key;
+  result.vmfb = plan->vmfb;
   result.stats_json = entry / kStatsName;
   result.log = entry / kLogName;
-  const CompileInput input = InputFor(module, *mlir);
   // The repro writes beside the cache, not into the entry the run uses.
-  const fs::path repro_directory = layout.ReproDirectory(module.name, result.key);
-  (void)layout.PrepareDirectory(repro_directory);  // best effort: only a hand rerun needs it
-  result.repro = {input.working_directory, CompileArgv(compiler_.iree_compile, input.mlir,
-                                                       repro_directory, module.compiler_flags)};
-  if (!force_recompile_ && ReuseEntry(entry, &result)) return result;
+  (void)layout.PrepareDirectory(layout.ReproDirectory(module.name, result.key));  // best effort
+  result.repro = plan->repro;
+  if (!force_recompile_ && ReuseEntry(entry, &result)) {
+    NoteCacheHit(entry, result);
+    return result;
+  }
 
   // Runners sharing the artifact directory take turns: the second waits for
   // the first's compile and reuses it (even under --force-recompile, since it
@@ -244,12 +246,16 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.error = lock_error;
     return result;
   }
-  if ((!force_recompile_ || waited) && ReuseEntry(entry, &result)) return result;
+  if ((!force_recompile_ || waited) && ReuseEntry(entry, &result)) {
+    NoteCacheHit(entry, result);
+    return result;
+  }
   // The same key under another module name (a renamed or duplicated module
   // JSON): the content is what counts, so its files are linked, not rebuilt.
   if (!force_recompile_) {
     if (std::optional<fs::path> twin = FindTwin(entry); twin && LinkEntry(*twin, entry)) {
       result.ok = true;
+      NoteCacheHit(entry, result);
       return result;
     }
   }
@@ -260,8 +266,48 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
                  entry.string(), damage);
     }
   }
-  CompileInto(module, input, entry, timeout_s, &result);
+  CompileInto(module, *plan, timeout_s, &result);
   return result;
+}
+
+void ModuleCompiler::NoteCacheHit(const fs::path& entry, const CompiledModule& result) const {
+  // -v: the command a cached module stands for, as a compile would have shown it.
+  if (events_) {
+    events_->OnCommandCached({result.repro.argv, result.repro.cwd, {}, {}, {}},
+                             fmt::format("cached{}: {}", result.ok ? "" : " failure",
+                                         (result.ok ? entry : result.log).string()));
+  }
+}
+
+Result<CompilePlan> ModuleCompiler::PlanCompile(const ModuleDefinition& module,
+                                                const fs::path& mlir) const {
+  CompilePlan plan;
+  if (std::string key_error = ModuleKey(module, mlir, &plan.key); !key_error.empty()) {
+    return Error{key_error};
+  }
+  const CacheLayout layout(artifact_directory_);
+  plan.entry = layout.ModuleEntry(module.name, plan.key);
+  plan.vmfb = plan.entry / kVmfbName;
+  plan.input = InputFor(module, mlir);
+  plan.repro = {plan.input.working_directory,
+                CompileArgv(compiler_.iree_compile, plan.input.mlir,
+                            layout.ReproDirectory(module.name, plan.key), module.compiler_flags)};
+  std::error_code ec;
+  plan.cached = IsComplete(plan.entry) ||
+                fs::is_regular_file(CacheLayout::FailedModuleEntry(plan.entry) / kFailureName, ec);
+  return plan;
+}
+
+ProcessSpec ModuleCompiler::CompileSpec(const ModuleDefinition& module, const CompilePlan& plan,
+                                        const fs::path& out_dir,
+                                        std::optional<double> timeout_s) const {
+  const fs::path& executable =
+      compiler_.executable.empty() ? compiler_.iree_compile : compiler_.executable;
+  return {CompileArgv(executable, plan.input.mlir, out_dir, module.compiler_flags),
+          plan.input.working_directory,
+          out_dir / kLogName,
+          {},
+          timeout_s};
 }
 
 CompileInput ModuleCompiler::InputFor(const ModuleDefinition& module, const fs::path& mlir) const {
@@ -323,9 +369,9 @@ bool ModuleCompiler::ReuseEntry(const fs::path& entry, CompiledModule* result) c
   return true;
 }
 
-void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompileInput& input,
-                                 const fs::path& entry, std::optional<double> timeout_s,
-                                 CompiledModule* result) {
+void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompilePlan& plan,
+                                 std::optional<double> timeout_s, CompiledModule* result) {
+  const fs::path& entry = plan.entry;
   const fs::path staging = TempPathFor(entry);
   std::error_code ec;
   fs::create_directories(staging, ec);
@@ -337,7 +383,7 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompileIn
   ProcessResult process;
   {
     TraceSpan span(trace_, "compile", module.name, "", module.name);
-    process = RunCompiler(module, input, staging, timeout_s, &how);
+    process = RunCompiler(module, plan, staging, timeout_s, &how);
   }
   result->seconds = process.elapsed_s;
   // -v: how long each module took (cache hits never get here).
@@ -377,16 +423,11 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompileIn
   result->ok = true;
 }
 
-ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const CompileInput& input,
+ProcessResult ModuleCompiler::RunCompiler(const ModuleDefinition& module, const CompilePlan& plan,
                                           const fs::path& out_dir, std::optional<double> timeout_s,
                                           std::string* how) {
-  const fs::path& executable =
-      compiler_.executable.empty() ? compiler_.iree_compile : compiler_.executable;
-  ProcessSpec spec{CompileArgv(executable, input.mlir, out_dir, module.compiler_flags),
-                   input.working_directory,
-                   out_dir / kLogName,
-                   {},
-                   timeout_s};
+  const CompileInput& input = plan.input;
+  const ProcessSpec spec = CompileSpec(module, plan, out_dir, timeout_s);
   if (!workers_) return RunProcess(spec, events_);
   if (InterruptSignal() != 0) return RunProcess(spec);  // reports the interruption
   // A worker does iree-compile's work: the command it stands for is logged.

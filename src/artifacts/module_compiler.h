@@ -16,9 +16,11 @@
 #include <string>
 
 #include "artifacts/compile_worker_pool.h"
+#include "base/result.h"
 #include "base/trace_sink.h"
 #include "exec/run_events.h"
 #include "exec/single_flight.h"
+#include "exec/subprocess.h"
 #include "results/test_result.h"
 #include "suite/test_definition.h"
 
@@ -60,6 +62,18 @@ struct CompileInput {
   std::filesystem::path mlir;
 };
 
+// A module's compile as decided before anything runs: its cache key and
+// entry, where it runs, and the repro command, which writes into
+// repro/<module>/<key>/ so that pasting it never touches the entry.
+struct CompilePlan {
+  std::string key;
+  std::filesystem::path entry;  // modules/<module>/<key>/
+  std::filesystem::path vmfb;   // the module in it, which tests run
+  CompileInput input;
+  Repro repro;
+  bool cached = false;  // the entry is complete, or holds a remembered failure
+};
+
 class ModuleCompiler {
  public:
   // Maps a module's "mlir" (path, file:// or http(s) URL) to a local file.
@@ -76,6 +90,19 @@ class ModuleCompiler {
   // most once per run, however many tests (on however many threads) name it.
   const CompiledModule& Compile(const ModuleDefinition& module, std::optional<double> timeout_s);
 
+  // The compile of `module` whose MLIR is the local file `mlir`, without
+  // compiling or writing anything (the MLIR is read for the key).
+  Result<CompilePlan> PlanCompile(const ModuleDefinition& module,
+                                  const std::filesystem::path& mlir) const;
+
+  // That compile as iree-compile with its outputs in `out_dir` (module.vmfb,
+  // compile_stats.json, and compile.log for the compiler's output): what a
+  // compile runs, into its staging directory, and `iree-suite repro`, into
+  // its scratch directory. argv[0] is the real executable.
+  ProcessSpec CompileSpec(const ModuleDefinition& module, const CompilePlan& plan,
+                          const std::filesystem::path& out_dir,
+                          std::optional<double> timeout_s) const;
+
   // The argv iree-compile gets: <mlir> -o <vmfb> <flags...> <statistics flags>.
   static std::vector<std::string> CompileArgv(const std::filesystem::path& iree_compile,
                                               const std::filesystem::path& mlir,
@@ -84,18 +111,20 @@ class ModuleCompiler {
 
  private:
   CompiledModule CompileUncached(const ModuleDefinition& module, std::optional<double> timeout_s);
+  // Tells the events of a module taken from the cache: the command it stands
+  // for, which -v prints.
+  void NoteCacheHit(const std::filesystem::path& entry, const CompiledModule& result) const;
   // The module's cache key; returns an error message, empty on success.
   std::string ModuleKey(const ModuleDefinition& module, const std::filesystem::path& mlir,
                         std::string* key) const;
   // Fills *result from a compiled entry or a remembered failure; false when neither.
   bool ReuseEntry(const std::filesystem::path& entry, CompiledModule* result) const;
   CompileInput InputFor(const ModuleDefinition& module, const std::filesystem::path& mlir) const;
-  void CompileInto(const ModuleDefinition& module, const CompileInput& input,
-                   const std::filesystem::path& entry, std::optional<double> timeout_s,
-                   CompiledModule* result);
+  void CompileInto(const ModuleDefinition& module, const CompilePlan& plan,
+                   std::optional<double> timeout_s, CompiledModule* result);
   // Runs one compile into `out_dir`, in a worker or with iree-compile; *how
   // gets a note for the error message when a worker took it.
-  ProcessResult RunCompiler(const ModuleDefinition& module, const CompileInput& input,
+  ProcessResult RunCompiler(const ModuleDefinition& module, const CompilePlan& plan,
                             const std::filesystem::path& out_dir, std::optional<double> timeout_s,
                             std::string* how);
   // Prints why a compile goes to iree-compile, once per reason (-v).

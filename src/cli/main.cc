@@ -23,6 +23,7 @@
 #include "cli/merge_reports_command.h"
 #include "cli/options.h"
 #include "cli/positional_paths.h"
+#include "cli/repro_command.h"
 #include "cli/update_goldens_command.h"
 #include "cli/update_xfails_command.h"
 #include "exec/iree_tools.h"
@@ -355,9 +356,24 @@ std::optional<Selection> Select(const CliOptions& options,
   return selection;
 }
 
-int ListCollected(const LoadedSuite& suite, const std::vector<const TestDefinition*>& selected,
-                  size_t deselected, ConsoleReporter& console) {
-  console.CollectOnly(selected);
+// --collect-only, and with -v or --show-commands each test's commands (which
+// need the tools: without them, --show-commands is a usage error).
+int ListCollected(const CliOptions& options, const LoadedSuite& suite,
+                  const std::vector<const TestDefinition*>& selected, size_t deselected,
+                  ConsoleReporter& console) {
+  std::optional<ToolSet> tools;
+  if (options.lists_commands() && !selected.empty()) {
+    std::vector<ToolInfo> described;
+    tools = LocateTools(options, selected, &described);
+    if (!tools && options.show_commands) return kExitUsageError;
+  }
+  if (tools) {
+    SuiteRunner runner = CommandRunner(options, suite.modules, *tools, nullptr);
+    console.CollectOnly(selected,
+                        [&](const TestDefinition& test) { return runner.Commands(test); });
+  } else {
+    console.CollectOnly(selected);
+  }
   console.Warnings(suite.warnings);
   console.CollectionErrors(suite.errors);
   console.Line(fmt::format("{} selected, {} deselected, {} collection errors", selected.size(),
@@ -566,9 +582,11 @@ std::optional<Selection> CollectAndSelect(const CliOptions& options, const Sessi
   return Select(options, *collected, *suite, *expressions, console);
 }
 
-int Main(int argc, char** argv) {
+// A run, or with `repro` one test's tools rerun (cli/repro_command.h).
+int Main(int argc, char** argv, bool repro) {
   const RunClock clock;
   CliOptions options;
+  options.repro = repro;
   int exit_code = kExitOk;
   if (!ParseCommandLine(argc, argv, &options, &exit_code)) return exit_code;
   if (!CheckDirectories(options)) return kExitUsageError;
@@ -588,9 +606,15 @@ int Main(int argc, char** argv) {
   const std::vector<const TestDefinition*>& selected = selection->tests;
   const size_t deselected = collected.size() - selected.size();
   if (session.events()) session.events()->Collected(selected);
-  if (options.collect_only) {
+  if (options.repro) {
+    std::vector<ToolInfo> described;
+    std::optional<ToolSet> tools = LocateTools(options, selected, &described);
+    if (!tools) return session.Finish(kExitUsageError);
+    return session.Finish(RunRepro(options, suite.modules, selected, *tools, console));
+  }
+  if (options.collect_only || options.show_commands) {
     WriteNotRunSummary(options, selected);
-    return session.Finish(ListCollected(suite, selected, deselected, console));
+    return session.Finish(ListCollected(options, suite, selected, deselected, console));
   }
 
   std::vector<ToolInfo> tools_described;
@@ -656,7 +680,10 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "compare") {
       return iree_suite::RunCompareCommand(argc - 1, argv + 1);
     }
-    return iree_suite::Main(argc, argv);
+    if (argc > 1 && std::string_view(argv[1]) == "repro") {
+      return iree_suite::Main(argc - 1, argv + 1, /*repro=*/true);
+    }
+    return iree_suite::Main(argc, argv, /*repro=*/false);
   } catch (const std::exception& e) {
     fmt::print(stderr, "iree-suite: internal error: {}\n", e.what());
     return iree_suite::kExitInternalError;

@@ -25,7 +25,15 @@ constexpr const char* kDescription =
     "Subcommands: `iree-suite cache info|verify|prune --help`, "
     "`iree-suite merge-reports --help`, `iree-suite compare --help`, "
     "`iree-suite update-goldens --help`, `iree-suite update-xfails --help`, "
-    "`iree-suite engine-info`.";
+    "`iree-suite repro --help`, `iree-suite engine-info`.";
+
+constexpr const char* kReproDescription =
+    "iree-suite repro: reruns one test's tools exactly as a run does (iree-compile per module, "
+    "then iree-run-module or iree-benchmark-module), in a fresh scratch directory: the modules "
+    "are compiled into it, never into the module cache, and the tool's logs and outputs go "
+    "there. Give the test as selection does (FILE::NAME, a test file, -k/-m) with the usual "
+    "suite flags. Prints each command before it runs and its exit status; exits with the "
+    "status of the first tool that failed (128+N for signal N), 0 when all succeeded.";
 
 // Group titles, in the order --help shows them.
 constexpr const char* kSuiteGroup = "Suite (as pytest-iree)";
@@ -180,7 +188,13 @@ void AddSelectionOptions(CLI::App& app, CliOptions* options) {
                  "Select tests whose id contains a substring (case-insensitive), with and/or/not")
       ->group(kSelectionGroup);
   app.add_flag("--collect-only,--co", options->collect_only,
-               "List the selected test ids with their markers; run nothing")
+               "List the selected test ids with their markers; run nothing (with -v: and "
+               "the commands each would run, as --show-commands)")
+      ->group(kSelectionGroup);
+  app.add_flag("--show-commands", options->show_commands,
+               "Run nothing; print under each selected test the exact commands it would run "
+               "(iree-compile per module, then iree-run-module or iree-benchmark-module), "
+               "shell-quoted as repro lines are")
       ->group(kSelectionGroup);
   app.add_flag(
          "-v,--verbose", [options](int64_t count) { options->verbosity += int(count); },
@@ -456,6 +470,14 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   AddSelectionOptions(app, options);
   AddOutputOptions(app, options);
   AddMachineOptions(app, options);
+  if (options->repro) {
+    app.description(kReproDescription);
+    app.name("iree-suite repro");
+    app.add_option("--output", options->repro_output,
+                   "The scratch directory, absent or empty (default: "
+                   "<artifact-directory>/repro/<test>/, emptied first)")
+        ->type_name("DIR");
+  }
   IgnoredValues ignored;
   AddIgnoredOptions(app, &ignored);
   if (!Parse(app, argc, argv, exit_code)) return false;

@@ -35,6 +35,11 @@ struct CliOptions {
   bool strict_markers = false;  // a -m name that is no collected test's marker is an error
   std::string keyword_expression;
   bool collect_only = false;
+  bool show_commands = false;  // print each selected test's commands, run nothing
+  // `iree-suite repro ID`: rerun one test's tools in a scratch directory
+  // (set before parsing: it adds --output).
+  bool repro = false;
+  std::optional<std::filesystem::path> repro_output;  // else <artifacts>/repro/<test>/
   std::string color = "auto";       // --color: yes | no | auto (a terminal, see UseColor)
   std::string report_chars = "fE";  // -r: pytest's short-summary characters
   int verbosity = 0;                // -v adds one, -q takes one away
@@ -73,6 +78,8 @@ struct CliOptions {
   bool operator_suite() const { return !config_files.empty(); }
   // --log-cli-level INFO or DEBUG: every tool command is printed as it starts.
   bool log_commands() const;
+  // --show-commands, or --collect-only -v: each listed test's commands.
+  bool lists_commands() const { return show_commands || (collect_only && verbosity > 0); }
 };
 
 inline constexpr const char* kConfigFilesEnv = "IREE_TEST_CONFIG_FILES";

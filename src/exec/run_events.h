@@ -17,6 +17,12 @@ class RunEvents {
   // A tool is about to start (or a compile worker does its work in its
   // place). Called from the thread that runs it.
   virtual void OnCommandStarted(const ProcessSpec& spec) = 0;
+  // A command that did not need to run, its product being cached; `note`
+  // says where that is ("cached: <entry>").
+  virtual void OnCommandCached(const ProcessSpec& spec, const std::string& note) {
+    (void)spec;
+    (void)note;
+  }
   // A byte-producing job advanced: `done` of `total` bytes (0: unknown) at
   // `bytes_per_s`. Called often; the listener throttles.
   virtual void OnJobProgress(const std::string& what, uint64_t done, uint64_t total,

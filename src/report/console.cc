@@ -140,7 +140,19 @@ ConsoleReporter::ConsoleReporter(FILE* out, bool smart_terminal, int verbosity, 
 ConsoleReporter::~ConsoleReporter() { StopTicker(); }
 
 void ConsoleReporter::OnCommandStarted(const ProcessSpec& spec) {
-  if (log_commands_) Line(fmt::format("  $ {}", Repro{spec.cwd, spec.argv}.ToShellLine()));
+  if (log_commands_) Line(ShownCommandLine({{spec.cwd, spec.argv}, ""}));
+}
+
+void ConsoleReporter::OnCommandCached(const ProcessSpec& spec, const std::string& note) {
+  if (log_commands_) Line(ShownCommandLine({{spec.cwd, spec.argv}, note}));
+}
+
+std::string ShownCommandLine(const ShownCommand& shown) {
+  if (shown.command.argv.empty()) return "  # " + shown.note;
+  std::string line = "  $ " + shown.command.ToShellLine();
+  // After a '#', so that the line pastes into a shell as it is.
+  if (!shown.note.empty()) line += "  # " + shown.note;
+  return line;
 }
 
 void ConsoleReporter::OnJobProgress(const std::string& what, uint64_t done, uint64_t total,
@@ -291,12 +303,16 @@ void ConsoleReporter::Warnings(const std::vector<Diagnostic>& warnings) {
   for (const Diagnostic& warning : warnings) Line("WARNING " + warning.ToString());
 }
 
-void ConsoleReporter::CollectOnly(const std::vector<const TestDefinition*>& tests) {
+void ConsoleReporter::CollectOnly(
+    const std::vector<const TestDefinition*>& tests,
+    const std::function<std::vector<ShownCommand>(const TestDefinition&)>& commands) {
   for (const TestDefinition* test : tests) {
     std::string markers;
     for (const std::string& marker : test->markers)
       markers += (markers.empty() ? "" : ", ") + marker;
     Line(fmt::format("{}  [{}]", test->id, markers));
+    if (!commands) continue;
+    for (const ShownCommand& shown : commands(*test)) Line(ShownCommandLine(shown));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -37,15 +38,20 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
 
   void Header(const std::vector<ToolInfo>& tools);
   void Collected(size_t selected, size_t deselected, const std::vector<Diagnostic>& errors);
-  void CollectOnly(const std::vector<const TestDefinition*>& tests);
+  // Each test's id and markers; with `commands`, its commands under it.
+  void CollectOnly(
+      const std::vector<const TestDefinition*>& tests,
+      const std::function<std::vector<ShownCommand>(const TestDefinition&)>& commands = {});
   void CollectionErrors(const std::vector<Diagnostic>& errors);
   void Warnings(const std::vector<Diagnostic>& warnings);
 
   // TestObserver, RunEvents and TraceSink: called from any thread.
   void OnTestStarted(const TestDefinition& test) override;
   void OnTestFinished(const TestResult& result) override;
-  // With log_commands, prints the tool command about to start.
+  // With log_commands, prints the tool command about to start, and the one
+  // a cached product stands for, with its note.
   void OnCommandStarted(const ProcessSpec& spec) override;
+  void OnCommandCached(const ProcessSpec& spec, const std::string& note) override;
   void OnJobProgress(const std::string& what, uint64_t done, uint64_t total,
                      double bytes_per_s) override;
   void OnJobFinished(const std::string& line) override;
@@ -128,6 +134,10 @@ std::vector<ShortSummaryLine> ShortSummaryLines(const std::vector<TestResult>& r
 // A failure's block under FAILURES: the reason, the tail of the tool's output,
 // the commands to reproduce it and the log paths.
 std::string FailureDetails(const TestResult& result);
+
+// A command as the console lists it: "  $ cd <dir> && <argv>", then
+// "  # <note>" when it has one; a note alone when there is no command.
+std::string ShownCommandLine(const ShownCommand& shown);
 
 // "1 failed, 5 passed, 2 deselected, 1 error" (pytest's order and wording).
 std::string SummaryCounts(const std::vector<TestResult>& results, size_t deselected,

@@ -113,7 +113,7 @@ void PlanBuilder::AddTest(const TestDefinition& test, size_t index) {
   for (const std::string& name : test.modules) {
     if (std::optional<size_t> compile = Compile(name)) job.needs.push_back(*compile);
   }
-  job.runs_tool = !test.compile_only && test.kind != TestKind::kCompstat;
+  job.runs_tool = RunsTool(test);
   if (job.runs_tool) {
     AddRunInputs(test, &job);
     const bool benchmark = test.kind == TestKind::kBenchmark;
@@ -132,6 +132,10 @@ Plan PlanBuilder::Finish() {
 }
 
 }  // namespace
+
+bool RunsTool(const TestDefinition& test) {
+  return !test.compile_only && test.kind != TestKind::kCompstat;
+}
 
 Plan MakePlan(const std::vector<const TestDefinition*>& tests,
               const std::map<std::string, ModuleDefinition>& modules, const PlanOptions& options) {

@@ -55,6 +55,10 @@ struct PlanOptions {
   size_t benchmark_retries = 0;  // extra measurements of a benchmark over its threshold
 };
 
+// Whether `test` runs iree-run-module or iree-benchmark-module after its
+// compiles (compstat and compile-only tests do not).
+bool RunsTool(const TestDefinition& test);
+
 // Modules a test names that `modules` lacks get no compile job; the test's
 // own job then reports them.
 Plan MakePlan(const std::vector<const TestDefinition*>& tests,

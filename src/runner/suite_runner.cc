@@ -16,6 +16,7 @@
 #include "exec/subprocess.h"
 #include "runner/plan_executor.h"
 #include "runner/run_arguments.h"
+#include "runner/torch_ops_io.h"
 #include "runner/turn_wait.h"
 #include "suite/torch_ops_test.h"
 
@@ -255,49 +256,72 @@ std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
   return parameters_.Get(weight, weight.module, *mlir, error);
 }
 
+// A run's inputs: downloads fetched, archives and torch_ops inputs generated.
+class SuiteRunner::RunInputs final : public TestInputs {
+ public:
+  RunInputs(SuiteRunner* runner, std::string test_id)
+      : runner_(runner), test_id_(std::move(test_id)) {}
+  Result<fs::path> File(const std::string& url) override {
+    std::string error;
+    std::optional<fs::path> path = runner_->Fetch(url, test_id_, &error);
+    if (!path) return Error{error};
+    return *path;
+  }
+  Result<fs::path> Parameters(const WeightSpec& weight) override {
+    std::string error;
+    std::optional<fs::path> path = runner_->GeneratedWeights(weight, test_id_, &error);
+    if (!path) return Error{error};
+    return *path;
+  }
+  Result<std::vector<fs::path>> TorchOpsInputs(const TorchOpsTest& spec) override {
+    return runner_->GenerateTorchOps(spec, test_id_);
+  }
+
+ private:
+  SuiteRunner* runner_;
+  std::string test_id_;
+};
+
+// Where those inputs are or would be; nothing is fetched or generated.
+class SuiteRunner::LocatedInputs final : public TestInputs {
+ public:
+  explicit LocatedInputs(const SuiteRunner* runner) : runner_(runner) {}
+  Result<fs::path> File(const std::string& url) override { return runner_->fetcher_.Locate(url); }
+  Result<fs::path> Parameters(const WeightSpec& weight) override {
+    auto module = runner_->modules_.find(weight.module);
+    if (module == runner_->modules_.end()) {
+      return Error{fmt::format("module \"{}\" is not defined", weight.module)};
+    }
+    Result<fs::path> mlir = runner_->fetcher_.Locate(module->second.mlir);
+    if (!mlir) return Error{fmt::format("module \"{}\": mlir: {}", weight.module, mlir.error())};
+    std::string error;
+    std::optional<fs::path> path =
+        runner_->parameters_.ArchivePath(weight, weight.module, *mlir, &error);
+    if (!path) return Error{error};
+    return *path;
+  }
+  Result<std::vector<fs::path>> TorchOpsInputs(const TorchOpsTest& spec) override {
+    return TorchOpsInputPaths(spec, runner_->config_.artifact_directory);
+  }
+
+ private:
+  const SuiteRunner* runner_;
+};
+
 void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledModule*>& modules,
                              TestResult* result) {
   const TestDefinition& test = *job.test;
-  SourceResolver resolve = [&](const std::string& url, std::string* error) {
-    return Fetch(url, test.id, error);
-  };
-  std::vector<ScopedParameters> weights;
-  for (size_t i = 0; i < test.weights.size(); ++i) {
-    const WeightSpec& weight = test.weights[i];
-    std::string error;
-    std::optional<fs::path> path;
-    if (weight.kind == WeightSpec::Kind::kUrl) {
-      path = resolve(weight.url, &error);
-    } else {
-      path = GeneratedWeights(weight, test.id, &error);
-    }
-    if (!path) {
-      result->outcome = Outcome::kError;
-      result->reason = fmt::format("{}: weights[{}]: {}", test.json_path.string(), i, error);
-      return;
-    }
-    weights.push_back({weight.scope, *path});
-  }
-  std::string error;
-  std::optional<std::vector<std::string>> flags = BuildRunFlags(test, weights, resolve, &error);
-  if (!flags) {
+  std::vector<fs::path> vmfbs;
+  for (const CompiledModule* module : modules) vmfbs.push_back(module->vmfb);
+  RunInputs inputs(this, test.id);
+  const fs::path log_dir = LogDirectory(test);
+  Result<ToolCommand> command =
+      BuildToolCommand(test, vmfbs, tools_, config_.external_file_directory, log_dir, inputs);
+  if (!command) {
     result->outcome = Outcome::kError;
-    result->reason = fmt::format("{}: {}", test.json_path.string(), error);
+    result->reason = command.error();
     return;
   }
-
-  const bool benchmark = test.kind == TestKind::kBenchmark;
-  TorchOpsFiles torch_ops;
-  if (test.torch_ops && !PrepareTorchOps(test, &*flags, &torch_ops, result)) return;
-  const fs::path& tool = benchmark ? tools_.benchmark_module : tools_.run_module;
-  const fs::path& executable =
-      benchmark ? tools_.benchmark_module_executable : tools_.run_module_executable;
-  std::vector<std::string> argv = {(executable.empty() ? tool : executable).string()};
-  if (benchmark) argv.push_back("--benchmark_format=json");
-  for (const CompiledModule* module : modules) argv.push_back("--module=" + module->vmfb.string());
-  argv.insert(argv.end(), flags->begin(), flags->end());
-
-  const fs::path log_dir = LogDirectory(test);
   if (std::string prepare_error = CacheLayout(config_.artifact_directory).PrepareDirectory(log_dir);
       !prepare_error.empty()) {
     result->outcome = Outcome::kError;
@@ -305,24 +329,23 @@ void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledMod
     return;
   }
   std::error_code ec;
-  const fs::path stdout_log = log_dir / (benchmark ? "benchmark.json" : "run.log");
-  const fs::path stderr_log = benchmark ? log_dir / "benchmark.log" : fs::path();
+  for (const fs::path& output : command->outputs)
+    fs::remove(output, ec);  // never compare a stale one
+  const bool benchmark = test.kind == TestKind::kBenchmark;
   // The tool writes to this process's own temp names, renamed into place
   // afterwards: runners sharing an artifact directory never mix their logs.
-  ProcessSpec spec{
-      argv,
-      test.working_directory.empty() ? config_.external_file_directory : test.working_directory,
-      TempPathFor(stdout_log), benchmark ? TempPathFor(stderr_log) : fs::path(), config_.timeout_s};
-  Repro repro{spec.cwd, argv};
-  repro.argv[0] = tool.string();
-  result->repros.push_back(std::move(repro));
-  result->logs.push_back(stdout_log);
-  if (benchmark) result->logs.push_back(stderr_log);
+  ProcessSpec spec = command->spec;
+  spec.stdout_path = TempPathFor(command->stdout_log);
+  if (benchmark) spec.stderr_path = TempPathFor(command->stderr_log);
+  spec.timeout_s = config_.timeout_s;
+  result->repros.push_back(command->repro);
+  result->logs.push_back(command->stdout_log);
+  if (benchmark) result->logs.push_back(command->stderr_log);
 
   MeasureAndJudge(job, spec, result);
-  fs::rename(spec.stdout_path, stdout_log, ec);
-  if (benchmark) fs::rename(spec.stderr_path, stderr_log, ec);
-  if (test.torch_ops) JudgeTorchOps(test, torch_ops, result);
+  fs::rename(spec.stdout_path, command->stdout_log, ec);
+  if (benchmark) fs::rename(spec.stderr_path, command->stderr_log, ec);
+  if (test.torch_ops) JudgeTorchOps(test, *command, result);
 }
 
 void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestResult* result) {
@@ -366,6 +389,81 @@ void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestR
     if (RecordBenchmarkAttempt(test, *run, result)) break;
   }
   ConcludeBenchmark(test, job.measurements, result);
+}
+
+std::vector<ShownCommand> SuiteRunner::Commands(const TestDefinition& test) {
+  std::vector<ShownCommand> shown;
+  std::vector<fs::path> vmfbs;
+  for (const std::string& name : test.modules) {
+    auto module = modules_.find(name);
+    Result<CompilePlan> plan = Error{fmt::format("module \"{}\" is not defined", name)};
+    if (module != modules_.end()) {
+      Result<fs::path> mlir = fetcher_.Locate(module->second.mlir);
+      plan = mlir ? compiler_.PlanCompile(module->second, *mlir)
+                  : Error{fmt::format("module \"{}\": mlir: {}", name, mlir.error())};
+    }
+    if (!plan) {
+      shown.push_back({{}, "cannot show the commands: " + plan.error()});
+      return shown;
+    }
+    // Where the compile line writes, so that it can be pasted (as a run makes it).
+    const CacheLayout layout(config_.artifact_directory);
+    (void)layout.PrepareDirectory(layout.ReproDirectory(name, plan->key));  // best effort
+    shown.push_back({plan->repro, plan->cached ? "cached: " + plan->entry.string() : ""});
+    vmfbs.push_back(plan->vmfb);
+  }
+  if (!RunsTool(test)) return shown;
+  LocatedInputs inputs(this);
+  Result<ToolCommand> command = BuildToolCommand(
+      test, vmfbs, tools_, config_.external_file_directory, LogDirectory(test), inputs);
+  if (command) {
+    shown.push_back({command->repro, ""});
+  } else {
+    shown.push_back({{}, "cannot show the run command: " + command.error()});
+  }
+  return shown;
+}
+
+Result<ProcessResult> SuiteRunner::Reproduce(const TestDefinition& test, const fs::path& scratch,
+                                             ReproObserver& observer) {
+  auto run = [&](const ProcessSpec& spec, const Repro& shown) {
+    observer.OnReproStarted(shown);
+    ProcessResult process = RunProcess(spec);
+    std::vector<fs::path> logs = {spec.stdout_path};
+    if (!spec.stderr_path.empty()) logs.push_back(spec.stderr_path);
+    observer.OnReproFinished(process, logs);
+    return process;
+  };
+  ProcessResult last;
+  last.exit_code = 0;
+  std::vector<fs::path> vmfbs;
+  for (const std::string& name : test.modules) {
+    auto module = modules_.find(name);
+    if (module == modules_.end()) return Error{fmt::format("module \"{}\" is not defined", name)};
+    std::string error;
+    std::optional<fs::path> mlir = Fetch(module->second.mlir, test.id, &error);
+    if (!mlir) return Error{fmt::format("module \"{}\": mlir: {}", name, error)};
+    Result<CompilePlan> plan = compiler_.PlanCompile(module->second, *mlir);
+    if (!plan) return Error{plan.error()};
+    const fs::path out_dir = scratch / EntryName(name);
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    if (ec) return Error{fmt::format("cannot create {}: {}", out_dir.string(), ec.message())};
+    const ProcessSpec spec =
+        compiler_.CompileSpec(module->second, *plan, out_dir, config_.timeout_s);
+    Repro shown{spec.cwd, spec.argv};
+    shown.argv[0] = tools_.compiler.iree_compile.string();
+    last = run(spec, shown);
+    if (!last.Succeeded()) return last;
+    vmfbs.push_back(out_dir / plan->vmfb.filename());
+  }
+  if (!RunsTool(test)) return last;
+  RunInputs inputs(this, test.id);
+  Result<ToolCommand> command =
+      BuildToolCommand(test, vmfbs, tools_, config_.external_file_directory, scratch, inputs);
+  if (!command) return Error{command.error()};
+  command->spec.timeout_s = config_.timeout_s;
+  return run(command->spec, command->repro);
 }
 
 }  // namespace iree_suite

@@ -22,19 +22,10 @@
 #include "exec/tool_gate.h"
 #include "results/test_result.h"
 #include "runner/plan.h"
+#include "runner/tool_command.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
-
-struct ToolSet {
-  CompilerInfo compiler;
-  // As found (what repro lines show), and what is run: the real binary
-  // behind a pip console script (empty = the same path).
-  std::filesystem::path run_module, run_module_executable;
-  std::filesystem::path benchmark_module, benchmark_module_executable;
-  // Optional: prints MLIR bytecode as text for "random"/"splat" weights.
-  std::filesystem::path iree_opt;
-};
 
 struct RunnerConfig {
   std::filesystem::path external_file_directory;
@@ -57,6 +48,23 @@ class TestObserver {
   virtual void OnTestFinished(const TestResult& result) = 0;
 };
 
+// One line of --show-commands: a command and a note on it ("cached:
+// <entry>"), or only a note (why the command cannot be shown).
+struct ShownCommand {
+  Repro command;
+  std::string note;
+};
+
+// Hears of each tool `iree-suite repro` runs: before it starts, and its end
+// with the files its output went to.
+class ReproObserver {
+ public:
+  virtual ~ReproObserver() = default;
+  virtual void OnReproStarted(const Repro& command) = 0;
+  virtual void OnReproFinished(const ProcessResult& process,
+                               const std::vector<std::filesystem::path>& logs) = 0;
+};
+
 class SuiteRunner {
  public:
   SuiteRunner(const std::map<std::string, ModuleDefinition>& modules, ToolSet tools,
@@ -68,8 +76,26 @@ class SuiteRunner {
   std::vector<TestResult> Run(const std::vector<const TestDefinition*>& tests,
                               TestObserver* observer);
 
+  // The commands `test` runs, in order, as its repro lines give them (each
+  // module's iree-compile writing into repro/<module>/<key>/, then its tool
+  // on the cached modules), with every path where a run puts it. Runs,
+  // fetches and generates nothing; makes the (empty) repro directories the
+  // compile lines write into, as a run does.
+  std::vector<ShownCommand> Commands(const TestDefinition& test);
+
+  // Runs `test`'s tools again, outside the cache: each module's iree-compile
+  // into `scratch`/<module>/, then its tool on those modules with its logs
+  // and outputs in `scratch` (downloads and parameter archives come from the
+  // artifact directory as in a run). Stops at the first tool that fails and
+  // returns its result (the last one's when all succeed); an error when the
+  // test cannot get to its tools (a module not defined, a failed download).
+  Result<ProcessResult> Reproduce(const TestDefinition& test, const std::filesystem::path& scratch,
+                                  ReproObserver& observer);
+
  private:
   struct RunState;
+  class RunInputs;      // a run's: fetched and generated
+  class LocatedInputs;  // Commands': located only
   void RunJob(const Job& job, RunState* state);
   // Runs the test, guarded, and hands its result to the observer and the slots.
   void RunTestJob(const Job& job, RunState* state);
@@ -81,14 +107,11 @@ class SuiteRunner {
   void MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestResult* result);
   std::filesystem::path LogDirectory(const TestDefinition& test) const;
   // torch_ops (runner/suite_runner_torch_ops.cc): inputs generated into the
-  // artifact directory, outputs written there and compared with allclose.
-  struct TorchOpsFiles {
-    std::vector<std::filesystem::path> outputs;
-    std::vector<std::filesystem::path> expected;
-  };
-  bool PrepareTorchOps(const TestDefinition& test, std::vector<std::string>* flags,
-                       TorchOpsFiles* files, TestResult* result);
-  void JudgeTorchOps(const TestDefinition& test, const TorchOpsFiles& files, TestResult* result);
+  // artifact directory, outputs written into the log directory and compared
+  // with allclose.
+  Result<std::vector<std::filesystem::path>> GenerateTorchOps(const TorchOpsTest& spec,
+                                                              const std::string& test_id);
+  void JudgeTorchOps(const TestDefinition& test, const ToolCommand& command, TestResult* result);
   // The archive of a "random" or "splat" weight, generated or from the cache.
   std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
                                                         const std::string& test_id,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -41,19 +42,26 @@ NdArray LiteralArray(const TorchOpsArg& arg) {
 
 }  // namespace
 
-std::optional<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& test,
-                                                            const fs::path& artifact_directory,
-                                                            std::string* error) {
+std::vector<fs::path> TorchOpsInputPaths(const TorchOpsTest& test,
+                                         const fs::path& artifact_directory) {
   std::vector<fs::path> paths;
   nlohmann::json stream = {{"version", kGeneratorVersion}, {"seed", test.seed}};
-  bool all_there = true;
-  std::error_code ec;
   for (const TorchOpsArg& arg : test.args) {
     stream["args"].push_back(Describe(arg));
     paths.push_back(artifact_directory / "inputs" /
                     (Sha256Hex(stream.dump()).substr(0, 16) + ".npy"));
-    all_there = all_there && fs::is_regular_file(paths.back(), ec);
   }
+  return paths;
+}
+
+std::optional<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& test,
+                                                            const fs::path& artifact_directory,
+                                                            std::string* error) {
+  std::vector<fs::path> paths = TorchOpsInputPaths(test, artifact_directory);
+  std::error_code ec;
+  const bool all_there = std::all_of(paths.begin(), paths.end(), [&](const fs::path& path) {
+    return fs::is_regular_file(path, ec);
+  });
   if (all_there) return paths;
   LegacyRandom random(test.seed);
   for (size_t i = 0; i < test.args.size(); ++i) {

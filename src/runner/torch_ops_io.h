@@ -12,7 +12,11 @@
 
 namespace iree_suite {
 
-// <artifact dir>/inputs/<key>.npy for every flat_args entry, generated as the
+// <artifact dir>/inputs/<key>.npy for every flat_args entry (the paths only).
+std::vector<std::filesystem::path> TorchOpsInputPaths(
+    const TorchOpsTest& test, const std::filesystem::path& artifact_directory);
+
+// Those files for every flat_args entry, generated as the
 // reference's numpy does (np.random.seed(seed), then each formula in order)
 // unless already there. The key covers the generator's version, the seed and
 // every entry up to this one (each formula continues the previous one's

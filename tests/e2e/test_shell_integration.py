@@ -30,6 +30,8 @@ def test_bash_completes_flags_and_subcommands(share):
     assert bash_complete(share, "iree-suite", "--force-rec") == ["--force-recompile"]
     assert "--strict-markers" in bash_complete(share, "iree-suite", "-m", "cpu", "--str")
     assert "update-goldens" in bash_complete(share, "iree-suite", "upd")
+    assert "repro" in bash_complete(share, "iree-suite", "rep")
+    assert bash_complete(share, "iree-suite", "--show-c") == ["--show-commands"]
 
 
 def test_zsh_completion_and_man_page_name_every_flag(binary, share):

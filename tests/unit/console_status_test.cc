@@ -81,6 +81,36 @@ TEST_F(ConsoleStatusTest, CommandsAreLinesOnlyWhenLogged) {
   EXPECT_EQ(Text(), "  $ cd /work && /bin/true\n");
 }
 
+TEST_F(ConsoleStatusTest, ACachedCommandIsLoggedWithItsNoteAfterAHash) {
+  ProcessSpec spec{{"/bin/iree-compile", "a b.mlir"}, "/work", {}, {}, std::nullopt};
+  {
+    ConsoleReporter quiet(out_, /*smart_terminal=*/false, 0, /*log_commands=*/false);
+    quiet.OnCommandCached(spec, "cached: /art/modules/m/k");
+  }
+  EXPECT_EQ(Text(), "");
+  ConsoleReporter logging(out_, /*smart_terminal=*/false, 0, /*log_commands=*/true);
+  logging.OnCommandCached(spec, "cached: /art/modules/m/k");
+  EXPECT_EQ(Text(), "  $ cd /work && /bin/iree-compile 'a b.mlir'  # cached: /art/modules/m/k\n");
+}
+
+TEST_F(ConsoleStatusTest, CollectOnlyListsEachTestsCommandsUnderIt) {
+  ConsoleReporter console(out_, /*smart_terminal=*/false, 0, /*log_commands=*/false);
+  TestDefinition a = Test("a.json");
+  a.markers = {"cpu"};
+  TestDefinition b = Test("b.json");
+  console.CollectOnly({&a, &b}, [](const TestDefinition& test) {
+    if (test.id == "b.json") return std::vector<ShownCommand>{{{}, "cannot show: why"}};
+    return std::vector<ShownCommand>{{{"/s", {"iree-compile", "x"}}, "cached: /c"},
+                                     {{"/s", {"iree-run-module"}}, ""}};
+  });
+  EXPECT_EQ(Text(),
+            "a.json  [cpu]\n"
+            "  $ cd /s && iree-compile x  # cached: /c\n"
+            "  $ cd /s && iree-run-module\n"
+            "b.json  []\n"
+            "  # cannot show: why\n");
+}
+
 TEST_F(ConsoleStatusTest, JobProgressIsShownUnlessQuiet) {
   {
     ConsoleReporter quiet(out_, /*smart_terminal=*/false, /*verbosity=*/-1, false);

@@ -41,22 +41,32 @@ class SuiteRunnerTest : public testing::Test {
     return path;
   }
 
-  std::vector<TestResult> Run(const std::vector<TestDefinition>& tests, size_t jobs = 1,
-                              std::optional<double> timeout_s = std::nullopt,
-                              size_t benchmark_retries = 0, TestObserver* observer = nullptr) {
+  ToolSet Tools() const {
     ToolSet tools;
     tools.compiler.iree_compile = dir_ / "tools" / "iree-compile";
     tools.compiler.version = "stand-in 1.0";
     tools.run_module = dir_ / "tools" / "iree-run-module";
     tools.benchmark_module = dir_ / "tools" / "iree-benchmark-module";
+    return tools;
+  }
+  RunnerConfig Config() const {
     RunnerConfig config;
     config.external_file_directory = dir_;
     config.artifact_directory = dir_ / "artifacts";
+    config.fetch.quiet = true;
+    return config;
+  }
+
+  std::vector<TestResult> Run(const std::vector<TestDefinition>& tests, size_t jobs = 1,
+                              std::optional<double> timeout_s = std::nullopt,
+                              size_t benchmark_retries = 0, TestObserver* observer = nullptr,
+                              RunEvents* events = nullptr) {
+    RunnerConfig config = Config();
     config.jobs = jobs;
     config.timeout_s = timeout_s;
-    config.fetch.quiet = true;
     config.benchmark_retries = benchmark_retries;
-    SuiteRunner runner(modules_, tools, config);
+    config.events = events;
+    SuiteRunner runner(modules_, Tools(), config);
     std::vector<const TestDefinition*> pointers;
     for (const TestDefinition& test : tests) pointers.push_back(&test);
     return runner.Run(pointers, observer);
@@ -259,6 +269,117 @@ TEST_F(SuiteRunnerTest, WaitingForABenchmarksTurnIsNotTestTime) {
     // Without the other's measurement: ~1 s, not ~2 s.
     EXPECT_LT(result.duration_s, 1.7) << result.test->id;
   }
+}
+
+// Records the repro steps and the cached commands the runner reports.
+class RecordingEvents final : public RunEvents, public ReproObserver {
+ public:
+  void OnCommandStarted(const ProcessSpec&) override {}
+  void OnCommandCached(const ProcessSpec& spec, const std::string& note) override {
+    cached.push_back({{spec.cwd, spec.argv}, note});
+  }
+  void OnJobProgress(const std::string&, uint64_t, uint64_t, double) override {}
+  void OnJobFinished(const std::string&) override {}
+  void OnReproStarted(const Repro& command) override { started.push_back(command); }
+  void OnReproFinished(const ProcessResult& process, const std::vector<fs::path>&) override {
+    finished.push_back(process);
+  }
+  std::vector<ShownCommand> cached;
+  std::vector<Repro> started;
+  std::vector<ProcessResult> finished;
+};
+
+std::string Joined(const std::vector<std::string>& argv) {
+  std::string text;
+  for (const std::string& arg : argv) text += (text.empty() ? "" : " ") + arg;
+  return text;
+}
+
+TEST_F(SuiteRunnerTest, CommandsAreTheRunsReproLinesWithoutRunningAnything) {
+  Script("iree-run-module", "exit 0\n");
+  TestDefinition test = Quality("q.json");
+  SuiteRunner shower(modules_, Tools(), Config());
+  std::vector<ShownCommand> shown = shower.Commands(test);
+  ASSERT_EQ(shown.size(), 2u);
+  // Nothing ran, nothing was compiled or written into the cache.
+  EXPECT_FALSE(fs::exists(dir_ / "artifacts" / "modules"));
+  EXPECT_EQ(shown[0].note, "");
+  EXPECT_EQ(shown[0].command.argv[0], (dir_ / "tools" / "iree-compile").string());
+  EXPECT_NE(Joined(shown[0].command.argv).find(" -o " + (dir_ / "artifacts" / "repro").string()),
+            std::string::npos);
+
+  std::vector<TestResult> results = Run({test});
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(results[0].outcome, Outcome::kPassed) << results[0].reason;
+  // What the run's repro line says is exactly what was shown.
+  ASSERT_EQ(results[0].repros.size(), 1u);
+  EXPECT_EQ(shown[1].command.argv, results[0].repros[0].argv);
+  EXPECT_EQ(shown[1].command.cwd, results[0].repros[0].cwd);
+  // Now the module is cached, and the compile says so.
+  std::vector<ShownCommand> again = shower.Commands(test);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].note.rfind("cached: " + (dir_ / "artifacts" / "modules").string(), 0), 0u)
+      << again[0].note;
+}
+
+TEST_F(SuiteRunnerTest, CommandsOfACompstatTestAreItsCompilesOnly) {
+  TestDefinition test = Quality("c.json");
+  test.kind = TestKind::kCompstat;
+  SuiteRunner shower(modules_, Tools(), Config());
+  EXPECT_EQ(shower.Commands(test).size(), 1u);
+  test.modules = {"undefined"};
+  std::vector<ShownCommand> shown = shower.Commands(test);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_TRUE(shown[0].command.argv.empty());
+  EXPECT_NE(shown[0].note.find("module \"undefined\" is not defined"), std::string::npos);
+}
+
+TEST_F(SuiteRunnerTest, ACachedModuleStillReportsTheCompileItStandsFor) {
+  Script("iree-run-module", "exit 0\n");
+  RecordingEvents first;
+  Run({Quality("q.json")}, 1, std::nullopt, 0, nullptr, &first);
+  EXPECT_TRUE(first.cached.empty());  // it compiled
+  RecordingEvents second;
+  Run({Quality("q.json")}, 1, std::nullopt, 0, nullptr, &second);
+  ASSERT_EQ(second.cached.size(), 1u);
+  EXPECT_EQ(second.cached[0].command.argv[0], (dir_ / "tools" / "iree-compile").string());
+  EXPECT_EQ(second.cached[0].note.rfind("cached: ", 0), 0u) << second.cached[0].note;
+}
+
+TEST_F(SuiteRunnerTest, ReproCompilesIntoTheScratchDirectoryAndNeverTheCache) {
+  Script("iree-run-module", "echo ran \"$@\"; exit 3\n");
+  TestDefinition test = Quality("q.json");
+  CountCompiles();
+  ASSERT_EQ(Run({test})[0].outcome, Outcome::kFailed);
+  const fs::path entry = *fs::directory_iterator(dir_ / "artifacts" / "modules" / "m");
+  const auto published = fs::last_write_time(entry / "module.vmfb");
+  SuiteRunner runner(modules_, Tools(), Config());
+  RecordingEvents events;
+  Result<ProcessResult> last = runner.Reproduce(test, dir_ / "scratch", events);
+  ASSERT_TRUE(last) << last.error();
+  EXPECT_EQ(last->exit_code, 3);  // the run tool's status
+  EXPECT_EQ(Compiles(), 2);       // compiled again, although cached
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "scratch" / "m" / "module.vmfb"));
+  EXPECT_EQ(fs::last_write_time(entry / "module.vmfb"), published);
+  ASSERT_EQ(events.started.size(), 2u);
+  EXPECT_EQ(events.started[1].argv[1],
+            "--module=" + (dir_ / "scratch" / "m" / "module.vmfb").string());
+  std::ifstream log(dir_ / "scratch" / "run.log");
+  std::string line;
+  std::getline(log, line);
+  EXPECT_EQ(line, "ran --module=" + (dir_ / "scratch" / "m" / "module.vmfb").string() +
+                      " --function=main");
+}
+
+TEST_F(SuiteRunnerTest, ReproStopsAtAFailedCompile) {
+  Script("iree-compile", "exit 7\n");
+  SuiteRunner runner(modules_, Tools(), Config());
+  RecordingEvents events;
+  Result<ProcessResult> last = runner.Reproduce(Quality("q.json"), dir_ / "scratch", events);
+  ASSERT_TRUE(last) << last.error();
+  EXPECT_EQ(last->exit_code, 7);
+  EXPECT_EQ(events.started.size(), 1u);
+  EXPECT_FALSE(fs::exists(dir_ / "artifacts" / "modules"));
 }
 
 }  // namespace

@@ -84,6 +84,17 @@ std::optional<fs::path> Fetcher::Fetch(const std::string& url, std::string* erro
   return memo->path;
 }
 
+Result<fs::path> Fetcher::Locate(const std::string& url) const {
+  const std::string source = IsRemoteUrl(url) ? ApplyUrlMirrors(url, options_.url_mirrors) : url;
+  if (IsRemoteUrl(source)) {
+    return CacheLayout(artifact_directory_).DownloadEntry(url) / DownloadFileName(url);
+  }
+  std::string error;
+  std::optional<fs::path> path = ResolveLocalSource(source, external_file_directory_, &error);
+  if (!path) return Error{source == url ? error : fmt::format("{} (mirror of {})", error, url)};
+  return *path;
+}
+
 std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string* error) {
   const std::string source = ApplyUrlMirrors(url, options_.url_mirrors);
   if (!IsRemoteUrl(source)) {

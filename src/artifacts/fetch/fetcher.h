@@ -15,6 +15,7 @@
 #include "artifacts/fetch/fetch_options.h"
 #include "artifacts/fetch/fetch_progress.h"
 #include "artifacts/fetch/resumable_download.h"
+#include "base/result.h"
 
 namespace iree_suite {
 
@@ -27,6 +28,11 @@ class Fetcher {
   // The local file for `url`, or nullopt with *error. Thread-safe; each URL is
   // fetched at most once per Fetcher, its result (or error) remembered.
   std::optional<std::filesystem::path> Fetch(const std::string& url, std::string* error);
+
+  // Where Fetch finds or puts the file of `url`, without fetching it: a local
+  // file (or local mirror) where it is, a download at its place in the
+  // cache, whether it is there yet or not.
+  Result<std::filesystem::path> Locate(const std::string& url) const;
 
   struct Stats {
     size_t downloads = 0;                 // bodies downloaded and published

@@ -1,0 +1,101 @@
+#include "cli/repro_command.h"
+
+#include <fmt/format.h>
+
+#include "artifacts/cache_layout.h"
+
+namespace iree_suite {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Prints each command before it runs, then its status and where its output
+// went, with the output's last lines when it failed.
+class ReproPrinter final : public ReproObserver {
+ public:
+  explicit ReproPrinter(ConsoleReporter& console) : console_(console) {}
+  void OnReproStarted(const Repro& command) override {
+    console_.Line("$ " + command.ToShellLine());
+  }
+  void OnReproFinished(const ProcessResult& process, const std::vector<fs::path>& logs) override {
+    std::string where;
+    for (const fs::path& log : logs) where += (where.empty() ? "" : ", ") + log.string();
+    console_.Line(
+        fmt::format("{} ({:.2f}s); output in {}", process.Describe(), process.elapsed_s, where));
+    if (process.Succeeded()) return;
+    for (const fs::path& log : logs) {
+      if (std::string tail = TailOfFile(log); !tail.empty()) console_.Line(tail);
+    }
+  }
+
+ private:
+  ConsoleReporter& console_;
+};
+
+// A fresh scratch directory: --output absent or empty, else the test's own
+// under the artifact directory, emptied. Returns an error message.
+std::string PrepareScratch(const CliOptions& options, const fs::path& scratch) {
+  std::error_code ec;
+  if (options.repro_output) {
+    if (fs::exists(scratch, ec) && !fs::is_empty(scratch, ec)) {
+      return fmt::format("--output: {} is not empty", scratch.string());
+    }
+    fs::create_directories(scratch, ec);
+    return ec ? fmt::format("--output: cannot create {}: {}", scratch.string(), ec.message()) : "";
+  }
+  const CacheLayout layout(options.runner.artifact_directory);
+  // Never through a link planted there.
+  if (std::string link = layout.FindSymlink(scratch); !link.empty()) return link;
+  fs::remove_all(scratch, ec);
+  if (ec) return fmt::format("cannot empty {}: {}", scratch.string(), ec.message());
+  return layout.PrepareDirectory(scratch);
+}
+
+}  // namespace
+
+SuiteRunner CommandRunner(const CliOptions& options,
+                          const std::map<std::string, ModuleDefinition>& modules, ToolSet tools,
+                          RunEvents* events) {
+  tools.compiler.mode = CompileMode::kProcess;
+  RunnerConfig config = options.runner;
+  config.events = events;
+  return SuiteRunner(modules, std::move(tools), std::move(config));
+}
+
+int ReproExitStatus(const ProcessResult& process) {
+  if (!process.spawn_error.empty()) return 127;
+  if (process.term_signal != 0) return 128 + process.term_signal;
+  return process.exit_code;
+}
+
+int RunRepro(const CliOptions& options, const std::map<std::string, ModuleDefinition>& modules,
+             const std::vector<const TestDefinition*>& selected, const ToolSet& tools,
+             ConsoleReporter& console) {
+  if (selected.size() != 1) {
+    std::string ids;
+    for (const TestDefinition* test : selected) ids += "\n  " + test->id;
+    fmt::print(stderr, "iree-suite: error: repro takes one test; {} selected{}\n", selected.size(),
+               ids);
+    return selected.empty() ? kExitNoTestsCollected : kExitUsageError;
+  }
+  const TestDefinition& test = *selected.front();
+  const fs::path scratch =
+      options.repro_output
+          ? fs::absolute(*options.repro_output)
+          : CacheLayout(options.runner.artifact_directory).TestReproDirectory(test.id);
+  if (std::string error = PrepareScratch(options, scratch); !error.empty()) {
+    fmt::print(stderr, "iree-suite: error: {}\n", error);
+    return kExitUsageError;
+  }
+  console.Line(fmt::format("repro of {} in {}", test.id, scratch.string()));
+  SuiteRunner runner = CommandRunner(options, modules, tools, &console);
+  ReproPrinter printer(console);
+  Result<ProcessResult> last = runner.Reproduce(test, scratch, printer);
+  if (!last) {
+    fmt::print(stderr, "iree-suite: error: {}\n", last.error());
+    return kExitTestsFailed;
+  }
+  return ReproExitStatus(*last);
+}
+
+}  // namespace iree_suite
