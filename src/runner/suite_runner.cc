@@ -329,8 +329,8 @@ void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledMod
     return;
   }
   std::error_code ec;
-  for (const fs::path& output : command->outputs)
-    fs::remove(output, ec);  // never compare a stale one
+  // A torch_ops output left by an earlier run must never be compared.
+  for (const fs::path& output : command->outputs) fs::remove(output, ec);
   const bool benchmark = test.kind == TestKind::kBenchmark;
   // The tool writes to this process's own temp names, renamed into place
   // afterwards: runners sharing an artifact directory never mix their logs.

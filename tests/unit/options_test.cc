@@ -196,5 +196,26 @@ TEST_F(OptionsTest, ColorAndReportCharacters) {
   EXPECT_TRUE(other.strict_markers);
 }
 
+TEST_F(OptionsTest, ShowCommandsAndCollectOnlyVerboseListCommands) {
+  ASSERT_TRUE(Parse(With({"--show-commands"}), &options_, &exit_code_));
+  EXPECT_TRUE(options_.lists_commands());
+  CliOptions collect_verbose;
+  ASSERT_TRUE(Parse(With({"--collect-only", "-v"}), &collect_verbose, &exit_code_));
+  EXPECT_TRUE(collect_verbose.lists_commands());
+  CliOptions collect;
+  ASSERT_TRUE(Parse(With({"--collect-only"}), &collect, &exit_code_));
+  EXPECT_FALSE(collect.lists_commands());
+}
+
+TEST_F(OptionsTest, OnlyReproTakesOutput) {
+  EXPECT_FALSE(Parse(With({"--output=scratch"}), &options_, &exit_code_));
+  EXPECT_EQ(exit_code_, kExitUsageError);
+  CliOptions repro;
+  repro.repro = true;
+  ASSERT_TRUE(Parse(With({"--output=scratch", "x.json::x.json"}), &repro, &exit_code_));
+  EXPECT_EQ(repro.repro_output, fs::path("scratch"));
+  EXPECT_EQ(repro.paths, std::vector<fs::path>{"x.json::x.json"});
+}
+
 }  // namespace
 }  // namespace iree_suite
