@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -141,15 +142,29 @@ namespace {
 double RoundMs(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 double RoundUpMs(double ms) { return std::ceil(ms * 1000.0 - 1e-6) / 1000.0; }
 
+constexpr int64_t kLargestGolden = std::numeric_limits<int64_t>::max();
+
+// a + b for a, b >= 0, saturating rather than overflowing (a size from a damaged results
+// file, a huge --size-headroom or --dispatch-slack).
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  return a > kLargestGolden - b ? kLargestGolden : a + b;
+}
+
 // value + ceil(value x headroom): any headroom above 0 adds at least 1.
 int64_t WithHeadroom(int64_t value, double headroom) {
   if (value <= 0 || headroom <= 0) return value;
   // The offset keeps 20 x 0.05 (1.0000000000000002) from becoming 2.
-  return value + static_cast<int64_t>(std::ceil(static_cast<double>(value) * headroom - 1e-9));
+  const double extra = std::ceil(static_cast<double>(value) * headroom - 1e-9);
+  // 2^63 as a double: the first value that no longer converts.
+  if (!(extra < static_cast<double>(kLargestGolden))) return kLargestGolden;
+  return SaturatingAdd(value, static_cast<int64_t>(extra));
 }
 
-// Rounded up to a multiple of `step` (step >= 1).
-int64_t RoundUpTo(int64_t value, int64_t step) { return (value + step - 1) / step * step; }
+// Rounded up to a multiple of `step` (step >= 1); `value` itself when no such multiple fits.
+int64_t RoundUpTo(int64_t value, int64_t step) {
+  if (value > kLargestGolden - (step - 1)) return value;
+  return (value + step - 1) / step * step;
+}
 
 // Rounded up to 3 significant digits: 15003 -> 15100, 999 -> 999.
 int64_t RoundUpToThreeDigits(int64_t value) {
@@ -193,7 +208,8 @@ GoldenValue ProposeGoldenTimeMs(const TestResult& result, double time_factor) {
 }
 
 GoldenValue ProposeGoldenDispatchCount(int64_t dispatch_count, const GoldenPolicy& policy) {
-  const int64_t golden = WithHeadroom(dispatch_count, policy.size_headroom) + policy.dispatch_slack;
+  const int64_t golden =
+      SaturatingAdd(WithHeadroom(dispatch_count, policy.size_headroom), policy.dispatch_slack);
   std::string reason = fmt::format("{} + {} headroom, rounded up", dispatch_count,
                                    HeadroomText(policy.size_headroom));
   if (policy.dispatch_slack > 0) reason += fmt::format(", + {} slack", policy.dispatch_slack);

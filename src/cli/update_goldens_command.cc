@@ -78,7 +78,11 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
          "Added to the measured golden_binary_size and golden_dispatch_count: a fraction (0.05) "
          "or a percentage (5%)")
       ->default_str(fmt::format("{:g}%", kDefaultSizeHeadroom * 100))
-      ->check(ShareProblem);
+      ->check([](const std::string& text) {
+        const std::string problem = ShareProblem(text);
+        if (!problem.empty() || *ParseShare(text) <= 10) return problem;
+        return std::string("a headroom of at most 1000%");
+      });
   app.add_option("--size-round", policy.size_round,
                  "Round golden_binary_size up to a multiple of this (0: to 3 significant digits)")
       ->capture_default_str()

@@ -112,6 +112,9 @@ def test_results_json_compare_and_update_goldens(example_suite):
     bad = run_binary([_binary(), "update-goldens", base, "--size-headroom=-5%",
                       f"--test-file-directory={example_suite.root}"])
     assert bad.returncode == 4 and "expected a fraction such as 0.05" in bad.output, bad.output
+    huge = run_binary([_binary(), "update-goldens", base, "--size-headroom=2000%",
+                       f"--test-file-directory={example_suite.root}"])
+    assert huge.returncode == 4 and "at most 1000%" in huge.output, huge.output
 
     # A test JSON of the results that is gone is a data problem (exit 4), not an
     # internal error (3).

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <limits>
+
 #include "base/atomic_file.h"
 #include "result_fixture.h"
 
@@ -94,6 +96,26 @@ TEST(ProposeGoldenCompstatTest, CountsGetTheHeadroomAndAtLeastOneMore) {
   EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(10, slack).value, 13);
   EXPECT_EQ(ProposeGoldenDispatchCount(10, slack).reason,
             "10 + 5% headroom, rounded up, + 2 slack");
+}
+
+// A size from a damaged results file or a huge option saturates instead of overflowing into a
+// negative golden.
+TEST(ProposeGoldenCompstatTest, HugeValuesSaturate) {
+  constexpr int64_t kLargest = std::numeric_limits<int64_t>::max();
+  const double largest = static_cast<double>(kLargest);
+  GoldenPolicy huge;
+  huge.size_headroom = 1e20;
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(14288, huge).value, largest);
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(2, huge).value, largest);
+  const GoldenPolicy defaults;
+  EXPECT_GT(ProposeGoldenBinarySize(kLargest - 10, defaults).value, 0);
+  GoldenPolicy round;
+  round.size_round = kLargest / 2;
+  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(kLargest - 10, round).value,
+                   static_cast<double>(kLargest));
+  GoldenPolicy slack;
+  slack.dispatch_slack = kLargest;
+  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(10, slack).value, largest);
 }
 
 // Odd but valid formatting, and the key appearing where it must not be touched.
