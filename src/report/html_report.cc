@@ -68,7 +68,7 @@ font-size:.9em}
 thead,tbody,tr{display:contents}
 th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid var(--border);white-space:nowrap}
 th{order:-1}
-pre.repro code{display:block;-webkit-user-select:all;user-select:all;cursor:copy}
+pre.repro code{-webkit-user-select:all;user-select:all;cursor:copy}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.reason{white-space:normal;min-width:14em}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:10px}
@@ -342,8 +342,9 @@ std::string FailureCard(size_t index, const TestResult& result) {
     // No copy button (the page has no script): a click selects a whole command.
     out += R"(<div class="label">Reproduce with (a click selects a whole command)</div>)"
            R"(<pre class="repro">)";
-    for (const Repro& repro : result.repros) {
-      out += "<code>" + Text(repro.ToShellLine()) + "</code>";
+    for (size_t i = 0; i < result.repros.size(); ++i) {
+      // Newlines between the commands, so that copying the whole block keeps them apart.
+      out += (i ? "\n<code>" : "<code>") + Text(result.repros[i].ToShellLine()) + "</code>";
     }
     out += "</pre>";
   }

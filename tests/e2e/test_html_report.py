@@ -136,17 +136,22 @@ for (const id of ["filter-outcome-failed", "filter-outcome-passed"]) {
 document.getElementById("filter-outcome-all").checked = true;
 document.getElementById("filter-kind-compstat").checked = true;
 counts["filter-kind-compstat"] = visible();
-// Sorted slowest first: the rows' places on the page, top to bottom, follow their durations.
+// Each sort: the rows' places on the page, top to bottom, and whether each row stays intact.
 document.getElementById("filter-kind-all").checked = true;
-document.getElementById("sort-duration").checked = true;
-const rows = [...document.querySelectorAll("#results tbody tr")].map(tr => ({
-    top: tr.cells[0].getBoundingClientRect().top, seconds: parseFloat(tr.cells[3].textContent),
-    cells: [...tr.cells].map(td => td.getBoundingClientRect().top)}));
-rows.sort((a, b) => a.top - b.top);
-const header = document.querySelector("#results thead th").getBoundingClientRect().top;
-const sorted = {seconds: rows.map(r => r.seconds),
-                header_first: rows.every(r => header < r.top),
-                rows_intact: rows.every(r => r.cells.every(top => top === r.top))};
+const header = document.querySelector("#results thead th");
+const sorted = {};
+for (const order of ["duration", "outcome", "name"]) {
+  document.getElementById("sort-" + order).checked = true;
+  const rows = [...document.querySelectorAll("#results tbody tr")].map(tr => ({
+      top: tr.cells[0].getBoundingClientRect().top, id: tr.cells[0].textContent,
+      failed: tr.classList.contains("row-failed"), seconds: parseFloat(tr.cells[3].textContent),
+      intact: [...tr.cells].every(td => td.getBoundingClientRect().top === tr.cells[0]
+                                                   .getBoundingClientRect().top)}));
+  rows.sort((a, b) => a.top - b.top);
+  sorted[order] = {ids: rows.map(r => r.id), seconds: rows.map(r => r.seconds),
+                   failed: rows.map(r => r.failed), intact: rows.every(r => r.intact),
+                   header_first: rows.every(r => header.getBoundingClientRect().top < r.top)};
+}
 document.getElementById("sort-run").checked = true;
 // No copy button: each command is one element that a click selects whole.
 const commands = [...document.querySelectorAll("pre.repro code")].map(code =>
@@ -171,9 +176,12 @@ def test_results_filter_and_failure_details_in_a_browser(example_suite):
         # Filters by outcome and by kind (CSS only: the page has no script of its own).
         assert data["counts"] == {"all": 8, "filter-outcome-failed": 1,
                                   "filter-outcome-passed": 7, "filter-kind-compstat": 3}, data
-        seconds = data["sorted"]["seconds"]
-        assert len(seconds) == 8 and seconds == sorted(seconds, reverse=True), (width, data)
-        assert data["sorted"]["header_first"] and data["sorted"]["rows_intact"], (width, data)
+        by = data["sorted"]
+        assert all(by[o]["header_first"] and by[o]["intact"] for o in by), (width, by)
+        seconds = by["duration"]["seconds"]
+        assert len(seconds) == 8 and seconds == sorted(seconds, reverse=True), (width, by)
+        assert by["outcome"]["failed"] == [True] + [False] * 7, (width, by)
+        assert by["name"]["ids"] == sorted(by["name"]["ids"]), (width, by)
         assert data["commands"] and all(c == ["all", "cd "] for c in data["commands"]), data
         # The repro command wraps instead of running off a phone's screen.
         assert data["wide"] == 0, (width, data)

@@ -187,6 +187,11 @@ TEST_F(HtmlReportTest, FailuresSectionHasReasonAndRepros) {
       std::string::npos)
       << repro;
   EXPECT_NE(repro.find("iree-compile x.mlir"), std::string::npos);
+  // One element per command (a click selects it whole), a newline between them (copying the
+  // whole block keeps them apart).
+  EXPECT_NE(repro.find("b.vmfb&apos;</code>\n<code>cd /work/art &amp;&amp; iree-compile"),
+            std::string::npos)
+      << repro;
   EXPECT_NE(failures.find("/work/art/bench.log"), std::string::npos);
   EXPECT_NE(failures.find("last line of output"), std::string::npos);
   // An unexpected pass is a failure; an expected failure is not.
