@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of tests/fuzz with Clang, ASan and UBSan (in its own build
-# directory) and runs each for SECONDS, one after another.
+# directory) and runs each, one after another: for SECONDS, or (--smoke) on RUNS inputs.
 #   scripts/fuzz.sh SECONDS [HARNESS...]
 #   scripts/fuzz.sh --smoke RUNS [HARNESS...]
 # --smoke (`make test`): RUNS inputs per harness from a fixed seed, so that the gate gives the
