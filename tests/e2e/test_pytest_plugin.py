@@ -225,6 +225,7 @@ def test_failing_test_report_and_junit(venv, work, tmp_path):
     failed = [c for c in cases if c.find("failure") is not None]
     assert len(failed) == 1
     assert re.search(r"cd \S+ && \S+iree-run-module ", failed[0].find("failure").text)
+    assert failed[0].find("failure").get("message").startswith("[FAILED] result[0]")
     assert all(float(c.get("time")) < 60 for c in cases)
 
 
