@@ -108,10 +108,11 @@ void SetCompileMode(const CliOptions& options, CompilerInfo* compiler) {
   compiler->workers.max_rss_mib = options.compile_worker_max_rss_mib;
 }
 
-// Finds the tools the selected tests need; prints one line per missing tool.
+// Finds the tools the selected tests need; prints one line per missing tool
+// unless `quiet` (where their absence is no error).
 std::optional<ToolSet> LocateTools(const CliOptions& options,
                                    const std::vector<const TestDefinition*>& tests,
-                                   std::vector<ToolInfo>* described) {
+                                   std::vector<ToolInfo>* described, bool quiet = false) {
   ToolSearch search;
   search.tools_dir = options.iree_tools_dir;
   if (const char* path = std::getenv("PATH")) search.path_env = path;
@@ -127,7 +128,7 @@ std::optional<ToolSet> LocateTools(const CliOptions& options,
   auto find = [&](const char* name, fs::path* where, fs::path* executable) {
     Result<fs::path> path = FindTool(name, search);
     if (!path) {
-      fmt::print(stderr, "iree-suite: error: {}\n", path.error());
+      if (!quiet) fmt::print(stderr, "iree-suite: error: {}\n", path.error());
       ok = false;
       return;
     }
@@ -364,7 +365,8 @@ int ListCollected(const CliOptions& options, const LoadedSuite& suite,
   std::optional<ToolSet> tools;
   if (options.lists_commands() && !selected.empty()) {
     std::vector<ToolInfo> described;
-    tools = LocateTools(options, selected, &described);
+    // --collect-only -v lists the ids alone then, and succeeds.
+    tools = LocateTools(options, selected, &described, /*quiet=*/!options.show_commands);
     if (!tools && options.show_commands) return kExitUsageError;
   }
   if (tools) {

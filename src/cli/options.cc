@@ -481,6 +481,13 @@ bool ParseCommandLine(int argc, char** argv, CliOptions* options, int* exit_code
   IgnoredValues ignored;
   AddIgnoredOptions(app, &ignored);
   if (!Parse(app, argc, argv, exit_code)) return false;
+  // repro runs one test's tools: listing them instead would be silently dropped.
+  for (const auto& [flag, given] : {std::pair{"--collect-only", options->collect_only},
+                                    {"--show-commands", options->show_commands}}) {
+    if (options->repro && given) {
+      return UsageError(std::string("argument ") + flag + ": not allowed with repro", exit_code);
+    }
+  }
   MovePathsOutOfConfigFiles(options);
   ApplyEnvironment(options);
   ApplyDefaultConfig(options);

@@ -1,6 +1,7 @@
 #include "cli/repro_command.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include "artifacts/cache_layout.h"
 
@@ -59,10 +60,13 @@ SuiteRunner CommandRunner(const CliOptions& options,
   tools.compiler.mode = CompileMode::kProcess;
   RunnerConfig config = options.runner;
   config.events = events;
+  config.fetch.cancelled = [] { return InterruptSignal() != 0; };
   return SuiteRunner(modules, std::move(tools), std::move(config));
 }
 
 int ReproExitStatus(const ProcessResult& process) {
+  // Ctrl-C (or SIGTERM) stopped it, or stopped the repro before a tool started.
+  if (process.interrupted) return 128 + (InterruptSignal() != 0 ? InterruptSignal() : SIGINT);
   if (!process.spawn_error.empty()) return 127;
   if (process.term_signal != 0) return 128 + process.term_signal;
   return process.exit_code;
@@ -88,9 +92,16 @@ int RunRepro(const CliOptions& options, const std::map<std::string, ModuleDefini
     return kExitUsageError;
   }
   console.Line(fmt::format("repro of {} in {}", test.id, scratch.string()));
+  // A Ctrl-C kills the running tool's process group, as in a run, instead of
+  // leaving it orphaned.
+  const InterruptHandlers interrupt_handlers;
   SuiteRunner runner = CommandRunner(options, modules, tools, &console);
   ReproPrinter printer(console);
   Result<ProcessResult> last = runner.Reproduce(test, scratch, printer);
+  if (InterruptSignal() != 0) {
+    fmt::print(stderr, "iree-suite: interrupted by signal {}\n", InterruptSignal());
+    return 128 + InterruptSignal();
+  }
   if (!last) {
     fmt::print(stderr, "iree-suite: error: {}\n", last.error());
     return kExitTestsFailed;

@@ -147,11 +147,26 @@ void ConsoleReporter::OnCommandCached(const ProcessSpec& spec, const std::string
   if (log_commands_) Line(ShownCommandLine({{spec.cwd, spec.argv}, note}));
 }
 
+namespace {
+
+// "# NOTE", each further line of a multi-line note (a tool's error) behind
+// its own "  # ", so that the listing still pastes into a shell as it is.
+std::string CommentedNote(const std::string& note) {
+  std::string text = "# ";
+  for (char c : note) {
+    text += c;
+    if (c == '\n') text += "  # ";
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string ShownCommandLine(const ShownCommand& shown) {
-  if (shown.command.argv.empty()) return "  # " + shown.note;
+  if (shown.command.argv.empty()) return "  " + CommentedNote(shown.note);
   std::string line = "  $ " + shown.command.ToShellLine();
   // After a '#', so that the line pastes into a shell as it is.
-  if (!shown.note.empty()) line += "  # " + shown.note;
+  if (!shown.note.empty()) line += "  " + CommentedNote(shown.note);
   return line;
 }
 

@@ -2,8 +2,11 @@
 -v, -v for cached modules), and one test's tools rerun in a scratch
 directory (`iree-suite repro`), with the real IREE tools on the examples."""
 
+import json
+import os
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 from conftest import run_binary
@@ -125,3 +128,82 @@ def test_repro_exits_with_the_tools_status(example_suite, tmp_path):
     assert refused.returncode == 4 and "is not empty" in refused.stderr, refused.output
     several = _repro(example_suite, "-k", "mlp_quality or mlp_compstat_cpu")
     assert several.returncode == 4 and "repro takes one test; 2 selected" in several.stderr
+
+
+def test_ctrl_c_on_repro_kills_the_running_tool(example_suite):
+    import signal
+    import subprocess
+    import time
+
+    example_suite.slow_mlp_benchmark(60)
+    argv = example_suite.argv("-k", "mlp_benchmark_cpu")
+    process = subprocess.Popen([argv[0], "repro", *argv[1:]], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=example_suite.root)
+    deadline = time.monotonic() + 60
+    log = None
+    while log is None and time.monotonic() < deadline and process.poll() is None:
+        log = next(example_suite.artifacts.glob("repro/*/benchmark.log"), None)
+        time.sleep(0.05)
+    assert log is not None, process.communicate()
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130, stdout + stderr  # as a shell reports a Ctrl-C
+    assert "interrupted by signal 2" in stderr
+    survivors = subprocess.run(["pgrep", "-f", str(example_suite.artifacts)],
+                               capture_output=True, text=True)
+    assert survivors.stdout == "", survivors.stdout
+
+
+def test_collect_only_verbose_without_tools_lists_the_ids_quietly(example_suite, tmp_path):
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    listed = example_suite.run("--collect-only", "-v", f"--iree-tools-dir={empty}", "-k", "mlp",
+                               env=env, tools=False)
+    assert listed.returncode == 0, listed.output
+    assert listed.stderr == "", listed.stderr
+    assert "mlp/mlp_quality_cpu.json" in listed.stdout and "  $ " not in listed.stdout
+    shown = example_suite.run("--show-commands", f"--iree-tools-dir={empty}", "-k", "mlp",
+                              env=env, tools=False)
+    assert shown.returncode == 4, shown.output
+    assert "cannot find the IREE tool 'iree-compile'" in shown.stderr
+
+
+def test_repro_refuses_the_listing_flags(example_suite):
+    for flag in ("--collect-only", "--show-commands"):
+        refused = _repro(example_suite, QUALITY, flag)
+        assert refused.returncode == 4, refused.output
+        assert f"argument {flag}: not allowed with repro" in refused.stderr
+
+
+COMPSTAT = "mlp/mlp_compstat_cpu.json::mlp_compstat_cpu.json"
+
+
+def _scratch(result):
+    return Path(result.stdout.splitlines()[0].split(" in ", 1)[1])
+
+
+def test_repro_empties_its_scratch_directory_first(example_suite):
+    first = _repro(example_suite, COMPSTAT)
+    assert first.returncode == 0, first.output
+    stale = _scratch(first) / "stale.txt"
+    stale.write_text("from before")
+    again = _repro(example_suite, COMPSTAT)
+    assert again.returncode == 0, again.output
+    assert _scratch(again) == stale.parent and not stale.exists()
+    assert list(stale.parent.glob("*/module.vmfb")), again.stdout
+
+
+def test_repro_never_follows_a_link_planted_as_its_scratch_directory(example_suite, tmp_path):
+    scratch = _scratch(_repro(example_suite, COMPSTAT))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the artifact directory's")
+    shutil.rmtree(scratch)
+    scratch.symlink_to(outside, target_is_directory=True)
+    refused = _repro(example_suite, COMPSTAT)
+    assert refused.returncode == 4, refused.output
+    assert str(scratch) in refused.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+
