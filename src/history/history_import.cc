@@ -100,7 +100,7 @@ void WriteBatch(HistoryStore& store, std::vector<HistoryRunRecord>* batch, Impor
       on_problem((*batch)[i].source + ": " + outcome.error());
       ++counts->bad;
     } else {
-      *outcome ? ++counts->added : ++counts->known;
+      *outcome == Appended::kStored ? ++counts->added : ++counts->known;
     }
   }
   batch->clear();

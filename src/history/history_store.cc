@@ -222,7 +222,7 @@ AppendOutcome HistoryStore::AppendInSavepoint(const HistoryRunRecord& run, Known
   Result<std::optional<int64_t>> run_id = InsertRun(run);
   if (run_id && !*run_id) {  // already stored
     db_->RollbackToSavepoint();
-    return false;
+    return Appended::kAlreadyThere;
   }
   KnownTests learned_here;
   Status written = run_id ? Status() : Error{run_id.error()};
@@ -236,7 +236,7 @@ AppendOutcome HistoryStore::AppendInSavepoint(const HistoryRunRecord& run, Known
     return Error{written.error()};
   }
   learned->merge(learned_here);
-  return true;
+  return Appended::kStored;
 }
 
 Result<std::vector<AppendOutcome>> HistoryStore::AppendRuns(
@@ -310,16 +310,6 @@ Result<HistoryData> HistoryStore::Load(const HistoryQuery& query) {
   std::sort(data.series.begin(), data.series.end(),
             [](const HistorySeries& a, const HistorySeries& b) { return a.test_id < b.test_id; });
   return data;
-}
-
-Result<int64_t> HistoryStore::RunCount() {
-  int64_t count = -1;
-  if (Status counted = db_->Execute("SELECT count(*) FROM runs", {},
-                                    [&count](const SqlRow& row) { count = row.Int(0); });
-      !counted) {
-    return Error{counted.error()};
-  }
-  return count;
 }
 
 }  // namespace iree_suite

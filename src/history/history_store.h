@@ -113,9 +113,11 @@ struct HistoryData {
   std::vector<HistorySeries> series;  // sorted by test id
 };
 
-// What became of one run given to HistoryStore::AppendRuns: whether it was
-// stored (false: a run with the same key is already there), or why it failed.
-using AppendOutcome = Result<bool>;
+// What became of one run given to HistoryStore::AppendRuns: stored, already
+// there (a run with the same key; nothing changed), or why it failed. An enum,
+// not a bool, so that "no error" and "stored" cannot be mistaken for each other.
+enum class Appended { kStored, kAlreadyThere };
+using AppendOutcome = Result<Appended>;
 
 class HistoryStore {
  public:
@@ -127,8 +129,8 @@ class HistoryStore {
 
   explicit HistoryStore(std::unique_ptr<SqlDatabase> db) : db_(std::move(db)) {}
 
-  // Appends a run in one transaction. Returns whether it was stored: false
-  // when a run with the same key is already there (then nothing changes).
+  // Appends a run in one transaction. A run with the same key already there
+  // is kAlreadyThere (then nothing changes).
   AppendOutcome AppendRun(const HistoryRunRecord& run);
 
   // Appends runs in one transaction (one commit for a batch of imports),
@@ -140,7 +142,6 @@ class HistoryStore {
   // The runs matching `query` and the series of every test they ran.
   Result<HistoryData> Load(const HistoryQuery& query);
 
-  Result<int64_t> RunCount();
   SqlDatabase& db() { return *db_; }
 
  private:
