@@ -33,21 +33,30 @@ TestComparison ComparisonOf(const TestResult& current) {
   return comparison;
 }
 
+// The statistics of a result's repetitions, once per side; nullopt without samples.
+std::optional<BenchmarkStats> StatsOf(const TestResult& result) {
+  if (result.benchmark_samples_ms.empty()) return std::nullopt;
+  return ComputeStats(result.benchmark_samples_ms);
+}
+
 TestComparison CompareBenchmark(const TestResult& base, const TestResult& current,
                                 const CompareOptions& options) {
   TestComparison comparison = ComparisonOf(current);
-  auto stat = [](const TestResult& result, double BenchmarkStats::*field) -> std::optional<double> {
-    if (result.benchmark_samples_ms.empty()) return std::nullopt;
-    return ComputeStats(result.benchmark_samples_ms).*field;
+  const std::optional<BenchmarkStats> a = StatsOf(base);
+  const std::optional<BenchmarkStats> b = StatsOf(current);
+  auto stat = [](const std::optional<BenchmarkStats>& stats,
+                 double BenchmarkStats::*field) -> std::optional<double> {
+    if (!stats) return std::nullopt;
+    return (*stats).*field;
   };
   comparison.metrics.push_back(
-      {"min_ms", stat(base, &BenchmarkStats::min), stat(current, &BenchmarkStats::min)});
+      {"min_ms", stat(a, &BenchmarkStats::min), stat(b, &BenchmarkStats::min)});
   comparison.metrics.push_back(
-      {"median_ms", stat(base, &BenchmarkStats::median), stat(current, &BenchmarkStats::median)});
+      {"median_ms", stat(a, &BenchmarkStats::median), stat(b, &BenchmarkStats::median)});
   ChangeKind change = ClassifyRatio(comparison.metrics[0].Ratio(), options.threshold);
   const std::vector<double>& base_samples = base.benchmark_samples_ms;
   const std::vector<double>& current_samples = current.benchmark_samples_ms;
-  if (base_samples.size() >= options.min_samples_for_test &&
+  if (a && b && base_samples.size() >= options.min_samples_for_test &&
       current_samples.size() >= options.min_samples_for_test) {
     comparison.p_value = MannWhitneyU(base_samples, current_samples).p_value;
     // A large ratio from noisy repetitions is not a verdict, but worth a word.
@@ -55,10 +64,8 @@ TestComparison CompareBenchmark(const TestResult& base, const TestResult& curren
       change = ChangeKind::kUnchanged;
       comparison.not_significant = true;
       comparison.repetitions = std::min(base_samples.size(), current_samples.size());
-      const BenchmarkStats a = ComputeStats(base_samples);
-      const BenchmarkStats b = ComputeStats(current_samples);
       comparison.repetitions_needed = RepetitionsNeeded(
-          b.mean - a.mean, std::sqrt((a.stddev * a.stddev + b.stddev * b.stddev) / 2),
+          b->mean - a->mean, std::sqrt((a->stddev * a->stddev + b->stddev * b->stddev) / 2),
           options.alpha);
     }
   }
