@@ -236,24 +236,47 @@ std::optional<fs::path> SuiteRunner::Fetch(const std::string& url, const std::st
   return fetcher_.Fetch(url, error);
 }
 
+Result<SuiteRunner::ModuleSource> SuiteRunner::FindModule(const std::string& name,
+                                                          const std::string& test_id, bool fetch) {
+  auto module = modules_.find(name);
+  if (module == modules_.end()) return Error{fmt::format("module \"{}\" is not defined", name)};
+  const std::string& url = module->second.mlir;
+  auto local_file = [&]() -> Result<fs::path> {
+    if (fetch) {
+      std::string error;
+      std::optional<fs::path> fetched = Fetch(url, test_id, &error);
+      if (!fetched) return Error{error};
+      return *fetched;
+    }
+    Result<fs::path> located = fetcher_.Locate(url);
+    const fs::path below = located ? located->lexically_relative(config_.artifact_directory) : "";
+    std::error_code ec;
+    // A download not made yet: its key (a hash of the file) is unknown.
+    if (!below.empty() && *below.begin() != ".." && !fs::exists(*located, ec)) {
+      return Error{
+          fmt::format("{} is not downloaded yet (a run fetches it to {})", url, located->string())};
+    }
+    return located;
+  };
+  Result<fs::path> mlir = local_file();
+  if (!mlir) return Error{fmt::format("module \"{}\": mlir: {}", name, mlir.error())};
+  return ModuleSource{&module->second, *mlir};
+}
+
 std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
                                                       const std::string& test_id,
                                                       std::string* error) {
-  auto module = modules_.find(weight.module);
-  if (module == modules_.end()) {
-    *error = fmt::format("module \"{}\" is not defined", weight.module);
+  Result<ModuleSource> source = FindModule(weight.module, test_id, /*fetch=*/true);
+  if (!source) {
+    *error = source.error();
     return std::nullopt;
   }
-  std::optional<fs::path> mlir = Fetch(module->second.mlir, test_id, error);
-  if (!mlir) {
-    *error = fmt::format("module \"{}\": mlir: {}", weight.module, *error);
-    return std::nullopt;
-  }
+  const fs::path& mlir = source->mlir;
   auto one_at_a_time = Awaited(config_.trace, "parameter generation", test_id,
                                [&] { return std::unique_lock(parameters_mutex_); });
   auto turn = AwaitTurn(gate_, config_.trace, test_id, Exclusivity::kShared);
   TraceSpan span(config_.trace, "generate-parameters", weight.module, test_id, weight.module);
-  return parameters_.Get(weight, weight.module, *mlir, error);
+  return parameters_.Get(weight, weight.module, mlir, error);
 }
 
 // A run's inputs: downloads fetched, archives and torch_ops inputs generated.
@@ -285,18 +308,14 @@ class SuiteRunner::RunInputs final : public TestInputs {
 // Where those inputs are or would be; nothing is fetched or generated.
 class SuiteRunner::LocatedInputs final : public TestInputs {
  public:
-  explicit LocatedInputs(const SuiteRunner* runner) : runner_(runner) {}
+  explicit LocatedInputs(SuiteRunner* runner) : runner_(runner) {}
   Result<fs::path> File(const std::string& url) override { return runner_->fetcher_.Locate(url); }
   Result<fs::path> Parameters(const WeightSpec& weight) override {
-    auto module = runner_->modules_.find(weight.module);
-    if (module == runner_->modules_.end()) {
-      return Error{fmt::format("module \"{}\" is not defined", weight.module)};
-    }
-    Result<fs::path> mlir = runner_->fetcher_.Locate(module->second.mlir);
-    if (!mlir) return Error{fmt::format("module \"{}\": mlir: {}", weight.module, mlir.error())};
+    Result<ModuleSource> source = runner_->FindModule(weight.module, "", /*fetch=*/false);
+    if (!source) return Error{source.error()};
     std::string error;
     std::optional<fs::path> path =
-        runner_->parameters_.ArchivePath(weight, weight.module, *mlir, &error);
+        runner_->parameters_.ArchivePath(weight, weight.module, source->mlir, &error);
     if (!path) return Error{error};
     return *path;
   }
@@ -305,7 +324,7 @@ class SuiteRunner::LocatedInputs final : public TestInputs {
   }
 
  private:
-  const SuiteRunner* runner_;
+  SuiteRunner* runner_;
 };
 
 void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledModule*>& modules,
@@ -395,13 +414,9 @@ std::vector<ShownCommand> SuiteRunner::Commands(const TestDefinition& test) {
   std::vector<ShownCommand> shown;
   std::vector<fs::path> vmfbs;
   for (const std::string& name : test.modules) {
-    auto module = modules_.find(name);
-    Result<CompilePlan> plan = Error{fmt::format("module \"{}\" is not defined", name)};
-    if (module != modules_.end()) {
-      Result<fs::path> mlir = fetcher_.Locate(module->second.mlir);
-      plan = mlir ? compiler_.PlanCompile(module->second, *mlir)
-                  : Error{fmt::format("module \"{}\": mlir: {}", name, mlir.error())};
-    }
+    Result<ModuleSource> source = FindModule(name, test.id, /*fetch=*/false);
+    Result<CompilePlan> plan =
+        source ? compiler_.PlanCompile(*source->module, source->mlir) : Error{source.error()};
     if (!plan) {
       shown.push_back({{}, "cannot show the commands: " + plan.error()});
       return shown;
@@ -426,7 +441,11 @@ std::vector<ShownCommand> SuiteRunner::Commands(const TestDefinition& test) {
 
 Result<ProcessResult> SuiteRunner::Reproduce(const TestDefinition& test, const fs::path& scratch,
                                              ReproObserver& observer) {
-  auto run = [&](const ProcessSpec& spec, const Repro& shown) {
+  // Each tool takes its turn as in a run (README: Parallel runs): a benchmark
+  // alone on this host, the others beside each other but never beside one.
+  auto run = [&](const ProcessSpec& spec, const Repro& shown, Exclusivity exclusivity,
+                 const std::string& gpu_device) {
+    auto turn = AwaitTurn(gate_, config_.trace, test.id, exclusivity, gpu_device);
     observer.OnReproStarted(shown);
     ProcessResult process = RunProcess(spec);
     std::vector<fs::path> logs = {spec.stdout_path};
@@ -438,22 +457,19 @@ Result<ProcessResult> SuiteRunner::Reproduce(const TestDefinition& test, const f
   last.exit_code = 0;
   std::vector<fs::path> vmfbs;
   for (const std::string& name : test.modules) {
-    auto module = modules_.find(name);
-    if (module == modules_.end()) return Error{fmt::format("module \"{}\" is not defined", name)};
-    std::string error;
-    std::optional<fs::path> mlir = Fetch(module->second.mlir, test.id, &error);
-    if (!mlir) return Error{fmt::format("module \"{}\": mlir: {}", name, error)};
-    Result<CompilePlan> plan = compiler_.PlanCompile(module->second, *mlir);
+    Result<ModuleSource> source = FindModule(name, test.id, /*fetch=*/true);
+    if (!source) return Error{source.error()};
+    Result<CompilePlan> plan = compiler_.PlanCompile(*source->module, source->mlir);
     if (!plan) return Error{plan.error()};
     const fs::path out_dir = scratch / EntryName(name);
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) return Error{fmt::format("cannot create {}: {}", out_dir.string(), ec.message())};
     const ProcessSpec spec =
-        compiler_.CompileSpec(module->second, *plan, out_dir, config_.timeout_s);
+        compiler_.CompileSpec(*source->module, *plan, out_dir, config_.timeout_s);
     Repro shown{spec.cwd, spec.argv};
     shown.argv[0] = tools_.compiler.iree_compile.string();
-    last = run(spec, shown);
+    last = run(spec, shown, Exclusivity::kShared, "");
     if (!last.Succeeded()) return last;
     vmfbs.push_back(out_dir / plan->vmfb.filename());
   }
@@ -463,7 +479,10 @@ Result<ProcessResult> SuiteRunner::Reproduce(const TestDefinition& test, const f
       BuildToolCommand(test, vmfbs, tools_, config_.external_file_directory, scratch, inputs);
   if (!command) return Error{command.error()};
   command->spec.timeout_s = config_.timeout_s;
-  return run(command->spec, command->repro);
+  const bool benchmark = test.kind == TestKind::kBenchmark;
+  return run(command->spec, command->repro,
+             benchmark ? Exclusivity::kExclusive : Exclusivity::kShared,
+             benchmark ? "" : GpuDeviceOf(test.run_args));
 }
 
 }  // namespace iree_suite

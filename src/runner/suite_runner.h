@@ -116,6 +116,13 @@ class SuiteRunner {
   std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
                                                         const std::string& test_id,
                                                         std::string* error);
+  // A module a test names and the local file of its MLIR: fetched when
+  // `fetch`, else only located (an error while not downloaded yet).
+  struct ModuleSource {
+    const ModuleDefinition* module;
+    std::filesystem::path mlir;
+  };
+  Result<ModuleSource> FindModule(const std::string& name, const std::string& test_id, bool fetch);
   // Fetches a URL (or resolves a local path) for `test_id`, traced.
   std::optional<std::filesystem::path> Fetch(const std::string& url, const std::string& test_id,
                                              std::string* error, bool take_turn = true);

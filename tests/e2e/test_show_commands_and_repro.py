@@ -207,3 +207,31 @@ def test_repro_never_follows_a_link_planted_as_its_scratch_directory(example_sui
     assert str(scratch) in refused.stderr
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
 
+
+
+def test_a_test_whose_mlir_is_not_downloaded(example_suite):
+    # An MLIR that is not downloaded (and --offline forbids fetching).
+    modules = example_suite.base / "examples" / "modules" / "mlp_cpu.json"
+    module = json.loads(modules.read_text())
+    module["mlir"] = "https://example.invalid/mlp.mlir"
+    modules.write_text(json.dumps(module))
+    shown = example_suite.run("--show-commands", "--offline", "-k", "mlp_quality_cpu")
+    assert shown.returncode == 0, shown.output
+    [note] = [line for line in shown.stdout.splitlines() if line.startswith("  # ")]
+    assert note.startswith('  # cannot show the commands: module "'), shown.stdout
+    assert "mlir: https://example.invalid/mlp.mlir is not downloaded yet" in note, note
+    assert "  $ " not in shown.stdout
+    result = _repro(example_suite, QUALITY, "--offline")
+    assert result.returncode == 1, result.output
+    assert "mlir:" in result.stderr and "$ " not in result.stdout
+
+
+def test_repro_of_a_test_that_cannot_reach_its_tool_exits_1(example_suite):
+    # Its module compiles, but its weights cannot be had (--offline).
+    example_suite.edit("mlp/mlp_quality_cpu.json", weights=[
+        {"type": "url", "scope": "model", "url": "https://example.invalid/mlp_weights.irpa"}])
+    result = _repro(example_suite, QUALITY, "--offline")
+    assert result.returncode == 1, result.output
+    [compile_line] = [line for line in result.stdout.splitlines() if line.startswith("$ ")]
+    assert "iree-compile" in compile_line
+    assert "mlp_weights.irpa" in result.stderr, result.stderr

@@ -5,9 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
+#include "artifacts/cache_layout.h"
+#include "exec/host_name.h"
+#include "exec/tool_gate.h"
 #include "test_helpers.h"
 
 namespace iree_suite {
@@ -380,6 +386,30 @@ TEST_F(SuiteRunnerTest, ReproStopsAtAFailedCompile) {
   EXPECT_EQ(last->exit_code, 7);
   EXPECT_EQ(events.started.size(), 1u);
   EXPECT_FALSE(fs::exists(dir_ / "artifacts" / "modules"));
+}
+
+TEST_F(SuiteRunnerTest, ReproOfABenchmarkTakesItsTurnAloneOnThisHost) {
+  const fs::path started = dir_ / "benchmark-started";
+  Script("iree-benchmark-module", "touch " + started.string() + "\necho '{}'\n");
+  TestDefinition test = Quality("b.json");
+  test.kind = TestKind::kBenchmark;
+  // Another run on this host (sharing the artifact directory's lock files)
+  // has a tool running.
+  ToolGate other_run;
+  other_run.ShareAcrossProcesses(CacheLayout(dir_ / "artifacts").HostLockDirectory(HostName()));
+  std::optional<ToolGate::Turn> running = other_run.Shared();
+  SuiteRunner runner(modules_, Tools(), Config());
+  RecordingEvents events;
+  std::future<Result<ProcessResult>> repro = std::async(
+      std::launch::async, [&] { return runner.Reproduce(test, dir_ / "scratch", events); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_FALSE(fs::exists(started));  // the compile ran beside it; the benchmark waits
+  EXPECT_EQ(events.started.size(), 1u);
+  running.reset();
+  Result<ProcessResult> last = repro.get();
+  ASSERT_TRUE(last) << last.error();
+  EXPECT_TRUE(last->Succeeded()) << last->Describe();
+  EXPECT_TRUE(fs::exists(started));
 }
 
 }  // namespace
