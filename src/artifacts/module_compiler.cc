@@ -138,10 +138,73 @@ std::optional<FailureRecord> ReadFailureRecord(const fs::path& path) {
   return FailureRecord{record["error"], record["recorded_at"]};
 }
 
+// What a compile of `entry` takes from the cache instead of compiling: the
+// one decision for a run and for the "# cached:" note of --show-commands.
+struct Reusable {
+  enum class Kind { kNothing, kEntry, kFailure, kTwin };
+  Kind kind = Kind::kNothing;
+  fs::path from;                         // the entry, its failed entry, or the twin
+  std::optional<FailureRecord> failure;  // kFailure's
+};
+
+// Nothing under --force-recompile (`force`); else the complete entry, a
+// failure record this version reads, or a twin (FindTwin), in that order.
+Reusable FindReusable(const fs::path& entry, bool force) {
+  if (force) return {};
+  if (IsComplete(entry)) return {Reusable::Kind::kEntry, entry, std::nullopt};
+  const fs::path failed = CacheLayout::FailedModuleEntry(entry);
+  if (std::optional<FailureRecord> failure = ReadFailureRecord(failed / kFailureName)) {
+    return {Reusable::Kind::kFailure, failed, std::move(failure)};
+  }
+  if (std::optional<fs::path> twin = FindTwin(entry)) {
+    return {Reusable::Kind::kTwin, *twin, std::nullopt};
+  }
+  return {};
+}
+
+// "cached: <entry>" or "cached failure: <its log>", what -v and
+// --show-commands say of a module taken from the cache; empty for nothing.
+std::string CacheNote(const Reusable& found) {
+  switch (found.kind) {
+    case Reusable::Kind::kNothing:
+      return "";
+    case Reusable::Kind::kFailure:
+      return "cached failure: " + (found.from / kLogName).string();
+    case Reusable::Kind::kEntry:
+    case Reusable::Kind::kTwin:
+      break;
+  }
+  return "cached: " + found.from.string();
+}
+
 void WriteFailureRecord(const fs::path& path, const FailureRecord& failure) {
   nlohmann::json record = {{"error", failure.error}, {"recorded_at", failure.recorded_at}};
   // Best effort: without the record a later run compiles the module again.
   (void)WriteFileAtomically(path, record.dump(2) + "\n");
+}
+
+// Fills *result from what FindReusable found (linking a twin's files as
+// `entry`); false when there is nothing to take.
+bool TakeReusable(const Reusable& found, const fs::path& entry, CompiledModule* result) {
+  switch (found.kind) {
+    case Reusable::Kind::kNothing:
+      return false;
+    case Reusable::Kind::kTwin:
+      // The same key under another module name (a renamed or duplicated
+      // module JSON): the content is what counts, so its files are linked.
+      if (!LinkEntry(found.from, entry)) return false;
+      [[fallthrough]];
+    case Reusable::Kind::kEntry:
+      result->ok = true;
+      return true;
+    case Reusable::Kind::kFailure:
+      break;
+  }
+  result->log = found.from / kLogName;
+  result->output_tail = TailOfFile(result->log);
+  result->error = fmt::format("{} (cached failure from {}; --force-recompile compiles it again)",
+                              found.failure->error, found.failure->recorded_at);
+  return true;
 }
 
 // The compiler ran to its end and rejected the input with diagnostics: the
@@ -227,7 +290,9 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   // The repro writes beside the cache, not into the entry the run uses.
   (void)layout.PrepareDirectory(layout.ReproDirectory(module.name, result.key));  // best effort
   result.repro = plan->repro;
-  if (!force_recompile_ && ReuseEntry(entry, &result)) {
+  // Without the lock only what writes nothing: a twin is linked under it.
+  if (Reusable found = FindReusable(entry, force_recompile_);
+      found.kind != Reusable::Kind::kTwin && TakeReusable(found, entry, &result)) {
     NoteCacheHit(entry, result);
     return result;
   }
@@ -246,18 +311,9 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.error = lock_error;
     return result;
   }
-  if ((!force_recompile_ || waited) && ReuseEntry(entry, &result)) {
+  if (TakeReusable(FindReusable(entry, force_recompile_ && !waited), entry, &result)) {
     NoteCacheHit(entry, result);
     return result;
-  }
-  // The same key under another module name (a renamed or duplicated module
-  // JSON): the content is what counts, so its files are linked, not rebuilt.
-  if (!force_recompile_) {
-    if (std::optional<fs::path> twin = FindTwin(entry); twin && LinkEntry(*twin, entry)) {
-      result.ok = true;
-      NoteCacheHit(entry, result);
-      return result;
-    }
   }
   // A damaged entry (truncated, emptied, edited) is compiled again, not used.
   if (!force_recompile_) {
@@ -292,9 +348,7 @@ Result<CompilePlan> ModuleCompiler::PlanCompile(const ModuleDefinition& module,
   plan.repro = {plan.input.working_directory,
                 CompileArgv(compiler_.iree_compile, plan.input.mlir,
                             layout.ReproDirectory(module.name, plan.key), module.compiler_flags)};
-  std::error_code ec;
-  plan.cached = IsComplete(plan.entry) ||
-                fs::is_regular_file(CacheLayout::FailedModuleEntry(plan.entry) / kFailureName, ec);
+  plan.cache_note = CacheNote(FindReusable(plan.entry, force_recompile_));
   return plan;
 }
 
@@ -352,21 +406,6 @@ std::string ModuleCompiler::ModuleKey(const ModuleDefinition& module, const fs::
   }
   *key = hasher.HexDigest();
   return {};
-}
-
-bool ModuleCompiler::ReuseEntry(const fs::path& entry, CompiledModule* result) const {
-  if (IsComplete(entry)) {
-    result->ok = true;
-    return true;
-  }
-  const fs::path failed = CacheLayout::FailedModuleEntry(entry);
-  std::optional<FailureRecord> failure = ReadFailureRecord(failed / kFailureName);
-  if (!failure) return false;
-  result->log = failed / kLogName;
-  result->output_tail = TailOfFile(result->log);
-  result->error = fmt::format("{} (cached failure from {}; --force-recompile compiles it again)",
-                              failure->error, failure->recorded_at);
-  return true;
 }
 
 void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompilePlan& plan,

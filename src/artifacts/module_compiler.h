@@ -71,7 +71,9 @@ struct CompilePlan {
   std::filesystem::path vmfb;   // the module in it, which tests run
   CompileInput input;
   Repro repro;
-  bool cached = false;  // the entry is complete, or holds a remembered failure
+  // "cached: <entry>" / "cached failure: <log>" when a run takes the module
+  // from the cache (as it decides, --force-recompile included); else empty.
+  std::string cache_note;
 };
 
 class ModuleCompiler {
@@ -117,8 +119,6 @@ class ModuleCompiler {
   // The module's cache key; returns an error message, empty on success.
   std::string ModuleKey(const ModuleDefinition& module, const std::filesystem::path& mlir,
                         std::string* key) const;
-  // Fills *result from a compiled entry or a remembered failure; false when neither.
-  bool ReuseEntry(const std::filesystem::path& entry, CompiledModule* result) const;
   CompileInput InputFor(const ModuleDefinition& module, const std::filesystem::path& mlir) const;
   void CompileInto(const ModuleDefinition& module, const CompilePlan& plan,
                    std::optional<double> timeout_s, CompiledModule* result);

@@ -424,7 +424,7 @@ std::vector<ShownCommand> SuiteRunner::Commands(const TestDefinition& test) {
     // Where the compile line writes, so that it can be pasted (as a run makes it).
     const CacheLayout layout(config_.artifact_directory);
     (void)layout.PrepareDirectory(layout.ReproDirectory(name, plan->key));  // best effort
-    shown.push_back({plan->repro, plan->cached ? "cached: " + plan->entry.string() : ""});
+    shown.push_back({plan->repro, plan->cache_note});
     vmfbs.push_back(plan->vmfb);
   }
   if (!RunsTool(test)) return shown;

@@ -412,5 +412,38 @@ TEST_F(SuiteRunnerTest, ReproOfABenchmarkTakesItsTurnAloneOnThisHost) {
   EXPECT_TRUE(fs::exists(started));
 }
 
+TEST_F(SuiteRunnerTest, UnderForceRecompileNoCompileIsShownAsCached) {
+  Script("iree-run-module", "exit 0\n");
+  TestDefinition test = Quality("q.json");
+  ASSERT_EQ(Run({test})[0].outcome, Outcome::kPassed);
+  SuiteRunner shower(modules_, Tools(), Config());
+  EXPECT_EQ(shower.Commands(test)[0].note.rfind("cached: ", 0), 0u);
+  RunnerConfig forced = Config();
+  forced.force_recompile = true;
+  SuiteRunner forced_shower(modules_, Tools(), forced);
+  EXPECT_EQ(forced_shower.Commands(test)[0].note, "");  // a run would compile it
+}
+
+TEST_F(SuiteRunnerTest, OnlyAFailureRecordARunReadsIsShownAsACachedFailure) {
+  Script("iree-compile", "echo x >> " + (dir_ / "compiles.txt").string() +
+                             "\necho 'model.mlir:1:1: error: unsupported op'; exit 1\n");
+  TestDefinition test = Quality("q.json");
+  ASSERT_EQ(Run({test})[0].outcome, Outcome::kFailed);
+  SuiteRunner shower(modules_, Tools(), Config());
+  EXPECT_EQ(shower.Commands(test)[0].note.rfind("cached failure: ", 0), 0u)
+      << shower.Commands(test)[0].note;
+  // A record this version cannot read: the next run compiles, so not "cached".
+  fs::path record;
+  for (const fs::directory_entry& file :
+       fs::recursive_directory_iterator(dir_ / "artifacts" / "modules")) {
+    if (file.path().filename() == "failure.json") record = file.path();
+  }
+  ASSERT_FALSE(record.empty());
+  std::ofstream(record) << "{\"error\": 1}\n";
+  EXPECT_EQ(shower.Commands(test)[0].note, "");
+  ASSERT_EQ(Run({test})[0].outcome, Outcome::kFailed);
+  EXPECT_EQ(Compiles(), 2);
+}
+
 }  // namespace
 }  // namespace iree_suite
