@@ -46,11 +46,10 @@ int RunCompareCommand(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsageError;
   }
-  std::string error;
-  std::optional<ResultsFile> base = ReadResultsJson(base_path, &error);
-  std::optional<ResultsFile> current = base ? ReadResultsJson(new_path, &error) : std::nullopt;
-  if (!base || !current) {
-    fmt::print(stderr, "iree-suite compare: error: {}\n", error);
+  Result<ResultsFile> base = ReadResultsJson(base_path);
+  Result<ResultsFile> current = base ? ReadResultsJson(new_path) : Error{base.error()};
+  if (!current) {
+    fmt::print(stderr, "iree-suite compare: error: {}\n", current.error());
     return kExitUsageError;
   }
   ComparisonReport report = CompareResults(*base, *current, options);

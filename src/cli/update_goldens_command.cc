@@ -99,10 +99,9 @@ int RunUpdateGoldensCommand(int argc, char** argv) {
   if (only_tighten) policy.direction = GoldenPolicy::Direction::kOnlyTighten;
   if (only_loosen) policy.direction = GoldenPolicy::Direction::kOnlyLoosen;
 
-  std::string error;
-  std::optional<ResultsFile> results = ReadResultsJson(results_path, &error);
+  Result<ResultsFile> results = ReadResultsJson(results_path);
   if (!results) {
-    fmt::print(stderr, "iree-suite update-goldens: error: {}\n", error);
+    fmt::print(stderr, "iree-suite update-goldens: error: {}\n", results.error());
     return kExitUsageError;
   }
   if (config_files.empty() && test_dir.empty()) {

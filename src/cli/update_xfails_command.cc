@@ -34,10 +34,9 @@ int RunUpdateXfailsCommand(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsageError;
   }
 
-  std::string error;
-  std::optional<ResultsFile> results = ReadResultsJson(results_path, &error);
+  Result<ResultsFile> results = ReadResultsJson(results_path);
   if (!results) {
-    fmt::print(stderr, "iree-suite update-xfails: error: {}\n", error);
+    fmt::print(stderr, "iree-suite update-xfails: error: {}\n", results.error());
     return kExitUsageError;
   }
   XfailUpdatePlan plan = PlanXfailUpdates(*results, configs);

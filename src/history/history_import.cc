@@ -18,9 +18,8 @@ namespace fs = std::filesystem;
 using ParsedRun = Result<HistoryRunRecord>;
 
 ParsedRun ParseResultsFile(const fs::path& file) {
-  std::string problem;
-  std::optional<ResultsFile> results = ReadResultsJson(file, &problem);
-  if (!results) return Error{problem};
+  Result<ResultsFile> results = ReadResultsJson(file);
+  if (!results) return Error{results.error()};
   return RunRecordFromResults(*results, file.string());
 }
 

@@ -14,11 +14,10 @@ std::string HistoryLocation(const std::string& flag,
 }
 
 Status RecordRun(const std::string& location, const nlohmann::ordered_json& results_json) {
-  std::string error;
   // The same reader as `history import`, so a run and its archived file agree.
-  std::optional<ResultsFile> file = ParseResultsJson(results_json.dump(), "this run", &error);
+  Result<ResultsFile> file = ParseResultsJson(results_json.dump(), "this run");
   Result<HistoryRunRecord> record =
-      file ? RunRecordFromResults(*file, "run") : Result<HistoryRunRecord>(Error{error});
+      file ? RunRecordFromResults(*file, "run") : Result<HistoryRunRecord>(Error{file.error()});
   if (!record)
     return Error{fmt::format("cannot record the run in the history: {}", record.error())};
   if (!IsPostgresUri(location)) {

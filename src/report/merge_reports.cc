@@ -132,8 +132,11 @@ std::optional<ResultsFile> MergeResultsFiles(const std::vector<std::filesystem::
                                              std::string* error) {
   std::vector<NamedResults> parts;
   for (const std::filesystem::path& file : files) {
-    std::optional<ResultsFile> results = ReadResultsJson(file, error);
-    if (!results) return std::nullopt;
+    Result<ResultsFile> results = ReadResultsJson(file);
+    if (!results) {
+      *error = results.error();
+      return std::nullopt;
+    }
     parts.push_back({file.string(), std::move(*results)});
   }
   return MergeResults(std::move(parts), warnings, error);

@@ -406,18 +406,13 @@ std::string WriteResultsJson(const std::filesystem::path& path,
   return WriteFileAtomically(path, RenderResultsJson(results, context).dump(2) + "\n");
 }
 
-std::optional<ResultsFile> ParseResultsJson(const std::string& text, const std::string& name,
-                                            std::string* error) {
+Result<ResultsFile> ParseResultsJson(const std::string& text, const std::string& name) {
   JsonParseError parse_error;
   std::optional<Json> parsed = ParseJsonText<Json>(text, &parse_error);
-  if (!parsed) {
-    *error = fmt::format("{}: not valid JSON: {}", name, parse_error.ToString());
-    return std::nullopt;
-  }
+  if (!parsed) return Error{fmt::format("{}: not valid JSON: {}", name, parse_error.ToString())};
   const Json& json = *parsed;
   if (std::string problem = CheckSchema(json); !problem.empty()) {
-    *error = fmt::format("{}: {}", name, problem);
-    return std::nullopt;
+    return Error{fmt::format("{}: {}", name, problem)};
   }
   ResultsFile file;
   std::string problem;
@@ -431,19 +426,15 @@ std::optional<ResultsFile> ParseResultsJson(const std::string& text, const std::
   });
   if (!problem.empty()) {
     // Paths start at the top: ".tests[0].id" reads "tests[0].id".
-    *error = fmt::format("{}: {}", name, problem.substr(problem.front() == '.' ? 1 : 0));
-    return std::nullopt;
+    return Error{fmt::format("{}: {}", name, problem.substr(problem.front() == '.' ? 1 : 0))};
   }
   return file;
 }
 
-std::optional<ResultsFile> ReadResultsJson(const std::filesystem::path& path, std::string* error) {
+Result<ResultsFile> ReadResultsJson(const std::filesystem::path& path) {
   Result<std::string> text = ReadSmallFile(path);
-  if (!text) {
-    *error = text.error();
-    return std::nullopt;
-  }
-  return ParseResultsJson(*text, path.string(), error);
+  if (!text) return Error{text.error()};
+  return ParseResultsJson(*text, path.string());
 }
 
 }  // namespace iree_suite

@@ -64,6 +64,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "results/benchmark_stats.h"
 #include "results/run_context.h"
 #include "results/test_result.h"
@@ -114,12 +115,11 @@ nlohmann::ordered_json RenderResultsJson(const std::vector<TestResult>& results,
 std::string WriteResultsJson(const std::filesystem::path& path,
                              const std::vector<TestResult>& results, const RunContext& context);
 
-// Reads and validates a results.json. Returns nullopt and
-// "<path>: <field>: <what was expected>" in *error when unreadable, of another
+// Reads and validates a results.json. The error reads
+// "<path>: <field>: <what was expected>" when it is unreadable, of another
 // schema or version, or malformed.
-std::optional<ResultsFile> ReadResultsJson(const std::filesystem::path& path, std::string* error);
+Result<ResultsFile> ReadResultsJson(const std::filesystem::path& path);
 // The same from text; `name` prefixes error messages.
-std::optional<ResultsFile> ParseResultsJson(const std::string& text, const std::string& name,
-                                            std::string* error);
+Result<ResultsFile> ParseResultsJson(const std::string& text, const std::string& name);
 
 }  // namespace iree_suite

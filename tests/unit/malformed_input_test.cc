@@ -242,7 +242,7 @@ class MalformedInputTest : public testing::Test {
       }
       case Input::kResultsFile:
         Write(file, bad.contents);
-        if (!ReadResultsJson(file, &error)) lines.push_back(error);
+        if (Result<ResultsFile> read = ReadResultsJson(file); !read) lines.push_back(read.error());
         break;
       case Input::kTraceFile:
         Write(file, bad.contents);

@@ -220,9 +220,8 @@ TEST_F(ResultsJsonTest, WriteThenReadRoundTripsEveryFieldAndOutcome) {
   context.ci = {{"GITHUB_REF", "refs/pull/7/merge"}, {"GITHUB_SHA", "abc"}};
   std::filesystem::path path = dir_ / "results.json";
   ASSERT_EQ(WriteResultsJson(path, written, context), "");
-  std::string error;
-  std::optional<ResultsFile> file = ReadResultsJson(path, &error);
-  ASSERT_TRUE(file) << error;
+  Result<ResultsFile> file = ReadResultsJson(path);
+  ASSERT_TRUE(file) << file.error();
   ASSERT_EQ(file->tests.size(), written.size());
   for (size_t i = 0; i < written.size(); ++i) ExpectSameResult(file->tests[i], written[i]);
 
@@ -264,67 +263,62 @@ TEST_F(ResultsJsonTest, ResultsFileMovesKeepTheirDefinitions) {
 }
 
 TEST(ParseResultsJsonTest, FilesFromBeforeTheDiagnosisFieldsRead) {
-  std::string error;
-  std::optional<ResultsFile> file = ParseResultsJson(
+  Result<ResultsFile> file = ParseResultsJson(
       R"({"schema": "iree-suite-results", "version": 1, "context": {}, "tests": [
       {"id": "t", "type": "quality", "outcome": "failed", "reason": "r"}]})",
-      "r.json", &error);
-  ASSERT_TRUE(file) << error;
+      "r.json");
+  ASSERT_TRUE(file) << file.error();
   EXPECT_EQ(file->tests[0].failed_step, Step::kNone);
   EXPECT_TRUE(file->tests[0].repros.empty());
   EXPECT_EQ(file->tests[0].reason, "r");
 }
 
+// The error of `text` read as r.json ("" when it reads).
+std::string ResultsJsonError(const std::string& text) {
+  Result<ResultsFile> file = ParseResultsJson(text, "r.json");
+  return file ? "" : file.error();
+}
+
 TEST(ParseResultsJsonTest, RejectsOtherSchemasVersionsAndBadFields) {
   std::string error;
-  EXPECT_FALSE(ParseResultsJson("{", "r.json", &error));
+  error = ResultsJsonError("{");
   EXPECT_NE(error.find("r.json: not valid JSON"), std::string::npos) << error;
-  EXPECT_FALSE(
-      ParseResultsJson(R"({"schema": "x", "tests": [{"time_ms": 1e400}]})", "r.json", &error));
+  error = ResultsJsonError(R"({"schema": "x", "tests": [{"time_ms": 1e400}]})");
   EXPECT_EQ(error,
             "r.json: not valid JSON: tests[0].time_ms: number at line 1, column 39 does not fit "
             "a double: 1e400");
-  EXPECT_FALSE(ParseResultsJson(R"({"quality": {}})", "r.json", &error));
+  error = ResultsJsonError(R"({"quality": {}})");
   EXPECT_NE(error.find("not an iree-suite results file"), std::string::npos) << error;
-  EXPECT_FALSE(ParseResultsJson(R"({"schema": "iree-suite-results", "version": 2, "tests": []})",
-                                "r.json", &error));
+  error = ResultsJsonError(R"({"schema": "iree-suite-results", "version": 2, "tests": []})");
   EXPECT_NE(error.find("unsupported results version 2"), std::string::npos) << error;
-  EXPECT_FALSE(ParseResultsJson(R"({"schema": "iree-suite-results", "version": 1, "tests": [
-      {"id": "t", "type": "benchmark", "outcome": "passed", "benchmark": {"samples": ["x"]}}]})",
-                                "r.json", &error));
+  error = ResultsJsonError(R"({"schema": "iree-suite-results", "version": 1, "tests": [
+      {"id": "t", "type": "benchmark", "outcome": "passed", "benchmark": {"samples": ["x"]}}]})");
   EXPECT_EQ(error, "r.json: tests[0].benchmark.samples: expected an array of numbers");
-  EXPECT_FALSE(ParseResultsJson(
-      R"({"schema": "iree-suite-results", "version": 1, "tests": [{"type": "compstat"}]})",
-      "r.json", &error));
+  error = ResultsJsonError(
+      R"({"schema": "iree-suite-results", "version": 1, "tests": [{"type": "compstat"}]})");
   EXPECT_EQ(error, "r.json: tests[0].id: expected a string (missing)");
   const std::string header = R"({"schema": "iree-suite-results", "version": 1, "tests": [)";
-  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "q", "outcome": "passed"}]})",
-                                "r.json", &error));
+  error = ResultsJsonError(header + R"({"id": "t", "type": "q", "outcome": "passed"}]})");
   EXPECT_EQ(error,
             "r.json: tests[0].type: expected \"quality\", \"benchmark\" or \"compstat\", not "
             "\"q\"");
-  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "quality", "outcome": "ok"}]})",
-                                "r.json", &error));
+  error = ResultsJsonError(header + R"({"id": "t", "type": "quality", "outcome": "ok"}]})");
   EXPECT_EQ(error,
             "r.json: tests[0].outcome: expected one of passed, failed, error, skipped, xfailed, "
             "xpassed, not \"ok\"");
-  EXPECT_FALSE(ParseResultsJson(
-      header + R"({"id": "t", "type": "quality", "outcome": "failed", "failed_step": "link"}]})",
-      "r.json", &error));
+  error = ResultsJsonError(
+      header + R"({"id": "t", "type": "quality", "outcome": "failed", "failed_step": "link"}]})");
   EXPECT_EQ(error,
             "r.json: tests[0].failed_step: expected \"compile\", \"run\" or null, not \"link\"");
-  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "compstat", "outcome": "passed",
-      "compstat": {"binary_size": 18446744073709551615}}]})",
-                                "r.json", &error));
+  error = ResultsJsonError(header + R"({"id": "t", "type": "compstat", "outcome": "passed",
+      "compstat": {"binary_size": 18446744073709551615}}]})");
   EXPECT_EQ(error, "r.json: tests[0].compstat.binary_size: expected an integer within 64 bits");
-  EXPECT_FALSE(ParseResultsJson(header + R"({"id": "t", "type": "quality", "outcome": "failed",
-      "repros": [{"cwd": "/", "argv": [1]}]}]})",
-                                "r.json", &error));
+  error = ResultsJsonError(header + R"({"id": "t", "type": "quality", "outcome": "failed",
+      "repros": [{"cwd": "/", "argv": [1]}]}]})");
   EXPECT_EQ(error, "r.json: tests[0].repros[0].argv: expected an array of strings");
-  EXPECT_FALSE(ParseResultsJson(
+  error = ResultsJsonError(
       R"({"schema": "iree-suite-results", "version": 1, "context": {"tools": [{"name": 3}]},
-      "tests": []})",
-      "r.json", &error));
+      "tests": []})");
   EXPECT_EQ(error, "r.json: context.tools[0].name: expected a string");
 }
 
