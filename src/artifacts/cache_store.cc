@@ -75,24 +75,22 @@ class TryLock {
   TryLock(const TryLock&) = delete;
   TryLock& operator=(const TryLock&) = delete;
 
-  // True when held now; false with *error empty when another process holds it.
-  bool Acquire(const fs::path& path, std::string* error) {
-    error->clear();
+  // True when held now; false when another process holds it.
+  Result<bool> Acquire(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-      *error = fmt::format("{}: cannot open lock file: {}", path.string(), std::strerror(errno));
-      return false;
+      return Error{
+          fmt::format("{}: cannot open lock file: {}", path.string(), std::strerror(errno))};
     }
     int rc;
     do {
       rc = ::flock(fd, LOCK_EX | LOCK_NB);
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) {
-      if (errno != EWOULDBLOCK) {
-        *error = fmt::format("{}: cannot lock: {}", path.string(), std::strerror(errno));
-      }
+      const int flock_errno = errno;
       ::close(fd);
-      return false;
+      if (flock_errno == EWOULDBLOCK) return false;
+      return Error{fmt::format("{}: cannot lock: {}", path.string(), std::strerror(flock_errno))};
     }
     fd_ = fd;
     return true;
@@ -396,12 +394,10 @@ std::vector<CacheLeftover> RemoveAbandonedLeftovers(const CacheLayout& layout,
   std::vector<CacheLeftover> removed;
   for (const CacheLeftover& leftover : leftovers) {
     TryLock lock;
-    std::string lock_error;
-    if (leftover.lock_path.empty() ? !WriterIsGone(leftover.path)
-                                   : !lock.Acquire(leftover.lock_path, &lock_error)) {
-      if (!lock_error.empty()) errors->push_back(lock_error);
-      continue;
-    }
+    Result<bool> held =
+        leftover.lock_path.empty() ? WriterIsGone(leftover.path) : lock.Acquire(leftover.lock_path);
+    if (!held) errors->push_back(held.error());
+    if (!held || !*held) continue;
     if (std::string link = layout.FindSymlink(leftover.path); !link.empty()) {
       errors->push_back(link);
       continue;
@@ -472,12 +468,12 @@ CacheVerifyReport VerifyCache(const fs::path& artifact_directory, bool fix) {
     if (entry.kind == CacheKind::kLogs || entry.failed_compile) continue;
     // Under the lock, so a fetch or compile in progress is not taken for damage.
     TryLock lock;
-    std::string lock_error;
-    if (!lock.Acquire(entry.lock_path, &lock_error)) {
-      if (lock_error.empty()) {
+    Result<bool> held = lock.Acquire(entry.lock_path);
+    if (!held || !*held) {
+      if (held) {
         report.skipped_in_use.push_back(entry.path);
       } else {
-        report.errors.push_back(lock_error);
+        report.errors.push_back(held.error());
       }
       continue;
     }
@@ -530,12 +526,12 @@ PruneReport PruneCache(const fs::path& artifact_directory, const PruneOptions& o
     if (total <= options.max_bytes) break;
     TryLock lock;
     if (!entry.lock_path.empty()) {
-      std::string lock_error;
-      if (!lock.Acquire(entry.lock_path, &lock_error)) {
-        if (lock_error.empty()) {
+      Result<bool> held = lock.Acquire(entry.lock_path);
+      if (!held || !*held) {
+        if (held) {
           report.skipped_locked.push_back(entry);
         } else {
-          report.errors.push_back(lock_error);
+          report.errors.push_back(held.error());
         }
         continue;
       }

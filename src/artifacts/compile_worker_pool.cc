@@ -115,20 +115,19 @@ void CompileWorkerPool::GiveBack(std::unique_ptr<Worker> worker) {
   }
 }
 
-std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(
-    const std::vector<std::string>& flags, std::string* error) {
+Result<std::unique_ptr<CompileWorkerPool::Worker>> CompileWorkerPool::Start(
+    const std::vector<std::string>& flags) {
   auto worker = std::make_unique<Worker>();
   worker->flags = flags;
   int to_worker[2], from_worker[2];
   if (::pipe2(to_worker, O_CLOEXEC) != 0) {
-    *error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
-    return nullptr;
+    return Error{fmt::format("cannot create a pipe: {}", std::strerror(errno))};
   }
   if (::pipe2(from_worker, O_CLOEXEC) != 0) {
-    *error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
+    Error error{fmt::format("cannot create a pipe: {}", std::strerror(errno))};
     ::close(to_worker[0]);
     ::close(to_worker[1]);
-    return nullptr;
+    return error;
   }
   worker->requests = to_worker[1];
   worker->responses = from_worker[0];
@@ -163,8 +162,7 @@ std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(
   ::close(from_worker[1]);
   if (status != 0) {
     worker->pid = -1;
-    *error = fmt::format("cannot start {}: {}", program, std::strerror(status));
-    return nullptr;
+    return Error{fmt::format("cannot start {}: {}", program, std::strerror(status))};
   }
   bool timed_out = false;
   std::optional<WorkerMessage> hello = worker->reader->Read(kStartTimeoutMs, &timed_out);
@@ -182,16 +180,14 @@ std::unique_ptr<CompileWorkerPool::Worker> CompileWorkerPool::Start(
     // The library itself is unusable: no worker will do better.
     std::lock_guard<std::mutex> lock(mutex_);
     unavailable_ = (*hello)[1];
-    *error = unavailable_;
-    return nullptr;
+    return Error{unavailable_};
   }
   // Most often the compiler's command line refused one of these flags.
   const int exit_status = worker->Kill();
-  *error = fmt::format(
+  return Error{fmt::format(
       "the compile worker {} ({}): {}", timed_out ? "did not answer" : "did not start",
       WIFEXITED(exit_status) ? fmt::format("exit status {}", WEXITSTATUS(exit_status)) : "killed",
-      OneLine(TailOfFile(worker->stderr_log, 5)));
-  return nullptr;
+      OneLine(TailOfFile(worker->stderr_log, 5)))};
 }
 
 WorkerCompileResult CompileWorkerPool::Compile(const WorkerCompileRequest& request,
@@ -203,8 +199,12 @@ WorkerCompileResult CompileWorkerPool::Compile(const WorkerCompileRequest& reque
   }
   std::unique_ptr<Worker> worker = TakeIdle(request.flags);
   if (!worker) {
-    worker = Start(request.flags, &result.fallback_reason);
-    if (!worker) return result;
+    Result<std::unique_ptr<Worker>> started = Start(request.flags);
+    if (!started) {
+      result.fallback_reason = started.error();
+      return result;
+    }
+    worker = std::move(*started);
   }
   result.worker = worker->pid;
   WorkerMessage message = {"compile", request.working_directory.string(), request.input.string(),

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {
@@ -67,7 +68,7 @@ class CompileWorkerPool {
  private:
   struct Worker;
   std::unique_ptr<Worker> TakeIdle(const std::vector<std::string>& flags);
-  std::unique_ptr<Worker> Start(const std::vector<std::string>& flags, std::string* error);
+  Result<std::unique_ptr<Worker>> Start(const std::vector<std::string>& flags);
   void GiveBack(std::unique_ptr<Worker> worker);
 
   CompileWorkerSettings settings_;

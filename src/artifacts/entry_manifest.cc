@@ -24,25 +24,20 @@ std::string FileHash(const fs::path& path, std::string* hash) {
   return {};
 }
 
-// The manifest's "files" object, or an error message in *error.
-std::optional<nlohmann::json> ReadManifestFiles(const fs::path& directory, std::string* error) {
+// The manifest's "files" object.
+Result<nlohmann::json> ReadManifestFiles(const fs::path& directory) {
   const fs::path path = CacheLayout::EntryManifest(directory);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
-    *error = "manifest.json missing (no record of what was published)";
-    return std::nullopt;
+    return Error{"manifest.json missing (no record of what was published)"};
   }
   Result<std::string> text = ReadSmallFile(path);
-  if (!text) {
-    *error = text.error();
-    return std::nullopt;
-  }
+  if (!text) return Error{text.error()};
   JsonParseError parse_error;
   std::optional<nlohmann::json> json = ParseJsonText(*text, &parse_error);
   if (!json || !json->is_object() || !json->contains("files") || !(*json)["files"].is_object() ||
       (*json)["files"].empty()) {
-    *error = "manifest.json: files: expected an object naming each file with size and sha256";
-    return std::nullopt;
+    return Error{"manifest.json: files: expected an object naming each file with size and sha256"};
   }
   return (*json)["files"];
 }
@@ -93,9 +88,8 @@ std::string WriteEntryManifest(const fs::path& directory, const std::vector<std:
 }
 
 std::string CheckEntryManifest(const fs::path& directory, ManifestCheck check) {
-  std::string error;
-  std::optional<nlohmann::json> files = ReadManifestFiles(directory, &error);
-  if (!files) return error;
+  Result<nlohmann::json> files = ReadManifestFiles(directory);
+  if (!files) return files.error();
   for (const auto& [name, record] : files->items()) {
     // A name is one file of this directory, never a path out of it.
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {

@@ -8,27 +8,23 @@ bool IsRemoteUrl(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
 
-std::optional<std::filesystem::path> ResolveLocalSource(
-    const std::string& url, const std::filesystem::path& external_file_directory,
-    std::string* error) {
+Result<std::filesystem::path> ResolveLocalSource(
+    const std::string& url, const std::filesystem::path& external_file_directory) {
   if (IsRemoteUrl(url)) {
-    *error =
-        fmt::format("cannot fetch {}: http(s) downloads are not supported by this build yet", url);
-    return std::nullopt;
+    return Error{
+        fmt::format("cannot fetch {}: http(s) downloads are not supported by this build yet", url)};
   }
   std::filesystem::path path;
   if (url.rfind("file://", 0) == 0) {
     path = url.substr(7);
     if (!path.is_absolute()) {
-      *error = fmt::format("{}: a file:// URL needs an absolute path (file:///...)", url);
-      return std::nullopt;
+      return Error{fmt::format("{}: a file:// URL needs an absolute path (file:///...)", url)};
     }
   } else if (url.find("://") != std::string::npos) {
-    *error = fmt::format(
-        "{}: unsupported URL scheme; expected http://, https://, file:// or a "
-        "path",
-        url);
-    return std::nullopt;
+    return Error{
+        fmt::format("{}: unsupported URL scheme; expected http://, https://, file:// or a "
+                    "path",
+                    url)};
   } else {
     path = std::filesystem::path(url);
     if (path.is_relative()) path = external_file_directory / path;
@@ -40,8 +36,7 @@ std::optional<std::filesystem::path> ResolveLocalSource(
     const char* what = !std::filesystem::exists(status)        ? "file not found"
                        : std::filesystem::is_directory(status) ? "a directory, not a file"
                                                                : "not a regular file";
-    *error = fmt::format("{}: {} ({})", url, what, path.string());
-    return std::nullopt;
+    return Error{fmt::format("{}: {} ({})", url, what, path.string())};
   }
   return std::filesystem::absolute(path).lexically_normal();
 }

@@ -8,13 +8,14 @@
 #include <optional>
 #include <string>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 bool IsRemoteUrl(const std::string& url);
 
-// Returns the absolute path of an existing local file, or nullopt with *error.
-std::optional<std::filesystem::path> ResolveLocalSource(
-    const std::string& url, const std::filesystem::path& external_file_directory,
-    std::string* error);
+// The absolute path of an existing local file.
+Result<std::filesystem::path> ResolveLocalSource(
+    const std::string& url, const std::filesystem::path& external_file_directory);
 
 }  // namespace iree_suite

@@ -269,11 +269,10 @@ const CompiledModule& ModuleCompiler::Compile(const ModuleDefinition& module,
 CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
                                                std::optional<double> timeout_s) {
   CompiledModule result;
-  std::string error;
-  std::optional<fs::path> mlir = resolve_mlir_(module.mlir, &error);
+  Result<fs::path> mlir = resolve_mlir_(module.mlir);
   if (!mlir) {
-    result.error =
-        fmt::format("module \"{}\" ({}): mlir: {}", module.name, module.json_path.string(), error);
+    result.error = fmt::format("module \"{}\" ({}): mlir: {}", module.name,
+                               module.json_path.string(), mlir.error());
     return result;
   }
   Result<CompilePlan> plan = PlanCompile(module, *mlir);

@@ -79,8 +79,7 @@ struct CompilePlan {
 class ModuleCompiler {
  public:
   // Maps a module's "mlir" (path, file:// or http(s) URL) to a local file.
-  using MlirResolver =
-      std::function<std::optional<std::filesystem::path>(const std::string&, std::string*)>;
+  using MlirResolver = std::function<Result<std::filesystem::path>(const std::string&)>;
 
   // `trace` (may be nullptr) gets a span for every real compile.
   ModuleCompiler(std::filesystem::path artifact_directory,

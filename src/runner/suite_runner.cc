@@ -71,9 +71,7 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
           config_.artifact_directory, config_.external_file_directory, tools_.compiler,
           config_.force_recompile,
           // Compiles hold their turn already.
-          [this](const std::string& url, std::string* error) {
-            return Fetch(url, "", error, /*take_turn=*/false);
-          },
+          [this](const std::string& url) { return Fetch(url, "", /*take_turn=*/false); },
           config_.trace, config_.events),
       parameters_({config_.artifact_directory, tools_.iree_opt, /*threads=*/0,
                    config_.fetch.quiet ? nullptr : config_.events,
@@ -119,8 +117,7 @@ std::vector<TestResult> SuiteRunner::Run(const std::vector<const TestDefinition*
 void SuiteRunner::RunJob(const Job& job, RunState* state) {
   switch (job.kind) {
     case JobKind::kFetch: {
-      std::string error;  // remembered by the fetcher for the test that needs the file
-      (void)Fetch(job.name, "", &error);
+      (void)Fetch(job.name, "");  // an error is remembered for the test that needs the file
       return;
     }
     case JobKind::kCompile: {
@@ -228,12 +225,12 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
   result->reason = verdict.reason;
 }
 
-std::optional<fs::path> SuiteRunner::Fetch(const std::string& url, const std::string& test_id,
-                                           std::string* error, bool take_turn) {
+Result<fs::path> SuiteRunner::Fetch(const std::string& url, const std::string& test_id,
+                                    bool take_turn) {
   Turns turn;  // a download would disturb a benchmark too
   if (take_turn) turn = AwaitTurn(gate_, config_.trace, test_id, Exclusivity::kShared);
   TraceSpan span(config_.trace, "fetch", url, test_id, url);
-  return fetcher_.Fetch(url, error);
+  return fetcher_.Fetch(url);
 }
 
 Result<SuiteRunner::ModuleSource> SuiteRunner::FindModule(const std::string& name,
@@ -242,12 +239,7 @@ Result<SuiteRunner::ModuleSource> SuiteRunner::FindModule(const std::string& nam
   if (module == modules_.end()) return Error{fmt::format("module \"{}\" is not defined", name)};
   const std::string& url = module->second.mlir;
   auto local_file = [&]() -> Result<fs::path> {
-    if (fetch) {
-      std::string error;
-      std::optional<fs::path> fetched = Fetch(url, test_id, &error);
-      if (!fetched) return Error{error};
-      return *fetched;
-    }
+    if (fetch) return Fetch(url, test_id);
     Result<fs::path> located = fetcher_.Locate(url);
     const fs::path below = located ? located->lexically_relative(config_.artifact_directory) : "";
     std::error_code ec;
@@ -263,20 +255,16 @@ Result<SuiteRunner::ModuleSource> SuiteRunner::FindModule(const std::string& nam
   return ModuleSource{&module->second, *mlir};
 }
 
-std::optional<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
-                                                      const std::string& test_id,
-                                                      std::string* error) {
+Result<fs::path> SuiteRunner::GeneratedWeights(const WeightSpec& weight,
+                                               const std::string& test_id) {
   Result<ModuleSource> source = FindModule(weight.module, test_id, /*fetch=*/true);
-  if (!source) {
-    *error = source.error();
-    return std::nullopt;
-  }
+  if (!source) return Error{source.error()};
   const fs::path& mlir = source->mlir;
   auto one_at_a_time = Awaited(config_.trace, "parameter generation", test_id,
                                [&] { return std::unique_lock(parameters_mutex_); });
   auto turn = AwaitTurn(gate_, config_.trace, test_id, Exclusivity::kShared);
   TraceSpan span(config_.trace, "generate-parameters", weight.module, test_id, weight.module);
-  return parameters_.Get(weight, weight.module, mlir, error);
+  return parameters_.Get(weight, weight.module, mlir);
 }
 
 // A run's inputs: downloads fetched, archives and torch_ops inputs generated.
@@ -284,17 +272,9 @@ class SuiteRunner::RunInputs final : public TestInputs {
  public:
   RunInputs(SuiteRunner* runner, std::string test_id)
       : runner_(runner), test_id_(std::move(test_id)) {}
-  Result<fs::path> File(const std::string& url) override {
-    std::string error;
-    std::optional<fs::path> path = runner_->Fetch(url, test_id_, &error);
-    if (!path) return Error{error};
-    return *path;
-  }
+  Result<fs::path> File(const std::string& url) override { return runner_->Fetch(url, test_id_); }
   Result<fs::path> Parameters(const WeightSpec& weight) override {
-    std::string error;
-    std::optional<fs::path> path = runner_->GeneratedWeights(weight, test_id_, &error);
-    if (!path) return Error{error};
-    return *path;
+    return runner_->GeneratedWeights(weight, test_id_);
   }
   Result<std::vector<fs::path>> TorchOpsInputs(const TorchOpsTest& spec) override {
     return runner_->GenerateTorchOps(spec, test_id_);
@@ -313,11 +293,7 @@ class SuiteRunner::LocatedInputs final : public TestInputs {
   Result<fs::path> Parameters(const WeightSpec& weight) override {
     Result<ModuleSource> source = runner_->FindModule(weight.module, "", /*fetch=*/false);
     if (!source) return Error{source.error()};
-    std::string error;
-    std::optional<fs::path> path =
-        runner_->parameters_.ArchivePath(weight, weight.module, source->mlir, &error);
-    if (!path) return Error{error};
-    return *path;
+    return runner_->parameters_.ArchivePath(weight, weight.module, source->mlir);
   }
   Result<std::vector<fs::path>> TorchOpsInputs(const TorchOpsTest& spec) override {
     return TorchOpsInputPaths(spec, runner_->config_.artifact_directory);

@@ -113,9 +113,8 @@ class SuiteRunner {
                                                               const std::string& test_id);
   void JudgeTorchOps(const TestDefinition& test, const ToolCommand& command, TestResult* result);
   // The archive of a "random" or "splat" weight, generated or from the cache.
-  std::optional<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
-                                                        const std::string& test_id,
-                                                        std::string* error);
+  Result<std::filesystem::path> GeneratedWeights(const WeightSpec& weight,
+                                                 const std::string& test_id);
   // A module a test names and the local file of its MLIR: fetched when
   // `fetch`, else only located (an error while not downloaded yet).
   struct ModuleSource {
@@ -124,8 +123,8 @@ class SuiteRunner {
   };
   Result<ModuleSource> FindModule(const std::string& name, const std::string& test_id, bool fetch);
   // Fetches a URL (or resolves a local path) for `test_id`, traced.
-  std::optional<std::filesystem::path> Fetch(const std::string& url, const std::string& test_id,
-                                             std::string* error, bool take_turn = true);
+  Result<std::filesystem::path> Fetch(const std::string& url, const std::string& test_id,
+                                      bool take_turn = true);
 
   const std::map<std::string, ModuleDefinition>& modules_;
   ToolSet tools_;

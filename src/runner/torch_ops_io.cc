@@ -70,7 +70,12 @@ std::optional<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& 
     if (arg.is_formula) {
       Formula formula{arg.shape, *DTypeFromName(arg.dtype), arg.coeff, arg.offset};
       // Drawn even when the file is there: the next formulas continue the stream.
-      array = GenerateFormula(formula, &random, error);
+      Result<NdArray> drawn = GenerateFormula(formula, &random);
+      if (drawn) {
+        array = std::move(*drawn);
+      } else {
+        *error = drawn.error();
+      }
     } else {
       array = LiteralArray(arg);
     }
@@ -94,12 +99,11 @@ std::string CompareTorchOpsOutputs(const TorchOpsTest& test, const std::vector<f
   const AllcloseTolerance tolerance{test.rtol, test.atol, test.equal_nan};
   std::string problems;
   for (size_t i = 0; i < observed.size() && i < expected.size(); ++i) {
-    std::string error;
-    std::optional<NdArray> output = ReadNpy(observed[i], &error);
-    std::optional<NdArray> wanted = output ? ReadNpy(expected[i], &error) : std::nullopt;
+    Result<NdArray> output = ReadNpy(observed[i]);
+    Result<NdArray> wanted = output ? ReadNpy(expected[i]) : Error{output.error()};
     std::string problem;
     if (!wanted) {
-      problem = error;
+      problem = wanted.error();
     } else {
       AllcloseReport report = Allclose(*output, *wanted, tolerance);
       if (!report.close) problem = report.Describe(tolerance);

@@ -32,12 +32,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text = iree_suite::fuzz::InputText(data, size);
   iree_suite::fuzz::NoExceptionEscapes([&] {
     std::istringstream in(text);
-    std::vector<ParameterGlobal> globals;
-    std::string error;
-    if (!iree_suite::ScanMlirText(in, &globals, &error)) {
-      Check(error.rfind("line ", 0) == 0, "an error names its line", error);
+    iree_suite::Result<std::vector<ParameterGlobal>> scanned = iree_suite::ScanMlirText(in);
+    if (!scanned) {
+      Check(scanned.error().rfind("line ", 0) == 0, "an error names its line", scanned.error());
       return;
     }
+    const std::vector<ParameterGlobal>& globals = *scanned;
     const uint64_t lines = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n')) + 1;
     for (size_t i = 0; i < globals.size(); ++i) {
       CheckGlobal(globals[i], lines);

@@ -36,6 +36,23 @@ std::string ReadAll(const fs::path& path) {
   return contents ? *contents : "";
 }
 
+// Success, or a failure that says why the fetch failed.
+::testing::AssertionResult Fetched(const Result<fs::path>& path) {
+  if (path) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << path.error();
+}
+
+// The error of a fetch that must fail.
+std::string FetchError(const Result<fs::path>& path) {
+  EXPECT_FALSE(path) << "fetched " << path->string();
+  return path ? "" : path.error();
+}
+
+// The fetched path, or the error, to compare with a path's string.
+std::string PathOrError(const Result<fs::path>& path) {
+  return path ? path->string() : "error: " + path.error();
+}
+
 class FetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -77,9 +94,8 @@ class FetcherTest : public ::testing::Test {
 TEST_F(FetcherTest, DownloadsAndWritesMeta) {
   const std::string url = server_.Url("model.irpa");
   Fetcher fetcher = MakeFetcher();
-  std::string error;
-  std::optional<fs::path> path = fetcher.Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = fetcher.Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(*path, Entry(url) / "model.irpa");
   EXPECT_EQ(ReadAll(*path), contents_);
   auto meta = nlohmann::json::parse(ReadAll(Entry(url) / "meta.json"));
@@ -91,7 +107,7 @@ TEST_F(FetcherTest, DownloadsAndWritesMeta) {
   EXPECT_FALSE(meta["last_modified"].get<std::string>().empty());
   EXPECT_FALSE(meta["fetched_at"].get<std::string>().empty());
   // Fetched once per Fetcher, however often asked.
-  ASSERT_TRUE(fetcher.Fetch(url, &error));
+  ASSERT_TRUE(Fetched(fetcher.Fetch(url)));
   EXPECT_EQ(Gets().size(), 1u);
   EXPECT_EQ(fetcher.stats().downloads, 1u);
   EXPECT_EQ(fetcher.stats().bytes_transferred, contents_.size());
@@ -99,11 +115,10 @@ TEST_F(FetcherTest, DownloadsAndWritesMeta) {
 
 TEST_F(FetcherTest, RerunRevalidatesWithoutBody) {
   const std::string url = server_.Url("model.irpa");
-  std::string error;
-  ASSERT_TRUE(MakeFetcher().Fetch(url, &error)) << error;
+  ASSERT_TRUE(Fetched(MakeFetcher().Fetch(url)));
   Fetcher rerun = MakeFetcher();
-  std::optional<fs::path> path = rerun.Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = rerun.Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
   std::vector<nlohmann::json> gets = Gets();
   ASSERT_EQ(gets.size(), 2u);
@@ -116,12 +131,11 @@ TEST_F(FetcherTest, RerunRevalidatesWithoutBody) {
 
 TEST_F(FetcherTest, ChangedFileIsDownloadedAgain) {
   const std::string url = server_.Url("model.irpa");
-  std::string error;
-  ASSERT_TRUE(MakeFetcher().Fetch(url, &error)) << error;
+  ASSERT_TRUE(Fetched(MakeFetcher().Fetch(url)));
   std::string changed = RandomBytes(5000, 9);
   std::ofstream(dir_ / "root" / "model.irpa", std::ios::binary | std::ios::trunc) << changed;
-  std::optional<fs::path> path = MakeFetcher().Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), changed);
   EXPECT_EQ(Gets().back()["status"], 200);
 }
@@ -130,7 +144,7 @@ TEST_F(FetcherTest, ContentMd5MismatchPublishesNothing) {
   server_.SetFaults({{"/model.irpa", {{"wrong_md5", true}}}});
   const std::string url = server_.Url("model.irpa");
   std::string error;
-  EXPECT_FALSE(MakeFetcher().Fetch(url, &error));
+  error = FetchError(MakeFetcher().Fetch(url));
   EXPECT_NE(error.find(url), std::string::npos) << error;
   EXPECT_NE(error.find("Content-MD5 mismatch"), std::string::npos) << error;
   EXPECT_NE(error.find(Md5Hex(contents_)), std::string::npos) << error;        // what we got
@@ -143,9 +157,8 @@ TEST_F(FetcherTest, ContentMd5MismatchPublishesNothing) {
 TEST_F(FetcherTest, DroppedConnectionResumesWithRange) {
   server_.SetFaults({{"/model.irpa", {{"drop_after", 300000}, {"drop_count", 2}}}});
   const std::string url = server_.Url("model.irpa");
-  std::string error;
-  std::optional<fs::path> path = MakeFetcher().Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
   std::vector<nlohmann::json> gets = Gets();
   ASSERT_EQ(gets.size(), 3u);
@@ -158,9 +171,8 @@ TEST_F(FetcherTest, DroppedConnectionResumesWithRange) {
 TEST_F(FetcherTest, RangeIgnoredRestartsFromZero) {
   server_.SetFaults(
       {{"/model.irpa", {{"drop_after", 300000}, {"drop_count", 1}, {"ignore_range", true}}}});
-  std::string error;
-  std::optional<fs::path> path = MakeFetcher().Fetch(server_.Url("model.irpa"), &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(server_.Url("model.irpa"));
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
   std::vector<nlohmann::json> gets = Gets();
   ASSERT_EQ(gets.size(), 2u);
@@ -173,9 +185,8 @@ TEST_F(FetcherTest, StallIsDetectedAndResumed) {
       {{"/model.irpa", {{"stall_after", 200000}, {"stall_s", 5}, {"stall_count", 1}}}});
   options_.low_speed_time_s = 1;
   auto start = std::chrono::steady_clock::now();
-  std::string error;
-  std::optional<fs::path> path = MakeFetcher().Fetch(server_.Url("model.irpa"), &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(server_.Url("model.irpa"));
+  ASSERT_TRUE(path) << path.error();
   EXPECT_LT(std::chrono::steady_clock::now() - start,
             std::chrono::seconds(4));  // before the stall ends
   EXPECT_EQ(ReadAll(*path), contents_);
@@ -188,8 +199,7 @@ TEST_F(FetcherTest, StallIsDetectedAndResumed) {
 
 TEST_F(FetcherTest, ServerErrorsAreRetried) {
   server_.SetFaults({{"/model.irpa", {{"error_status", 503}, {"error_count", 2}}}});
-  std::string error;
-  ASSERT_TRUE(MakeFetcher().Fetch(server_.Url("model.irpa"), &error)) << error;
+  ASSERT_TRUE(Fetched(MakeFetcher().Fetch(server_.Url("model.irpa"))));
   std::vector<nlohmann::json> gets = Gets();
   ASSERT_EQ(gets.size(), 3u);
   EXPECT_EQ(gets[0]["status"], 503);
@@ -200,7 +210,7 @@ TEST_F(FetcherTest, GivesUpAfterMaxAttemptsListingCauses) {
   server_.SetFaults({{"/model.irpa", {{"error_status", 500}}}});
   options_.max_attempts = 3;
   std::string error;
-  EXPECT_FALSE(MakeFetcher().Fetch(server_.Url("model.irpa"), &error));
+  error = FetchError(MakeFetcher().Fetch(server_.Url("model.irpa")));
   EXPECT_EQ(Gets().size(), 3u);
   EXPECT_NE(error.find("gave up after 3 attempts; last cause: HTTP 500"), std::string::npos)
       << error;
@@ -214,21 +224,21 @@ TEST_F(FetcherTest, ABodyEndedByACloseWithoutLengthOrDigestIsAFailure) {
       {{"/model.irpa", {{"no_length", true}, {"no_md5", true}, {"drop_after", 1 << 19}}}});
   const std::string url = server_.Url("model.irpa");
   std::string error;
-  EXPECT_FALSE(MakeFetcher().Fetch(url, &error));
+  error = FetchError(MakeFetcher().Fetch(url));
   EXPECT_NE(error.find("neither Content-Length nor Content-MD5"), std::string::npos) << error;
   EXPECT_FALSE(fs::exists(Entry(url) / "model.irpa"));
   EXPECT_FALSE(fs::exists(Entry(url) / "meta.json"));
   // With a Content-MD5 the same response can be checked, and is accepted.
   server_.SetFaults({{"/model.irpa", {{"no_length", true}}}});
-  std::optional<fs::path> path = MakeFetcher().Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
 }
 
 TEST_F(FetcherTest, RedirectsToOtherSchemesThanHttpAreRefused) {
   server_.SetFaults({{"/model.irpa", {{"redirect_to", "ftp://127.0.0.1:1/model.irpa"}}}});
   std::string error;
-  EXPECT_FALSE(MakeFetcher().Fetch(server_.Url("model.irpa"), &error));
+  error = FetchError(MakeFetcher().Fetch(server_.Url("model.irpa")));
   EXPECT_EQ(Gets().size(), 1u);  // refused, not retried
   EXPECT_NE(error.find("ftp"), std::string::npos) << error;
   EXPECT_NE(error.find("not supported or disabled"), std::string::npos) << error;
@@ -236,7 +246,7 @@ TEST_F(FetcherTest, RedirectsToOtherSchemesThanHttpAreRefused) {
 
 TEST_F(FetcherTest, NotFoundIsNotRetried) {
   std::string error;
-  EXPECT_FALSE(MakeFetcher().Fetch(server_.Url("missing.bin"), &error));
+  error = FetchError(MakeFetcher().Fetch(server_.Url("missing.bin")));
   EXPECT_EQ(Gets("/missing.bin").size(), 1u);
   EXPECT_NE(error.find("HTTP 404"), std::string::npos) << error;
   EXPECT_NE(error.find(server_.Url("missing.bin")), std::string::npos) << error;
@@ -246,16 +256,16 @@ TEST_F(FetcherTest, OfflineUsesCacheOrFails) {
   const std::string url = server_.Url("model.irpa");
   options_.offline = true;
   std::string error;
-  EXPECT_FALSE(MakeFetcher().Fetch(url, &error));
+  error = FetchError(MakeFetcher().Fetch(url));
   EXPECT_NE(error.find("not in the cache and --offline was given"), std::string::npos) << error;
   EXPECT_TRUE(Gets().empty());
 
   options_.offline = false;
-  ASSERT_TRUE(MakeFetcher().Fetch(url, &error)) << error;
+  ASSERT_TRUE(Fetched(MakeFetcher().Fetch(url)));
   options_.offline = true;
   Fetcher offline = MakeFetcher();
-  std::optional<fs::path> path = offline.Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = offline.Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
   EXPECT_EQ(Gets().size(), 1u);
   EXPECT_EQ(offline.stats().cache_hits, 1u);
@@ -264,9 +274,8 @@ TEST_F(FetcherTest, OfflineUsesCacheOrFails) {
 TEST_F(FetcherTest, MirrorKeepsTheOriginalCacheKey) {
   const std::string original = "https://blob.invalid/sharkpublic/model.irpa";
   options_.url_mirrors = {{"https://blob.invalid/sharkpublic/", server_.Url("")}};
-  std::string error;
-  std::optional<fs::path> path = MakeFetcher().Fetch(original, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(original);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(*path, Entry(original) / "model.irpa");
   auto meta = nlohmann::json::parse(ReadAll(Entry(original) / "meta.json"));
   EXPECT_EQ(meta["url"], original);
@@ -274,21 +283,21 @@ TEST_F(FetcherTest, MirrorKeepsTheOriginalCacheKey) {
   // Offline, the original URL is found in the cache without the mirror.
   options_.url_mirrors.clear();
   options_.offline = true;
-  EXPECT_TRUE(MakeFetcher().Fetch(original, &error)) << error;
+  EXPECT_TRUE(Fetched(MakeFetcher().Fetch(original)));
 }
 
 TEST_F(FetcherTest, LocalSourcesAndFileMirrors) {
   const fs::path file = dir_ / "root" / "model.irpa";
   Fetcher fetcher = MakeFetcher();
   std::string error;
-  EXPECT_EQ(fetcher.Fetch("model.irpa", &error), file) << error;  // relative to external dir
-  EXPECT_EQ(fetcher.Fetch(file.string(), &error), file) << error;
-  EXPECT_EQ(fetcher.Fetch("file://" + file.string(), &error), file) << error;
-  EXPECT_FALSE(fetcher.Fetch("file://" + (dir_ / "nope").string(), &error));
+  EXPECT_EQ(PathOrError(fetcher.Fetch("model.irpa")), file.string());  // relative to external dir
+  EXPECT_EQ(PathOrError(fetcher.Fetch(file.string())), file.string());
+  EXPECT_EQ(PathOrError(fetcher.Fetch("file://" + file.string())), file.string());
+  error = FetchError(fetcher.Fetch("file://" + (dir_ / "nope").string()));
 
   options_.url_mirrors = {{"https://blob.invalid/", "file://" + (dir_ / "root").string() + "/"}};
   options_.offline = true;  // a local mirror needs no server
-  EXPECT_EQ(MakeFetcher().Fetch("https://blob.invalid/model.irpa", &error), file) << error;
+  EXPECT_EQ(PathOrError(MakeFetcher().Fetch("https://blob.invalid/model.irpa")), file.string());
   EXPECT_TRUE(Gets().empty());
 }
 
@@ -298,14 +307,13 @@ TEST_F(FetcherTest, ConcurrentFetchersDownloadOnce) {
   server_.SetFaults({{"/model.irpa", {{"stall_after", 1000}, {"stall_s", 0.5}}}});
   Fetcher first = MakeFetcher();
   Fetcher second = MakeFetcher();
-  std::optional<fs::path> a, b;
-  std::string error_a, error_b;
-  std::thread thread_a([&] { a = first.Fetch(url, &error_a); });
-  std::thread thread_b([&] { b = second.Fetch(url, &error_b); });
+  Result<fs::path> a = Error{"not fetched"}, b = Error{"not fetched"};
+  std::thread thread_a([&] { a = first.Fetch(url); });
+  std::thread thread_b([&] { b = second.Fetch(url); });
   thread_a.join();
   thread_b.join();
-  ASSERT_TRUE(a) << error_a;
-  ASSERT_TRUE(b) << error_b;
+  ASSERT_TRUE(a) << a.error();
+  ASSERT_TRUE(b) << b.error();
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(ReadAll(*a), contents_);
   EXPECT_EQ(Gets().size(), 1u);
@@ -320,10 +328,10 @@ TEST_F(FetcherTest, PartialOfAnEarlierRunIsResumed) {
   const std::string url = server_.Url("model.irpa");
   options_.max_attempts = 1;
   std::string error;
-  ASSERT_FALSE(MakeFetcher().Fetch(url, &error));
+  error = FetchError(MakeFetcher().Fetch(url));
   options_.max_attempts = 3;
-  std::optional<fs::path> path = MakeFetcher().Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
   ASSERT_EQ(Gets().size(), 2u);
   EXPECT_EQ(Gets()[1]["range"], "bytes=400000-");
@@ -340,7 +348,7 @@ TEST_F(FetcherTest, ResumeOfAnEarlierRunStillChecksTheContentMd5) {
   const std::string url = server_.Url("model.irpa");
   options_.max_attempts = 1;
   std::string error;
-  ASSERT_FALSE(MakeFetcher().Fetch(url, &error));
+  error = FetchError(MakeFetcher().Fetch(url));
   fs::path partial;
   for (const auto& item : fs::directory_iterator(Entry(url))) {
     std::string name = item.path().filename().string();
@@ -354,7 +362,7 @@ TEST_F(FetcherTest, ResumeOfAnEarlierRunStillChecksTheContentMd5) {
     file.put('\x5a');
   }
   options_.max_attempts = 3;
-  EXPECT_FALSE(MakeFetcher().Fetch(url, &error));
+  error = FetchError(MakeFetcher().Fetch(url));
   EXPECT_NE(error.find("Content-MD5 mismatch"), std::string::npos) << error;
   ASSERT_GE(Gets().size(), 2u);
   EXPECT_EQ(Gets()[1]["range"], "bytes=400000-");
@@ -367,9 +375,8 @@ TEST_F(FetcherTest, PartialWithoutValidatorStartsAgain) {
   fs::create_directories(Entry(url));
   std::ofstream(Entry(url) / "model.irpa.partial.99999999", std::ios::binary)
       << std::string(400000, 'x');
-  std::string error;
-  std::optional<fs::path> path = MakeFetcher().Fetch(url, &error);
-  ASSERT_TRUE(path) << error;
+  Result<fs::path> path = MakeFetcher().Fetch(url);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(ReadAll(*path), contents_);
   ASSERT_EQ(Gets().size(), 1u);
   EXPECT_TRUE(Gets()[0]["range"].is_null());

@@ -47,13 +47,11 @@ TEST(IrpaFormatTest, SplatAndDataEntriesMatchIreesOwnWriter) {
   const float value = 4.1f;
   std::vector<uint8_t> f32(4);
   std::memcpy(f32.data(), &value, 4);
-  IrpaLayout layout;
-  std::string error;
-  ASSERT_TRUE(LayoutIrpa({{"a", 16384, f32}, {"b", 12, {123, 0}}, {"d", 3, {}}}, &layout, &error))
-      << error;
-  EXPECT_EQ(layout.head, FromHex(kIreeSplatArchiveHead));
-  EXPECT_EQ(layout.data_offsets, (std::vector<uint64_t>{0, 0, 384}));
-  EXPECT_EQ(layout.file_size, 4096u);
+  Result<IrpaLayout> layout = LayoutIrpa({{"a", 16384, f32}, {"b", 12, {123, 0}}, {"d", 3, {}}});
+  ASSERT_TRUE(layout) << layout.error();
+  EXPECT_EQ(layout->head, FromHex(kIreeSplatArchiveHead));
+  EXPECT_EQ(layout->data_offsets, (std::vector<uint64_t>{0, 0, 384}));
+  EXPECT_EQ(layout->file_size, 4096u);
 }
 
 // examples/mlp/data/mlp_weights.irpa was written by IREE's Python
@@ -62,72 +60,67 @@ TEST(IrpaFormatTest, DataEntriesMatchIreesPythonWriter) {
   const std::string file =
       ReadFile(fs::path(IREE_SUITE_SOURCE_DIR) / "examples/mlp/data/mlp_weights.irpa");
   ASSERT_EQ(file.size(), 4096u);
-  IrpaLayout layout;
-  std::string error;
-  ASSERT_TRUE(LayoutIrpa(
-      {{"w1", 16 * 32 * 4, {}}, {"b1", 32 * 4, {}}, {"w2", 32 * 8 * 4, {}}, {"b2", 8 * 4, {}}},
-      &layout, &error));
-  EXPECT_EQ(layout.head, file.substr(0, layout.head.size()));
-  EXPECT_EQ(layout.data_offsets, (std::vector<uint64_t>{448, 2496, 2624, 3648}));
-  EXPECT_EQ(layout.file_size, file.size());
+  Result<IrpaLayout> layout = LayoutIrpa(
+      {{"w1", 16 * 32 * 4, {}}, {"b1", 32 * 4, {}}, {"w2", 32 * 8 * 4, {}}, {"b2", 8 * 4, {}}});
+  ASSERT_TRUE(layout) << layout.error();
+  EXPECT_EQ(layout->head, file.substr(0, layout->head.size()));
+  EXPECT_EQ(layout->data_offsets, (std::vector<uint64_t>{448, 2496, 2624, 3648}));
+  EXPECT_EQ(layout->file_size, file.size());
 }
 
 TEST(IrpaFormatTest, AlignsDataAndFile) {
-  IrpaLayout layout;
-  std::string error;
-  ASSERT_TRUE(LayoutIrpa({{"odd", 3, {}}, {"next", 5000, {}}, {"s", 8, {1, 2, 3, 4, 5, 6, 7, 8}}},
-                         &layout, &error));
-  for (uint64_t offset : {layout.data_offsets[0], layout.data_offsets[1]}) {
+  Result<IrpaLayout> layout =
+      LayoutIrpa({{"odd", 3, {}}, {"next", 5000, {}}, {"s", 8, {1, 2, 3, 4, 5, 6, 7, 8}}});
+  ASSERT_TRUE(layout) << layout.error();
+  for (uint64_t offset : {layout->data_offsets[0], layout->data_offsets[1]}) {
     EXPECT_EQ(offset % kIrpaDataAlignment, 0u);
   }
-  EXPECT_EQ(layout.data_offsets[1] - layout.data_offsets[0], 64u);
-  EXPECT_EQ(layout.file_size % kIrpaFileAlignment, 0u);
-  EXPECT_GE(layout.file_size, layout.data_offsets[1] + 5000);
+  EXPECT_EQ(layout->data_offsets[1] - layout->data_offsets[0], 64u);
+  EXPECT_EQ(layout->file_size % kIrpaFileAlignment, 0u);
+  EXPECT_GE(layout->file_size, layout->data_offsets[1] + 5000);
 }
 
 TEST(IrpaFormatTest, RejectsBadSplatPatterns) {
-  IrpaLayout layout;
   std::string error;
-  EXPECT_FALSE(LayoutIrpa({{"x", 12, {1, 2, 3}}}, &layout, &error));
+  error = testing_helpers::ErrorOf(LayoutIrpa({{"x", 12, {1, 2, 3}}}));
   EXPECT_EQ(error, "parameter \"x\": a splat pattern of 3 bytes cannot fill 12 bytes");
-  EXPECT_FALSE(LayoutIrpa({{"y", 6, {1, 2, 3, 4}}}, &layout, &error));
+  error = testing_helpers::ErrorOf(LayoutIrpa({{"y", 6, {1, 2, 3, 4}}}));
 }
 
 TEST(IrpaFormatTest, RejectsSizesThatWouldWrap) {
-  IrpaLayout layout;
   std::string error;
   // Two tensor<1073741824x1073741824x8xi8>: 2^63 + 2^63 wraps to 0 in 64 bits.
   const uint64_t two_to_63 = uint64_t{1} << 63;
-  EXPECT_FALSE(LayoutIrpa({{"a", two_to_63, {}}, {"b", two_to_63, {}}}, &layout, &error));
+  error = testing_helpers::ErrorOf(LayoutIrpa({{"a", two_to_63, {}}, {"b", two_to_63, {}}}));
   EXPECT_EQ(error,
             "parameter \"a\": 9223372036854775808 bytes would make the archive larger than "
             "4611686018427387904 bytes");
   const uint64_t two_to_61 = uint64_t{1} << 61;
-  EXPECT_FALSE(
-      LayoutIrpa({{"a", two_to_61, {}}, {"b", two_to_61, {}}, {"c", 64, {}}}, &layout, &error));
+  error = testing_helpers::ErrorOf(
+      LayoutIrpa({{"a", two_to_61, {}}, {"b", two_to_61, {}}, {"c", 64, {}}}));
   EXPECT_EQ(error.rfind("parameter \"c\": 64 bytes would make the archive larger", 0), 0u) << error;
   // Splats take no storage, however large they are.
-  EXPECT_TRUE(LayoutIrpa({{"a", two_to_63, {1}}, {"b", two_to_63, {1}}}, &layout, &error));
+  EXPECT_TRUE(LayoutIrpa({{"a", two_to_63, {1}}, {"b", two_to_63, {1}}}));
 }
 
 TEST(IrpaFormatTest, ReaderReadsWhatTheLayoutWrites) {
-  IrpaLayout layout;
   std::string error;
-  ASSERT_TRUE(
-      LayoutIrpa({{"w", 100, {}}, {"s", 32, {0, 0, 0x80, 0x3F}}, {"", 0, {}}}, &layout, &error));
+  Result<IrpaLayout> layout =
+      LayoutIrpa({{"w", 100, {}}, {"s", 32, {0, 0, 0x80, 0x3F}}, {"", 0, {}}});
+  ASSERT_TRUE(layout) << layout.error();
   const fs::path path = fs::path(testing::TempDir()) / "reader_test.irpa";
   {
     std::ofstream out(path, std::ios::binary);
-    std::string bytes = layout.head;
-    bytes.resize(layout.file_size, '\0');
+    std::string bytes = layout->head;
+    bytes.resize(layout->file_size, '\0');
     out << bytes;
   }
-  auto entries = ReadIrpaIndex(path, &error);
-  ASSERT_TRUE(entries) << error;
+  auto entries = ReadIrpaIndex(path);
+  ASSERT_TRUE(entries) << entries.error();
   ASSERT_EQ(entries->size(), 3u);
   EXPECT_EQ((*entries)[0].name, "w");
   EXPECT_EQ((*entries)[0].length, 100u);
-  EXPECT_EQ((*entries)[0].data_offset, layout.data_offsets[0]);
+  EXPECT_EQ((*entries)[0].data_offset, layout->data_offsets[0]);
   EXPECT_EQ((*entries)[0].minimum_alignment, 64u);
   EXPECT_EQ((*entries)[1].splat_pattern, (std::vector<uint8_t>{0, 0, 0x80, 0x3F}));
   EXPECT_EQ((*entries)[1].length, 32u);
@@ -135,7 +128,7 @@ TEST(IrpaFormatTest, ReaderReadsWhatTheLayoutWrites) {
 
   // A truncated copy is refused.
   fs::resize_file(path, 200);
-  EXPECT_FALSE(ReadIrpaIndex(path, &error));
+  error = testing_helpers::ErrorOf(ReadIrpaIndex(path));
   EXPECT_NE(error.find("not a valid parameter archive"), std::string::npos) << error;
   fs::remove(path);
 }

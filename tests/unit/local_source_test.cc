@@ -10,9 +10,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string ResolveError(const std::string& url) {
-  std::string error;
-  if (ResolveLocalSource(url, fs::temp_directory_path(), &error)) return "resolved";
-  return error;
+  Result<fs::path> path = ResolveLocalSource(url, fs::temp_directory_path());
+  return path ? "resolved" : path.error();
 }
 
 TEST(LocalSourceTest, SaysWhatIsThereWhenItIsNotAFile) {

@@ -13,6 +13,7 @@
 #include "artifacts/fetch/digest.h"
 #include "base/atomic_file.h"
 #include "checks/allclose.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -54,15 +55,14 @@ TEST(NumpyFormulaTest, NpyBytesMatchNumpyForEveryCase) {
       formula.dtype = *DTypeFromName(entry["dtype"].get<std::string>());
       formula.coeff = entry["coeff"].get<double>();
       formula.offset = entry["offset"].get<double>();
-      std::string error;
-      std::optional<NdArray> array = GenerateFormula(formula, &random, &error);
+      Result<NdArray> array = GenerateFormula(formula, &random);
       SCOPED_TRACE(entry.dump());
       if (entry.contains("undefined")) {
-        EXPECT_FALSE(array);
-        EXPECT_NE(error.find("outside the range of"), std::string::npos) << error;
+        ASSERT_FALSE(array);
+        EXPECT_NE(array.error().find("outside the range of"), std::string::npos) << array.error();
         break;  // the rest of this seed's stream is not drawn
       }
-      ASSERT_TRUE(array) << error;
+      ASSERT_TRUE(array) << array.error();
       EXPECT_EQ(Sha256Hex(NpyHeader(array->dtype, array->shape) + array->data),
                 entry["sha256"].get<std::string>());
       ++checked;
@@ -75,9 +75,8 @@ TEST(NpyFileTest, ReadsWhatNumpyWroteAndWritesItBack) {
   for (const nlohmann::json& test : Cases()["allclose"]) {
     for (const char* side : {"observed", "expected"}) {
       const std::string bytes = FromHex(test[side].get<std::string>());
-      std::string error;
-      std::optional<NdArray> array = ParseNpy(bytes, &error);
-      ASSERT_TRUE(array) << error;
+      auto array = ParseNpy(bytes);
+      ASSERT_TRUE(array) << array.error();
       EXPECT_EQ(NpyHeader(array->dtype, array->shape) + array->data, bytes);
     }
   }
@@ -92,34 +91,33 @@ TEST(NpyFileTest, FortranOrderIsReadInCOrder) {
   bytes.push_back(static_cast<char>(header_dict.size()));
   bytes.push_back('\0');
   bytes += header_dict + std::string("\x01\x04\x02\x05\x03\x06", 6);
-  std::string error;
-  std::optional<NdArray> array = ParseNpy(bytes, &error);
-  ASSERT_TRUE(array) << error;
+  auto array = ParseNpy(bytes);
+  ASSERT_TRUE(array) << array.error();
   EXPECT_EQ(array->data, std::string("\x01\x02\x03\x04\x05\x06", 6));
 }
 
 TEST(NpyFileTest, BadFilesAreErrorsNotCrashes) {
   std::string error;
-  EXPECT_FALSE(ParseNpy("hello", &error));
+  error = testing_helpers::ErrorOf(ParseNpy("hello"));
   EXPECT_NE(error.find("magic"), std::string::npos);
   std::string truncated = NpyHeader(DType::kFloat32, {4}) + std::string(12, '\0');
-  EXPECT_FALSE(ParseNpy(truncated, &error));
+  error = testing_helpers::ErrorOf(ParseNpy(truncated));
   EXPECT_NE(error.find("holds 12 bytes"), std::string::npos) << error;
   std::string huge = NpyHeader(DType::kFloat32, {1LL << 40, 1LL << 40});
-  EXPECT_FALSE(ParseNpy(huge, &error));
+  error = testing_helpers::ErrorOf(ParseNpy(huge));
   std::string complex = NpyHeader(DType::kFloat32, {1});
   complex.replace(complex.find("<f4"), 3, "<c8");
-  EXPECT_FALSE(ParseNpy(complex + std::string(8, '\0'), &error));
+  error = testing_helpers::ErrorOf(ParseNpy(complex + std::string(8, '\0')));
   EXPECT_NE(error.find("unsupported element type"), std::string::npos) << error;
 }
 
 TEST(AllcloseTest, VerdictAndMismatchCountMatchNumpy) {
   for (const nlohmann::json& test : Cases()["allclose"]) {
     SCOPED_TRACE(test.dump());
-    std::string error;
-    std::optional<NdArray> observed = ParseNpy(FromHex(test["observed"]), &error);
-    std::optional<NdArray> expected = ParseNpy(FromHex(test["expected"]), &error);
-    ASSERT_TRUE(observed && expected) << error;
+    Result<NdArray> observed = ParseNpy(FromHex(test["observed"]));
+    Result<NdArray> expected = ParseNpy(FromHex(test["expected"]));
+    ASSERT_TRUE(observed) << observed.error();
+    ASSERT_TRUE(expected) << expected.error();
     AllcloseTolerance tolerance{test["rtol"].get<double>(), test["atol"].get<double>(),
                                 test["equal_nan"].get<bool>()};
     AllcloseReport report = Allclose(*observed, *expected, tolerance);

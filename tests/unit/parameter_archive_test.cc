@@ -62,9 +62,8 @@ TEST_F(ParameterArchiveTest, SameSeedGivesTheSameBytesWhateverTheThreadsAndBlock
 TEST_F(ParameterArchiveTest, DataIsTheGeneratorsAtTheIndexedOffsets) {
   const ArchiveContents contents = Mixed(5);
   const std::string file = Write(contents, "a.irpa", 2, 8192);
-  std::string error;
-  auto entries = ReadIrpaIndex(dir_ / "a.irpa", &error);
-  ASSERT_TRUE(entries) << error;
+  auto entries = ReadIrpaIndex(dir_ / "a.irpa");
+  ASSERT_TRUE(entries) << entries.error();
   ASSERT_EQ(entries->size(), contents.parameters.size());
   for (size_t i = 0; i < entries->size(); ++i) {
     const ArchiveParameter& parameter = contents.parameters[i];
@@ -86,9 +85,8 @@ TEST_F(ParameterArchiveTest, DifferentSeedsGiveDifferentData) {
   const std::string a = Write(Mixed(1), "a.irpa", 2, 1 << 20);
   const std::string b = Write(Mixed(2), "b.irpa", 2, 1 << 20);
   ASSERT_EQ(a.size(), b.size());
-  std::string error;
-  auto entries = ReadIrpaIndex(dir_ / "a.irpa", &error);
-  ASSERT_TRUE(entries) << error;
+  auto entries = ReadIrpaIndex(dir_ / "a.irpa");
+  ASSERT_TRUE(entries) << entries.error();
   for (const IrpaIndexEntry& entry : *entries) {
     if (entry.length < 8) continue;
     EXPECT_NE(a.substr(entry.data_offset, entry.length), b.substr(entry.data_offset, entry.length))
@@ -104,9 +102,8 @@ TEST_F(ParameterArchiveTest, SplatArchivesHoldNoData) {
   EXPECT_EQ(ArchiveDataBytes(contents), 0u);
   const std::string file = Write(contents, "s.irpa", 0, 4 << 20);
   EXPECT_EQ(file.size(), 4096u);
-  std::string error;
-  auto entries = ReadIrpaIndex(dir_ / "s.irpa", &error);
-  ASSERT_TRUE(entries) << error;
+  auto entries = ReadIrpaIndex(dir_ / "s.irpa");
+  ASSERT_TRUE(entries) << entries.error();
   ASSERT_EQ(entries->size(), contents.parameters.size());
   EXPECT_EQ((*entries)[0].splat_pattern, (std::vector<uint8_t>{0x00, 0x38}));  // f16 0.5
   EXPECT_EQ((*entries)[3].splat_pattern, (std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 0, 0}));

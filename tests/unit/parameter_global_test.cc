@@ -8,14 +8,19 @@ namespace iree_suite {
 namespace {
 
 struct Parsed {
-  GlobalParse result;
+  std::optional<GlobalParse> result;  // nullopt: an error
   ParameterGlobal global;
   std::string error;
 };
 
 Parsed Parse(std::string_view op) {
   Parsed parsed;
-  parsed.result = ParseParameterGlobal(op, &parsed.global, &parsed.error);
+  Result<GlobalParse> result = ParseParameterGlobal(op, &parsed.global);
+  if (result) {
+    parsed.result = *result;
+  } else {
+    parsed.error = result.error();
+  }
   return parsed;
 }
 
@@ -87,7 +92,7 @@ TEST(ParameterGlobalTest, OpsCutShortAreIncomplete) {
 TEST(ParameterGlobalTest, UnsupportedTypesNameTheGlobalAndTheType) {
   Parsed p =
       Parse(R"(util.global private @w = #stream.parameter.named<"m"::"w"> : tensor<8xf4E2M1FN>)");
-  EXPECT_EQ(p.result, GlobalParse::kError);
+  EXPECT_EQ(p.result, std::nullopt);
   EXPECT_EQ(p.error, "global @w: unsupported element type \"f4E2M1FN\"");
 
   p = Parse(R"(util.global private @c = #stream.parameter.named<"c"> : tensor<2xcomplex<f32>>)");
@@ -104,7 +109,7 @@ TEST(ParameterGlobalTest, UnsupportedTypesNameTheGlobalAndTheType) {
 
 TEST(ParameterGlobalTest, MalformedAttributesNameTheGlobal) {
   Parsed p = Parse("util.global private @w = #stream.parameter.named<model::w> : tensor<4xf32>");
-  EXPECT_EQ(p.result, GlobalParse::kError);
+  EXPECT_EQ(p.result, std::nullopt);
   EXPECT_EQ(p.error, "global @w: expected a quoted string at \"model::w> : tensor<4xf32>\"");
 
   p = Parse(R"(util.global private @w = #stream.parameter.named "m"::"w" : tensor<4xf32>)");

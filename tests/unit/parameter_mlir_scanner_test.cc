@@ -10,9 +10,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool Scan(const std::string& text, std::vector<ParameterGlobal>* globals, std::string* error) {
+Result<std::vector<ParameterGlobal>> Scan(const std::string& text) {
   std::istringstream in(text);
-  return ScanMlirText(in, globals, error);
+  return ScanMlirText(in);
+}
+
+// The error of scanning `text` ("" when it scans).
+std::string ScanError(const std::string& text) {
+  Result<std::vector<ParameterGlobal>> globals = Scan(text);
+  return globals ? "" : globals.error();
 }
 
 TEST(ParameterMlirScannerTest, FindsParameterGlobalsWithLineNumbers) {
@@ -29,9 +35,9 @@ module @m {
     return
   }
 })";
-  std::vector<ParameterGlobal> globals;
-  std::string error;
-  ASSERT_TRUE(Scan(text, &globals, &error)) << error;
+  Result<std::vector<ParameterGlobal>> scanned = Scan(text);
+  ASSERT_TRUE(scanned) << scanned.error();
+  const std::vector<ParameterGlobal>& globals = *scanned;
   ASSERT_EQ(globals.size(), 2u);
   EXPECT_EQ(globals[0].name, "w1");
   EXPECT_EQ(globals[0].line, 3u);
@@ -49,26 +55,21 @@ TEST(ParameterMlirScannerTest, SkipsHugeLines) {
   text += "  util.global private @big = dense<\"0x" + std::string(3 << 20, 'B') +
           "\"> : tensor<4xf32>\n";
   text += "  util.global private @p = #stream.parameter.named<\"m\"::\"p\"> : tensor<2xi8>\n}";
-  std::vector<ParameterGlobal> globals;
-  std::string error;
-  ASSERT_TRUE(Scan(text, &globals, &error)) << error;
+  Result<std::vector<ParameterGlobal>> scanned = Scan(text);
+  ASSERT_TRUE(scanned) << scanned.error();
+  const std::vector<ParameterGlobal>& globals = *scanned;
   ASSERT_EQ(globals.size(), 1u);
   EXPECT_EQ(globals[0].name, "p");
   EXPECT_EQ(globals[0].line, 4u);
 }
 
 TEST(ParameterMlirScannerTest, ErrorsSayWhere) {
-  std::vector<ParameterGlobal> globals;
-  std::string error;
-  EXPECT_FALSE(
-      Scan("module {\n\n  util.global private @q = #stream.parameter.named<\"q\"> : "
-           "tensor<3xi4>\n}\n",
-           &globals, &error));
-  EXPECT_EQ(error, "line 3: global @q: unsupported element type \"i4\"");
-
-  EXPECT_FALSE(Scan("util.global private @open = #stream.parameter.named<\"m\"::\"x\"> : tensor<",
-                    &globals, &error));
-  EXPECT_EQ(error, "line 1: global @open: the util.global op never ends");
+  EXPECT_EQ(ScanError("module {\n\n  util.global private @q = #stream.parameter.named<\"q\"> : "
+                      "tensor<3xi4>\n}\n"),
+            "line 3: global @q: unsupported element type \"i4\"");
+  EXPECT_EQ(
+      ScanError("util.global private @open = #stream.parameter.named<\"m\"::\"x\"> : tensor<"),
+      "line 1: global @open: the util.global op never ends");
 }
 
 TEST(ParameterMlirScannerTest, ReadsFilesAndDetectsBytecode) {
@@ -77,17 +78,18 @@ TEST(ParameterMlirScannerTest, ReadsFilesAndDetectsBytecode) {
   const fs::path text = dir / "m.mlir";
   std::ofstream(text)
       << "util.global private @w = #stream.parameter.named<\"w\"> : tensor<2xf32>\n";
-  std::string error;
-  auto globals = ReadMlirParameters(text, {}, dir, &error);
-  ASSERT_TRUE(globals) << error;
+  auto globals = ReadMlirParameters(text, {}, dir);
+  ASSERT_TRUE(globals) << globals.error();
   EXPECT_EQ(globals->size(), 1u);
   EXPECT_FALSE(IsMlirBytecode(text));
 
   const fs::path bytecode = dir / "m.mlirbc";
   std::ofstream(bytecode, std::ios::binary) << "ML\xefR\x06rest";
   EXPECT_TRUE(IsMlirBytecode(bytecode));
-  EXPECT_FALSE(ReadMlirParameters(bytecode, {}, dir, &error));
-  EXPECT_NE(error.find("is MLIR bytecode, which needs iree-opt"), std::string::npos) << error;
+  auto from_bytecode = ReadMlirParameters(bytecode, {}, dir);
+  ASSERT_FALSE(from_bytecode);
+  EXPECT_NE(from_bytecode.error().find("is MLIR bytecode, which needs iree-opt"), std::string::npos)
+      << from_bytecode.error();
   fs::remove_all(dir);
 }
 

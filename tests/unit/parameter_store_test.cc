@@ -7,6 +7,7 @@
 
 #include "artifacts/cache_layout.h"
 #include "artifacts/parameters/irpa_reader.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -42,30 +43,29 @@ TEST(ParameterSelectTest, TheScopeSelectsAndUnscopedBelongToEveryScope) {
       Global("c", std::nullopt, "c", ElementType::kI8, 3),
       Global("a_again", "model", "a", ElementType::kF16, 8),  // same parameter twice
   };
-  std::string error;
-  auto selected = SelectParameters(globals, "model", "m", &error);
-  ASSERT_TRUE(selected) << error;
+  auto selected = SelectParameters(globals, "model", "m");
+  ASSERT_TRUE(selected) << selected.error();
   ASSERT_EQ(selected->size(), 2u);
   EXPECT_EQ((*selected)[0].name, "a");
   EXPECT_EQ((*selected)[1].name, "c");
 
-  auto other = SelectParameters(globals, "other", "m", &error);
-  ASSERT_TRUE(other);
+  auto other = SelectParameters(globals, "other", "m");
+  ASSERT_TRUE(other) << other.error();
   EXPECT_EQ(other->size(), 2u);
 }
 
 TEST(ParameterSelectTest, ErrorsNameTheModule) {
   std::string error;
-  EXPECT_FALSE(SelectParameters({}, "model", "llama/modules/x", &error));
+  error = testing_helpers::ErrorOf(SelectParameters({}, "model", "llama/modules/x"));
   EXPECT_EQ(error, "module \"llama/modules/x\" declares no named parameters");
 
-  EXPECT_FALSE(
-      SelectParameters({Global("a", "weights", "a", ElementType::kF32, 4)}, "model", "m", &error));
+  error = testing_helpers::ErrorOf(
+      SelectParameters({Global("a", "weights", "a", ElementType::kF32, 4)}, "model", "m"));
   EXPECT_EQ(error, "module \"m\" declares no named parameters in scope \"model\" (it has weights)");
 
-  EXPECT_FALSE(SelectParameters(
+  error = testing_helpers::ErrorOf(SelectParameters(
       {Global("a", "s", "p", ElementType::kF32, 4), Global("b", "s", "p", ElementType::kF16, 4)},
-      "s", "m", &error));
+      "s", "m"));
   EXPECT_EQ(error,
             "module \"m\": parameter \"p\" is declared as tensor<1xf32> by global @a and as "
             "tensor<2xf16> by global @b");
@@ -112,15 +112,14 @@ class ParameterStoreTest : public testing::Test {
 };
 
 TEST_F(ParameterStoreTest, GeneratesIntoTheCacheLayout) {
-  std::string error;
-  auto path = Store().Get(Random(1), "group/modules/model_cpu", mlir_, &error);
-  ASSERT_TRUE(path) << error;
+  auto path = Store().Get(Random(1), "group/modules/model_cpu", mlir_);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_EQ(path->parent_path(),
             dir_ / "artifacts/parameters" / EntryName("group/modules/model_cpu"));
   EXPECT_TRUE(std::regex_match(path->filename().string(), std::regex("[0-9a-f]{16}-random\\.irpa")))
       << *path;
-  auto entries = ReadIrpaIndex(*path, &error);
-  ASSERT_TRUE(entries) << error;
+  auto entries = ReadIrpaIndex(*path);
+  ASSERT_TRUE(entries) << entries.error();
   ASSERT_EQ(entries->size(), 2u);
   EXPECT_EQ((*entries)[0].name, "w");
   EXPECT_EQ((*entries)[0].length, 128u);
@@ -128,19 +127,18 @@ TEST_F(ParameterStoreTest, GeneratesIntoTheCacheLayout) {
 }
 
 TEST_F(ParameterStoreTest, ReusesUntilTheMlirOrTheWeightChanges) {
-  std::string error;
-  const fs::path first = *Store().Get(Random(1), "m", mlir_, &error);
+  const fs::path first = *Store().Get(Random(1), "m", mlir_);
   const auto stamp = fs::last_write_time(first);
-  EXPECT_EQ(*Store().Get(Random(1), "m", mlir_, &error), first);
+  EXPECT_EQ(*Store().Get(Random(1), "m", mlir_), first);
   EXPECT_EQ(fs::last_write_time(first), stamp);
 
-  EXPECT_NE(*Store().Get(Random(2), "m", mlir_, &error), first);
+  EXPECT_NE(*Store().Get(Random(2), "m", mlir_), first);
   WeightSpec other_scope = Random(1);
   other_scope.scope = "other";
   WriteMlir("f16", "");  // unscoped: belongs to any scope
-  const fs::path changed = *Store().Get(Random(1), "m", mlir_, &error);
+  const fs::path changed = *Store().Get(Random(1), "m", mlir_);
   EXPECT_NE(changed, first);
-  EXPECT_NE(*Store().Get(other_scope, "m", mlir_, &error), changed);
+  EXPECT_NE(*Store().Get(other_scope, "m", mlir_), changed);
   EXPECT_EQ(CountArchives(first.parent_path()), 4);
 }
 
@@ -148,41 +146,39 @@ TEST_F(ParameterStoreTest, SplatArchives) {
   WeightSpec splat = Random(0);
   splat.kind = WeightSpec::Kind::kSplat;
   splat.value = 2.0;
-  std::string error;
-  auto path = Store().Get(splat, "m", mlir_, &error);
-  ASSERT_TRUE(path) << error;
+  auto path = Store().Get(splat, "m", mlir_);
+  ASSERT_TRUE(path) << path.error();
   EXPECT_TRUE(path->string().ends_with("-splat.irpa"));
-  auto entries = ReadIrpaIndex(*path, &error);
-  ASSERT_TRUE(entries) << error;
+  auto entries = ReadIrpaIndex(*path);
+  ASSERT_TRUE(entries) << entries.error();
   EXPECT_EQ((*entries)[0].splat_pattern, (std::vector<uint8_t>{0x00, 0x40}));  // f16 2.0
   EXPECT_EQ((*entries)[1].splat_pattern, (std::vector<uint8_t>{2, 0, 0, 0}));
   splat.value = -0.0;  // a different bit pattern: a different archive
-  EXPECT_NE(*Store().Get(splat, "m", mlir_, &error), *path);
+  EXPECT_NE(*Store().Get(splat, "m", mlir_), *path);
 }
 
 TEST_F(ParameterStoreTest, ADamagedArchiveIsMadeAnew) {
-  std::string error;
-  const fs::path path = *Store().Get(Random(3), "m", mlir_, &error);
+  const fs::path path = *Store().Get(Random(3), "m", mlir_);
   const uintmax_t size = fs::file_size(path);
   fs::resize_file(path, 10);
-  EXPECT_EQ(*Store().Get(Random(3), "m", mlir_, &error), path);
+  EXPECT_EQ(*Store().Get(Random(3), "m", mlir_), path);
   EXPECT_EQ(fs::file_size(path), size);
 }
 
 TEST_F(ParameterStoreTest, ErrorsNameTheModuleAndTheGlobal) {
   std::string error;
   std::ofstream(mlir_) << "module {\n  func.func @f() { return }\n}\n";
-  EXPECT_FALSE(Store().Get(Random(1), "empty/modules/e", mlir_, &error));
+  error = testing_helpers::ErrorOf(Store().Get(Random(1), "empty/modules/e", mlir_));
   EXPECT_EQ(error, "module \"empty/modules/e\" declares no named parameters");
 
   WriteMlir("f4E2M1FN", "\"model\"::");
-  EXPECT_FALSE(Store().Get(Random(1), "m", mlir_, &error));
+  error = testing_helpers::ErrorOf(Store().Get(Random(1), "m", mlir_));
   EXPECT_EQ(error, "module \"m\": " + mlir_.string() +
                        ": line 2: global @w: unsupported element type \"f4E2M1FN\"");
 
   std::ofstream(mlir_) << "util.global private @x = #stream.parameter.named<model::x> : "
                           "tensor<4xf32>\n";
-  EXPECT_FALSE(Store().Get(Random(1), "m", mlir_, &error));
+  error = testing_helpers::ErrorOf(Store().Get(Random(1), "m", mlir_));
   EXPECT_NE(error.find("module \"m\": "), std::string::npos) << error;
   EXPECT_NE(error.find("line 1: global @x: expected a quoted string"), std::string::npos) << error;
   EXPECT_EQ(CountArchives(dir_ / "artifacts/parameters/m"), 0);  // nothing written

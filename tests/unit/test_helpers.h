@@ -1,6 +1,7 @@
 // Helpers shared by the unit tests: a scratch directory and whole-file reads.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "base/result.h"
 
 namespace iree_suite::testing_helpers {
 
@@ -35,6 +38,13 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The error of `result`, which must be one (a test failure when it holds a value).
+template <typename T>
+std::string ErrorOf(const Result<T>& result) {
+  EXPECT_FALSE(result.ok()) << "expected an error";
+  return result.ok() ? std::string() : result.error();
+}
 
 // The whole file's bytes; empty when it cannot be read.
 inline std::string ReadFile(const std::filesystem::path& path) {

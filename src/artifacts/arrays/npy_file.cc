@@ -105,10 +105,9 @@ std::string NpyHeader(DType dtype, const std::vector<int64_t>& shape) {
   return header + dict;
 }
 
-std::optional<NdArray> ParseNpy(const std::string& bytes, std::string* error) {
+Result<NdArray> ParseNpy(const std::string& bytes) {
   if (bytes.size() < 10 || std::string_view(bytes).substr(0, 6) != kMagic) {
-    *error = "not a .npy file (no \\x93NUMPY magic)";
-    return std::nullopt;
+    return Error{"not a .npy file (no \\x93NUMPY magic)"};
   }
   const auto byte = [&](size_t i) { return static_cast<uint8_t>(bytes[i]); };
   const int major = byte(6);
@@ -122,12 +121,10 @@ std::optional<NdArray> ParseNpy(const std::string& bytes, std::string* error) {
         byte(8) | (size_t{byte(9)} << 8) | (size_t{byte(10)} << 16) | (size_t{byte(11)} << 24);
     data_start = 12 + header_length;
   } else {
-    *error = fmt::format("unsupported .npy version {}.{}", major, byte(7));
-    return std::nullopt;
+    return Error{fmt::format("unsupported .npy version {}.{}", major, byte(7))};
   }
   if (data_start > bytes.size()) {
-    *error = "the .npy header is longer than the file";
-    return std::nullopt;
+    return Error{"the .npy header is longer than the file"};
   }
   const std::string_view header =
       std::string_view(bytes).substr(data_start - header_length, header_length);
@@ -135,22 +132,19 @@ std::optional<NdArray> ParseNpy(const std::string& bytes, std::string* error) {
   std::optional<std::string_view> fortran = DictValue(header, "fortran_order");
   std::optional<std::string_view> shape_text = DictValue(header, "shape");
   if (!descr || !fortran || !shape_text) {
-    *error = fmt::format("the .npy header {} lacks descr, fortran_order or shape", header);
-    return std::nullopt;
+    return Error{fmt::format("the .npy header {} lacks descr, fortran_order or shape", header)};
   }
   NdArray array;
   std::string_view descr_text = *descr;
   if (descr_text.size() >= 2) descr_text = descr_text.substr(1, descr_text.size() - 2);
   std::optional<DType> dtype = DTypeFromDescr(descr_text);
   if (!dtype) {
-    *error = fmt::format("unsupported element type {} in the .npy header", *descr);
-    return std::nullopt;
+    return Error{fmt::format("unsupported element type {} in the .npy header", *descr)};
   }
   array.dtype = *dtype;
   std::optional<std::vector<int64_t>> shape = ParseShape(*shape_text);
   if (!shape) {
-    *error = fmt::format("cannot read the shape {} of the .npy header", *shape_text);
-    return std::nullopt;
+    return Error{fmt::format("cannot read the shape {} of the .npy header", *shape_text)};
   }
   array.shape = std::move(*shape);
   const size_t available = bytes.size() - data_start;
@@ -164,23 +158,19 @@ std::optional<NdArray> ParseNpy(const std::string& bytes, std::string* error) {
     count *= static_cast<uint64_t>(dim);
   }
   if (count > available / element_size || count * element_size != available) {
-    *error = fmt::format("the .npy data holds {} bytes, its header {} of {} says otherwise",
-                         available, ShapeRepr(array.shape), DTypeName(array.dtype));
-    return std::nullopt;
+    return Error{fmt::format("the .npy data holds {} bytes, its header {} of {} says otherwise",
+                             available, ShapeRepr(array.shape), DTypeName(array.dtype))};
   }
   array.data = bytes.substr(data_start);
   if (*fortran == "True" && array.shape.size() > 1) array.data = FortranToC(array);
   return array;
 }
 
-std::optional<NdArray> ReadNpy(const std::filesystem::path& path, std::string* error) {
+Result<NdArray> ReadNpy(const std::filesystem::path& path) {
   Result<std::string> bytes = ReadSmallFile(path);
-  if (!bytes) {
-    *error = bytes.error();
-    return std::nullopt;
-  }
-  std::optional<NdArray> array = ParseNpy(*bytes, error);
-  if (!array) *error = fmt::format("{}: {}", path.string(), *error);
+  if (!bytes) return Error{bytes.error()};
+  Result<NdArray> array = ParseNpy(*bytes);
+  if (!array) return Error{fmt::format("{}: {}", path.string(), array.error())};
   return array;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "artifacts/arrays/dtype.h"
+#include "base/result.h"
 
 namespace iree_suite {
 
@@ -17,11 +18,11 @@ namespace iree_suite {
 std::string NpyHeader(DType dtype, const std::vector<int64_t>& shape);
 
 // Parses a whole .npy file's bytes; Fortran-order data is returned in C order.
-// On a problem returns nullopt and sets *error (what is wrong, not where).
-std::optional<NdArray> ParseNpy(const std::string& bytes, std::string* error);
+// An error says what is wrong, not where.
+Result<NdArray> ParseNpy(const std::string& bytes);
 
 // Reads `path`; errors name the file.
-std::optional<NdArray> ReadNpy(const std::filesystem::path& path, std::string* error);
+Result<NdArray> ReadNpy(const std::filesystem::path& path);
 
 // Writes header and data atomically (temp name, fsync, rename). Returns an
 // error message, empty on success.

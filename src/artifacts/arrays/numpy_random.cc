@@ -103,8 +103,7 @@ double LegacyRandom::NextDouble() {
   return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 
-std::optional<NdArray> GenerateFormula(const Formula& formula, LegacyRandom* random,
-                                       std::string* error) {
+Result<NdArray> GenerateFormula(const Formula& formula, LegacyRandom* random) {
   NdArray array;
   array.dtype = formula.dtype;
   array.shape = formula.shape;
@@ -116,10 +115,9 @@ std::optional<NdArray> GenerateFormula(const Formula& formula, LegacyRandom* ran
     const double scaled = formula.coeff * random->NextDouble();
     const double value = scaled + formula.offset;
     if (!StoreElement(array.dtype, value, &array.data, static_cast<size_t>(i))) {
-      *error =
+      return Error{
           fmt::format("element {} is {}, outside the range of {}: numpy's cast is undefined there",
-                      i, value, DTypeName(array.dtype));
-      return std::nullopt;
+                      i, value, DTypeName(array.dtype))};
     }
   }
   return array;

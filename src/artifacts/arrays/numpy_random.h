@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "artifacts/arrays/dtype.h"
+#include "base/result.h"
 
 namespace iree_suite {
 
@@ -41,7 +42,6 @@ struct Formula {
 // double directly, bfloat16 through float32 as ml_dtypes does), integers truncate toward zero, bool
 // is "!= 0". numpy's cast of a value outside an integer type's range (or NaN) is undefined
 // behaviour of C: such a value is an error here, not made-up bytes.
-std::optional<NdArray> GenerateFormula(const Formula& formula, LegacyRandom* random,
-                                       std::string* error);
+Result<NdArray> GenerateFormula(const Formula& formula, LegacyRandom* random);
 
 }  // namespace iree_suite

@@ -65,8 +65,8 @@ Fetcher::Stats Fetcher::stats() const {
   return stats_;
 }
 
-std::optional<fs::path> Fetcher::Fetch(const std::string& url, std::string* error) {
-  if (!IsRemoteUrl(url)) return ResolveLocalSource(url, external_file_directory_, error);
+Result<fs::path> Fetcher::Fetch(const std::string& url) {
+  if (!IsRemoteUrl(url)) return ResolveLocalSource(url, external_file_directory_);
   std::shared_ptr<Memo> memo;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -76,12 +76,8 @@ std::optional<fs::path> Fetcher::Fetch(const std::string& url, std::string* erro
   }
   // Other threads asking for the same URL wait here for the first one.
   std::lock_guard<std::mutex> lock(memo->mutex);
-  if (!memo->done) {
-    memo->path = FetchRemote(url, &memo->error);
-    memo->done = true;
-  }
-  if (!memo->path) *error = memo->error;
-  return memo->path;
+  if (!memo->result) memo->result = FetchRemote(url);
+  return *memo->result;
 }
 
 Result<fs::path> Fetcher::Locate(const std::string& url) const {
@@ -89,18 +85,17 @@ Result<fs::path> Fetcher::Locate(const std::string& url) const {
   if (IsRemoteUrl(source)) {
     return CacheLayout(artifact_directory_).DownloadEntry(url) / DownloadFileName(url);
   }
-  std::string error;
-  std::optional<fs::path> path = ResolveLocalSource(source, external_file_directory_, &error);
-  if (!path) return Error{source == url ? error : fmt::format("{} (mirror of {})", error, url)};
-  return *path;
+  Result<fs::path> path = ResolveLocalSource(source, external_file_directory_);
+  if (!path && source != url) return Error{fmt::format("{} (mirror of {})", path.error(), url)};
+  return path;
 }
 
-std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string* error) {
+Result<fs::path> Fetcher::FetchRemote(const std::string& url) {
   const std::string source = ApplyUrlMirrors(url, options_.url_mirrors);
   if (!IsRemoteUrl(source)) {
     // A local mirror is used in place: copying multi-GB files gains nothing.
-    std::optional<fs::path> path = ResolveLocalSource(source, external_file_directory_, error);
-    if (!path) *error = fmt::format("{} (mirror of {})", *error, url);
+    Result<fs::path> path = ResolveLocalSource(source, external_file_directory_);
+    if (!path) return Error{fmt::format("{} (mirror of {})", path.error(), url)};
     return path;
   }
   const CacheLayout layout(artifact_directory_);
@@ -109,15 +104,13 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
   const fs::path data = entry / name;
   std::error_code ec;
   if (std::string prepare_error = layout.PrepareDirectory(entry); !prepare_error.empty()) {
-    *error = fmt::format("cannot fetch {}: {}", url, prepare_error);
-    return std::nullopt;
+    return Error{fmt::format("cannot fetch {}: {}", url, prepare_error)};
   }
   FileLock entry_lock;
   bool waited = false;
   if (std::string lock_error = entry_lock.Acquire(CacheLayout::DownloadLock(entry), &waited);
       !lock_error.empty()) {
-    *error = fmt::format("cannot fetch {}: {}", url, lock_error);
-    return std::nullopt;
+    return Error{fmt::format("cannot fetch {}: {}", url, lock_error)};
   }
   std::optional<DownloadMeta> cached = ReadTrustedMeta(entry, name, url);
   // Offline, or another process fetched it while we waited for the lock.
@@ -127,9 +120,8 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
     return data;
   }
   if (options_.offline) {
-    *error = fmt::format("{}: not in the cache and --offline was given (looked in {})", url,
-                         entry.string());
-    return std::nullopt;
+    return Error{fmt::format("{}: not in the cache and --offline was given (looked in {})", url,
+                             entry.string())};
   }
 
   // Resume a previous run's partial only for a first download: beside a
@@ -155,17 +147,17 @@ std::optional<fs::path> Fetcher::FetchRemote(const std::string& url, std::string
       fs::remove(PartialValidatorPath(partial), ec);
       return data;
     case DownloadOutcome::Kind::kFailed:
-      *error = source == url ? outcome.error : fmt::format("{} (mirror of {})", outcome.error, url);
-      return std::nullopt;
+      return Error{source == url ? outcome.error
+                                 : fmt::format("{} (mirror of {})", outcome.error, url)};
     case DownloadOutcome::Kind::kDownloaded:
       break;
   }
-  return Publish(url, source, partial, data, outcome, error);
+  return Publish(url, source, partial, data, outcome);
 }
 
-std::optional<fs::path> Fetcher::Publish(const std::string& url, const std::string& source,
-                                         const fs::path& partial, const fs::path& data,
-                                         const DownloadOutcome& outcome, std::string* error) {
+Result<fs::path> Fetcher::Publish(const std::string& url, const std::string& source,
+                                  const fs::path& partial, const fs::path& data,
+                                  const DownloadOutcome& outcome) {
   const fs::path entry = data.parent_path();
   // Untrust the old entry first, so a crash between the two renames leaves a
   // data file without meta (refetched), never new data under old meta.
@@ -175,9 +167,8 @@ std::optional<fs::path> Fetcher::Publish(const std::string& url, const std::stri
   std::error_code ignored;
   fs::remove(PartialValidatorPath(partial), ignored);
   if (ec) {
-    *error =
-        fmt::format("cannot fetch {}: cannot publish {}: {}", url, data.string(), ec.message());
-    return std::nullopt;
+    return Error{
+        fmt::format("cannot fetch {}: cannot publish {}: {}", url, data.string(), ec.message())};
   }
   DownloadMeta meta{url,
                     source,
@@ -190,8 +181,7 @@ std::optional<fs::path> Fetcher::Publish(const std::string& url, const std::stri
                     DataMtimeNs(data)};
   if (std::string meta_error = WriteDownloadMeta(entry / kDownloadMetaName, meta);
       !meta_error.empty()) {
-    *error = fmt::format("cannot fetch {}: {}", url, meta_error);
-    return std::nullopt;
+    return Error{fmt::format("cannot fetch {}: {}", url, meta_error)};
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.downloads;

@@ -25,9 +25,9 @@ class Fetcher {
   Fetcher(std::filesystem::path artifact_directory, std::filesystem::path external_file_directory,
           FetchOptions options, FetchProgress* progress = nullptr);
 
-  // The local file for `url`, or nullopt with *error. Thread-safe; each URL is
-  // fetched at most once per Fetcher, its result (or error) remembered.
-  std::optional<std::filesystem::path> Fetch(const std::string& url, std::string* error);
+  // The local file for `url`. Thread-safe; each URL is fetched at most once
+  // per Fetcher, its result (or error) remembered.
+  Result<std::filesystem::path> Fetch(const std::string& url);
 
   // Where Fetch finds or puts the file of `url`, without fetching it: a local
   // file (or local mirror) where it is, a download at its place in the
@@ -44,17 +44,15 @@ class Fetcher {
 
  private:
   struct Memo {
-    std::mutex mutex;  // held while the URL is being fetched
-    bool done = false;
-    std::optional<std::filesystem::path> path;
-    std::string error;
+    std::mutex mutex;                                     // held while the URL is being fetched
+    std::optional<Result<std::filesystem::path>> result;  // once fetched
   };
-  std::optional<std::filesystem::path> FetchRemote(const std::string& url, std::string* error);
+  Result<std::filesystem::path> FetchRemote(const std::string& url);
   // Moves a finished download into place and records its meta.json.
-  std::optional<std::filesystem::path> Publish(const std::string& url, const std::string& source,
-                                               const std::filesystem::path& partial,
-                                               const std::filesystem::path& data,
-                                               const DownloadOutcome& outcome, std::string* error);
+  Result<std::filesystem::path> Publish(const std::string& url, const std::string& source,
+                                        const std::filesystem::path& partial,
+                                        const std::filesystem::path& data,
+                                        const DownloadOutcome& outcome);
 
   std::filesystem::path artifact_directory_;
   std::filesystem::path external_file_directory_;

@@ -195,9 +195,10 @@ std::string WriteParameterArchive(const ArchiveContents& contents, const fs::pat
     }
     entries.push_back(std::move(entry));
   }
-  IrpaLayout layout;
+  Result<IrpaLayout> laid_out = LayoutIrpa(entries);
+  if (!laid_out) return laid_out.error();
+  const IrpaLayout& layout = *laid_out;
   std::string error;
-  if (!LayoutIrpa(entries, &layout, &error)) return error;
 
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);

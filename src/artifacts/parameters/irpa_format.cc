@@ -35,36 +35,35 @@ struct Segments {
 };
 
 // Sizes first: every offset in the header is known before a byte is written.
-bool MeasureSegments(const std::vector<IrpaEntry>& entries, Segments* segments,
-                     std::string* error) {
-  segments->storage_offsets.assign(entries.size(), 0);
+Result<Segments> MeasureSegments(const std::vector<IrpaEntry>& entries) {
+  Segments segments;
+  segments.storage_offsets.assign(entries.size(), 0);
   for (size_t i = 0; i < entries.size(); ++i) {
     const IrpaEntry& entry = entries[i];
-    segments->table_size = AlignUp(segments->table_size, kIrpaEntryAlignment);
+    segments.table_size = AlignUp(segments.table_size, kIrpaEntryAlignment);
     if (entry.splat_pattern.empty()) {
-      segments->table_size += kDataEntrySize;
-      const uint64_t offset = AlignUp(segments->storage_size, kIrpaDataAlignment);
+      segments.table_size += kDataEntrySize;
+      const uint64_t offset = AlignUp(segments.storage_size, kIrpaDataAlignment);
       // Both terms stay under 2^62, so neither the sum nor the next AlignUp wraps.
       if (entry.length > kIrpaMaxFileSize || offset + entry.length > kIrpaMaxFileSize) {
-        *error =
+        return Error{
             fmt::format("parameter \"{}\": {} bytes would make the archive larger than {} bytes",
-                        entry.name, entry.length, kIrpaMaxFileSize);
-        return false;
+                        entry.name, entry.length, kIrpaMaxFileSize)};
       }
-      segments->storage_offsets[i] = offset;
-      segments->storage_size = offset + entry.length;
+      segments.storage_offsets[i] = offset;
+      segments.storage_size = offset + entry.length;
     } else {
       const size_t pattern = entry.splat_pattern.size();
       if (!ValidPatternSize(pattern) || entry.length % pattern != 0) {
-        *error = fmt::format("parameter \"{}\": a splat pattern of {} bytes cannot fill {} bytes",
-                             entry.name, pattern, entry.length);
-        return false;
+        return Error{
+            fmt::format("parameter \"{}\": a splat pattern of {} bytes cannot fill {} bytes",
+                        entry.name, pattern, entry.length)};
       }
-      segments->table_size += kSplatEntrySize;
+      segments.table_size += kSplatEntrySize;
     }
-    segments->names_size += entry.name.size();
+    segments.names_size += entry.name.size();
   }
-  return true;
+  return segments;
 }
 
 void PutHeader(std::string* out, uint64_t entry_count, const Segments& segments,
@@ -110,30 +109,31 @@ void PutEntry(std::string* out, const IrpaEntry& entry, uint64_t name_offset,
 
 }  // namespace
 
-bool LayoutIrpa(const std::vector<IrpaEntry>& entries, IrpaLayout* layout, std::string* error) {
-  Segments segments;
-  if (!MeasureSegments(entries, &segments, error)) return false;
+Result<IrpaLayout> LayoutIrpa(const std::vector<IrpaEntry>& entries) {
+  Result<Segments> measured = MeasureSegments(entries);
+  if (!measured) return Error{measured.error()};
+  const Segments& segments = *measured;
+  IrpaLayout layout;
   const uint64_t table_offset = AlignUp(kIrpaHeaderSize, kIrpaEntryAlignment);
   const uint64_t names_offset = table_offset + segments.table_size;
   const uint64_t storage_offset = AlignUp(names_offset + segments.names_size, kIrpaDataAlignment);
-  layout->file_size = AlignUp(storage_offset + segments.storage_size, kIrpaFileAlignment);
-  if (layout->file_size > kIrpaMaxFileSize) {
-    *error = fmt::format("the archive would be larger than {} bytes", kIrpaMaxFileSize);
-    return false;
+  layout.file_size = AlignUp(storage_offset + segments.storage_size, kIrpaFileAlignment);
+  if (layout.file_size > kIrpaMaxFileSize) {
+    return Error{fmt::format("the archive would be larger than {} bytes", kIrpaMaxFileSize)};
   }
-  layout->head.clear();
-  PutHeader(&layout->head, entries.size(), segments, table_offset, names_offset, storage_offset);
-  layout->data_offsets.assign(entries.size(), 0);
+  layout.head.clear();
+  PutHeader(&layout.head, entries.size(), segments, table_offset, names_offset, storage_offset);
+  layout.data_offsets.assign(entries.size(), 0);
   uint64_t name_offset = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    PutEntry(&layout->head, entries[i], name_offset, segments.storage_offsets[i]);
+    PutEntry(&layout.head, entries[i], name_offset, segments.storage_offsets[i]);
     if (entries[i].splat_pattern.empty()) {
-      layout->data_offsets[i] = storage_offset + segments.storage_offsets[i];
+      layout.data_offsets[i] = storage_offset + segments.storage_offsets[i];
     }
     name_offset += entries[i].name.size();
   }
-  for (const IrpaEntry& entry : entries) layout->head += entry.name;
-  return true;
+  for (const IrpaEntry& entry : entries) layout.head += entry.name;
+  return layout;
 }
 
 }  // namespace iree_suite

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 inline constexpr uint32_t kIrpaMagic = 0x41505249;  // "IRPA"
@@ -40,10 +42,10 @@ struct IrpaLayout {
   uint64_t file_size = 0;              // the archive's total size, padding included
 };
 
-// Lays out an archive of `entries` in order. Returns false and sets *error
-// for an invalid splat pattern (wrong size, or not dividing the length) or
-// an archive larger than kIrpaMaxFileSize.
-bool LayoutIrpa(const std::vector<IrpaEntry>& entries, IrpaLayout* layout, std::string* error);
+// Lays out an archive of `entries` in order. An error for an invalid splat
+// pattern (wrong size, or not dividing the length) or an archive larger than
+// kIrpaMaxFileSize.
+Result<IrpaLayout> LayoutIrpa(const std::vector<IrpaEntry>& entries);
 
 inline uint64_t AlignUp(uint64_t value, uint64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;

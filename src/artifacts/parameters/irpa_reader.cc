@@ -91,17 +91,13 @@ std::string ReadEntry(const std::string& head, const IrpaHeader& header, uint64_
 
 }  // namespace
 
-std::optional<std::vector<IrpaIndexEntry>> ReadIrpaIndex(const fs::path& path, std::string* error) {
+Result<std::vector<IrpaIndexEntry>> ReadIrpaIndex(const fs::path& path) {
   std::error_code ec;
   const uint64_t file_size = fs::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (ec || !in) {
-    *error = fmt::format("{}: cannot read", path.string());
-    return std::nullopt;
-  }
+  if (ec || !in) return Error{fmt::format("{}: cannot read", path.string())};
   auto fail = [&](const std::string& why) {
-    *error = fmt::format("{}: not a valid parameter archive: {}", path.string(), why);
-    return std::nullopt;
+    return Error{fmt::format("{}: not a valid parameter archive: {}", path.string(), why)};
   };
   std::string head(kIrpaHeaderSize, '\0');
   if (file_size < kIrpaHeaderSize || !in.read(head.data(), kIrpaHeaderSize)) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 struct IrpaIndexEntry {
@@ -19,9 +21,8 @@ struct IrpaIndexEntry {
   uint64_t minimum_alignment = 0;
 };
 
-// The entries of the single version 0.0 archive in `path`; nullopt with
-// *error when it is not one or is truncated.
-std::optional<std::vector<IrpaIndexEntry>> ReadIrpaIndex(const std::filesystem::path& path,
-                                                         std::string* error);
+// The entries of the single version 0.0 archive in `path`; an error when it
+// is not one or is truncated.
+Result<std::vector<IrpaIndexEntry>> ReadIrpaIndex(const std::filesystem::path& path);
 
 }  // namespace iree_suite

@@ -135,13 +135,12 @@ int Run(int argc, char** argv) {
   }
 
   const auto start = std::chrono::steady_clock::now();
-  std::string error;
-  std::optional<std::vector<ParameterGlobal>> globals =
-      ReadMlirParameters(mlir, FindIreeOpt(*flags), output.parent_path(), &error);
-  std::optional<std::vector<ArchiveParameter>> parameters;
-  if (globals) parameters = SelectParameters(*globals, scope, module_name, &error);
+  Result<std::vector<ParameterGlobal>> globals =
+      ReadMlirParameters(mlir, FindIreeOpt(*flags), output.parent_path());
+  Result<std::vector<ArchiveParameter>> parameters =
+      globals ? SelectParameters(*globals, scope, module_name) : Error{globals.error()};
   if (!parameters) {
-    fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", error);
+    fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", parameters.error());
     return kExitError;
   }
   contents.parameters = std::move(*parameters);
@@ -151,7 +150,7 @@ int Run(int argc, char** argv) {
     options.progress = ReportArchiveProgress(&progress, "generating parameters for " + module_name);
     options.progress_interval_s = 0.2;
   }
-  error = WriteParameterArchive(contents, output, options);
+  std::string error = WriteParameterArchive(contents, output, options);
   if (options.progress) progress.OnJobFinished("");  // a terminal's progress line is cleared
   if (!error.empty()) {
     fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", error);

@@ -33,8 +33,10 @@ bool StartsGlobalOp(std::string_view line) {
 // lines while incomplete) and parses them.
 class LineScanner {
  public:
-  LineScanner(std::vector<ParameterGlobal>* globals, std::string* error)
-      : globals_(globals), error_(error) {}
+  explicit LineScanner(std::vector<ParameterGlobal>* globals) : globals_(globals) {}
+
+  // Why Feed or Finish returned false.
+  const std::string& error() const { return error_; }
 
   bool Feed(const char* data, size_t size) {
     while (size > 0) {
@@ -98,13 +100,17 @@ class LineScanner {
   // unless this is its last chance.
   bool Parse(bool last_chance) {
     ParameterGlobal global;
-    std::string message;
-    switch (ParseParameterGlobal(op_, &global, &message)) {
+    Result<GlobalParse> parsed = ParseParameterGlobal(op_, &global);
+    if (!parsed) {
+      error_ = fmt::format("line {}: {}", op_line_, parsed.error());
+      return false;
+    }
+    switch (*parsed) {
       case GlobalParse::kIncomplete:
         if (!last_chance) return true;
         if (op_.find("parameter.named") != std::string::npos) {
-          *error_ = fmt::format("line {}: global @{}: the util.global op never ends", op_line_,
-                                global.global);
+          error_ = fmt::format("line {}: global @{}: the util.global op never ends", op_line_,
+                               global.global);
           return false;
         }
         break;  // an op with a huge inline initializer: not a parameter
@@ -112,9 +118,6 @@ class LineScanner {
         global.line = op_line_;
         globals_->push_back(std::move(global));
         break;
-      case GlobalParse::kError:
-        *error_ = fmt::format("line {}: {}", op_line_, message);
-        return false;
       case GlobalParse::kNotParameter:
         break;
     }
@@ -123,7 +126,7 @@ class LineScanner {
   }
 
   std::vector<ParameterGlobal>* globals_;
-  std::string* error_;
+  std::string error_;
   std::string line_;  // the current line, or its first cap_ bytes
   size_t cap_ = kProbeBytes;
   bool skipping_ = false;
@@ -135,20 +138,19 @@ class LineScanner {
 
 }  // namespace
 
-bool ScanMlirText(std::istream& in, std::vector<ParameterGlobal>* globals, std::string* error) {
-  LineScanner scanner(globals, error);
+Result<std::vector<ParameterGlobal>> ScanMlirText(std::istream& in) {
+  std::vector<ParameterGlobal> globals;
+  LineScanner scanner(&globals);
   std::vector<char> block(kBlockBytes);
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     const std::streamsize got = in.gcount();
     if (got <= 0) break;
-    if (!scanner.Feed(block.data(), static_cast<size_t>(got))) return false;
+    if (!scanner.Feed(block.data(), static_cast<size_t>(got))) return Error{scanner.error()};
   }
-  if (in.bad()) {
-    *error = "read error";
-    return false;
-  }
-  return scanner.Finish();
+  if (in.bad()) return Error{"read error"};
+  if (!scanner.Finish()) return Error{scanner.error()};
+  return globals;
 }
 
 bool IsMlirBytecode(const fs::path& path) {
@@ -158,20 +160,18 @@ bool IsMlirBytecode(const fs::path& path) {
   return in.gcount() == 4 && std::memcmp(magic, "ML\xefR", 4) == 0;
 }
 
-std::optional<std::vector<ParameterGlobal>> ReadMlirParameters(const fs::path& mlir,
-                                                               const fs::path& iree_opt,
-                                                               const fs::path& scratch_directory,
-                                                               std::string* error,
-                                                               RunEvents* events) {
+Result<std::vector<ParameterGlobal>> ReadMlirParameters(const fs::path& mlir,
+                                                        const fs::path& iree_opt,
+                                                        const fs::path& scratch_directory,
+                                                        RunEvents* events) {
   fs::path text = mlir;
   fs::path temporary;
   if (IsMlirBytecode(mlir)) {
     if (iree_opt.empty()) {
-      *error = fmt::format(
+      return Error{fmt::format(
           "{} is MLIR bytecode, which needs iree-opt to be read, and iree-opt was not found "
           "next to iree-compile",
-          mlir.string());
-      return std::nullopt;
+          mlir.string())};
     }
     std::error_code ec;
     fs::create_directories(scratch_directory, ec);
@@ -189,29 +189,26 @@ std::optional<std::vector<ParameterGlobal>> ReadMlirParameters(const fs::path& m
     fs::remove(log, ec);
     if (!process.Succeeded()) {
       fs::remove(temporary, ec);
-      *error = fmt::format("iree-opt could not print the bytecode {} ({}): {}", mlir.string(),
-                           process.Describe(), tail);
-      return std::nullopt;
+      return Error{fmt::format("iree-opt could not print the bytecode {} ({}): {}", mlir.string(),
+                               process.Describe(), tail)};
     }
     text = temporary;
   }
   std::ifstream in(text, std::ios::binary);
-  std::vector<ParameterGlobal> globals;
-  bool ok = false;
-  if (!in) {
-    *error = fmt::format("{}: cannot open: {}", text.string(), std::strerror(errno));
-  } else {
-    ok = ScanMlirText(in, &globals, error);
-    if (!ok) {
-      *error = fmt::format("{}{}: {}", mlir.string(),
-                           temporary.empty() ? "" : " (as printed by iree-opt)", *error);
+  Result<std::vector<ParameterGlobal>> globals =
+      Error{fmt::format("{}: cannot open: {}", text.string(), std::strerror(errno))};
+  if (in) {
+    globals = ScanMlirText(in);
+    if (!globals) {
+      globals =
+          Error{fmt::format("{}{}: {}", mlir.string(),
+                            temporary.empty() ? "" : " (as printed by iree-opt)", globals.error())};
     }
   }
   if (!temporary.empty()) {
     std::error_code ec;
     fs::remove(temporary, ec);
   }
-  if (!ok) return std::nullopt;
   return globals;
 }
 

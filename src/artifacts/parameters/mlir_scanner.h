@@ -14,14 +14,15 @@
 #include <vector>
 
 #include "artifacts/parameters/parameter_global.h"
+#include "base/result.h"
 #include "exec/run_events.h"
 
 namespace iree_suite {
 
 // Every parameter global of MLIR text, in order. Ops must start their line
-// (as MLIR prints them) and may continue on the following lines. Returns
-// false with *error ("line N: global @x: ...") on the first bad global.
-bool ScanMlirText(std::istream& in, std::vector<ParameterGlobal>* globals, std::string* error);
+// (as MLIR prints them) and may continue on the following lines. The error
+// ("line N: global @x: ...") names the first bad global.
+Result<std::vector<ParameterGlobal>> ScanMlirText(std::istream& in);
 
 // True when the file starts with MLIR's bytecode magic.
 bool IsMlirBytecode(const std::filesystem::path& path);
@@ -29,10 +30,8 @@ bool IsMlirBytecode(const std::filesystem::path& path);
 // The parameter globals of an MLIR file, text or bytecode. `iree_opt` may be
 // empty (then bytecode is an error); `scratch_directory` receives the
 // temporary text of bytecode files; `events` hears of the iree-opt command.
-// Returns nullopt with *error.
-std::optional<std::vector<ParameterGlobal>> ReadMlirParameters(
+Result<std::vector<ParameterGlobal>> ReadMlirParameters(
     const std::filesystem::path& mlir, const std::filesystem::path& iree_opt,
-    const std::filesystem::path& scratch_directory, std::string* error,
-    RunEvents* events = nullptr);
+    const std::filesystem::path& scratch_directory, RunEvents* events = nullptr);
 
 }  // namespace iree_suite

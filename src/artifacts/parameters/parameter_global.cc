@@ -188,7 +188,7 @@ void ParseTensorType(Cursor& in, ParameterGlobal* global) {
 
 }  // namespace
 
-GlobalParse ParseParameterGlobal(std::string_view op, ParameterGlobal* global, std::string* error) {
+Result<GlobalParse> ParseParameterGlobal(std::string_view op, ParameterGlobal* global) {
   Cursor in(op);
   try {
     in.Expect("util.global", "util.global");
@@ -228,8 +228,7 @@ GlobalParse ParseParameterGlobal(std::string_view op, ParameterGlobal* global, s
   } catch (const Incomplete&) {
     return GlobalParse::kIncomplete;
   } catch (const Malformed& malformed) {
-    *error = fmt::format("global @{}: {}", global->global, malformed.message);
-    return GlobalParse::kError;
+    return Error{fmt::format("global @{}: {}", global->global, malformed.message)};
   }
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "artifacts/parameters/element_type.h"
+#include "base/result.h"
 
 namespace iree_suite {
 
@@ -32,10 +33,10 @@ enum class GlobalParse {
   kNotParameter,  // some other global (no initializer, a constant, ...)
   kParameter,     // *global is filled in
   kIncomplete,    // the text ends before the op does: it continues on the next line
-  kError,         // a parameter global that cannot be used; *error says why
 };
 
-// `op` starts with "util.global". On kError, *error names the global.
-GlobalParse ParseParameterGlobal(std::string_view op, ParameterGlobal* global, std::string* error);
+// `op` starts with "util.global". An error (naming the global) for a parameter
+// global that cannot be used.
+Result<GlobalParse> ParseParameterGlobal(std::string_view op, ParameterGlobal* global);
 
 }  // namespace iree_suite

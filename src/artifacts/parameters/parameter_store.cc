@@ -41,9 +41,9 @@ std::string DescribeType(const ParameterGlobal& global) {
 
 }  // namespace
 
-std::optional<std::vector<ArchiveParameter>> SelectParameters(
-    const std::vector<ParameterGlobal>& globals, const std::string& scope,
-    const std::string& module_name, std::string* error) {
+Result<std::vector<ArchiveParameter>> SelectParameters(const std::vector<ParameterGlobal>& globals,
+                                                       const std::string& scope,
+                                                       const std::string& module_name) {
   std::vector<ArchiveParameter> selected;
   std::map<std::string, const ParameterGlobal*> by_name;
   std::set<std::string> other_scopes;
@@ -59,21 +59,19 @@ std::optional<std::vector<ArchiveParameter>> SelectParameters(
     }
     const ParameterGlobal& first = *it->second;
     if (first.type != global.type || first.byte_length != global.byte_length) {
-      *error = fmt::format(
+      return Error{fmt::format(
           "module \"{}\": parameter \"{}\" is declared as {} by global @{} and as {} by global @{}",
           module_name, global.name, DescribeType(first), first.global, DescribeType(global),
-          global.global);
-      return std::nullopt;
+          global.global)};
     }
   }
   if (selected.empty()) {
     if (other_scopes.empty()) {
-      *error = fmt::format("module \"{}\" declares no named parameters", module_name);
-    } else {
-      *error = fmt::format("module \"{}\" declares no named parameters in scope \"{}\" (it has {})",
-                           module_name, scope, fmt::join(other_scopes, ", "));
+      return Error{fmt::format("module \"{}\" declares no named parameters", module_name)};
     }
-    return std::nullopt;
+    return Error{
+        fmt::format("module \"{}\" declares no named parameters in scope \"{}\" (it has {})",
+                    module_name, scope, fmt::join(other_scopes, ", "))};
   }
   return selected;
 }
@@ -90,15 +88,13 @@ std::function<void(uint64_t, uint64_t)> ReportArchiveProgress(RunEvents* events,
 
 ParameterStore::ParameterStore(Options options) : options_(std::move(options)) {}
 
-std::optional<fs::path> ParameterStore::ArchivePath(const WeightSpec& weight,
-                                                    const std::string& module_name,
-                                                    const fs::path& mlir,
-                                                    std::string* error) const {
+Result<fs::path> ParameterStore::ArchivePath(const WeightSpec& weight,
+                                             const std::string& module_name,
+                                             const fs::path& mlir) const {
   Hasher hasher;
   hasher.Add("format", kParameterGeneratorVersion);
   if (std::string hash_error = hasher.AddFile("mlir", mlir); !hash_error.empty()) {
-    *error = hash_error;
-    return std::nullopt;
+    return Error{hash_error};
   }
   hasher.Add("kind", KindName(weight));
   if (weight.kind == WeightSpec::Kind::kSplat) {
@@ -111,25 +107,22 @@ std::optional<fs::path> ParameterStore::ArchivePath(const WeightSpec& weight,
       .ParameterArchive(module_name, hasher.HexDigest(), KindName(weight));
 }
 
-std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
-                                            const std::string& module_name, const fs::path& mlir,
-                                            std::string* error) {
+Result<fs::path> ParameterStore::Get(const WeightSpec& weight, const std::string& module_name,
+                                     const fs::path& mlir) {
   const std::string identity = WeightIdentity(weight, module_name);
   if (auto it = ready_.find(identity); it != ready_.end()) return it->second;
 
-  std::optional<fs::path> path = ArchivePath(weight, module_name, mlir, error);
-  if (!path) return std::nullopt;
+  Result<fs::path> path = ArchivePath(weight, module_name, mlir);
+  if (!path) return path;
   // Before anything is read or removed there: parameters/<module> may be a planted link.
   if (std::string prepare_error = CacheLayout(options_.artifact_directory).PrepareParent(*path);
       !prepare_error.empty()) {
-    *error = prepare_error;
-    return std::nullopt;
+    return Error{prepare_error};
   }
   std::error_code ec;
   auto reusable = [&] {
     if (!fs::is_regular_file(*path, ec)) return false;
-    std::string damage;
-    if (ReadIrpaIndex(*path, &damage)) return true;
+    if (ReadIrpaIndex(*path)) return true;
     fs::remove(*path, ec);  // damaged on disk: make it anew
     return false;
   };
@@ -140,25 +133,21 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
   bool waited = false;
   if (std::string lock_error = lock.Acquire(CacheLayout::ParameterLock(*path), &waited);
       !lock_error.empty()) {
-    *error = lock_error;
-    return std::nullopt;
+    return Error{lock_error};
   }
   if (reusable()) return ready_[identity] = *path;
 
-  std::optional<std::vector<ParameterGlobal>> globals =
-      ReadMlirParameters(mlir, options_.iree_opt, path->parent_path(), error, options_.events);
-  if (!globals) {
-    *error = fmt::format("module \"{}\": {}", module_name, *error);
-    return std::nullopt;
-  }
+  Result<std::vector<ParameterGlobal>> globals =
+      ReadMlirParameters(mlir, options_.iree_opt, path->parent_path(), options_.events);
+  if (!globals) return Error{fmt::format("module \"{}\": {}", module_name, globals.error())};
   ArchiveContents contents;
   contents.kind = weight.kind == WeightSpec::Kind::kSplat ? ArchiveContents::Kind::kSplat
                                                           : ArchiveContents::Kind::kRandom;
   contents.seed = static_cast<uint64_t>(weight.seed);
   contents.splat_value = weight.value;
-  std::optional<std::vector<ArchiveParameter>> parameters =
-      SelectParameters(*globals, weight.scope, module_name, error);
-  if (!parameters) return std::nullopt;
+  Result<std::vector<ArchiveParameter>> parameters =
+      SelectParameters(*globals, weight.scope, module_name);
+  if (!parameters) return Error{parameters.error()};
   contents.parameters = std::move(*parameters);
 
   ArchiveWriteOptions write;
@@ -180,9 +169,8 @@ std::optional<fs::path> ParameterStore::Get(const WeightSpec& weight,
             : "");
   }
   if (!write_error.empty()) {
-    *error = fmt::format("module \"{}\": cannot write its {} parameters: {}", module_name,
-                         KindName(weight), write_error);
-    return std::nullopt;
+    return Error{fmt::format("module \"{}\": cannot write its {} parameters: {}", module_name,
+                             KindName(weight), write_error)};
   }
   return ready_[identity] = *path;
 }

@@ -35,9 +35,9 @@ inline constexpr uint64_t kProgressThresholdBytes = uint64_t{64} << 20;
 // The archive entries a weight of `scope` gets: the globals of that scope
 // plus the unscoped ones, each parameter once. Errors name the module: none
 // selected, or one parameter declared with two different types.
-std::optional<std::vector<ArchiveParameter>> SelectParameters(
-    const std::vector<ParameterGlobal>& globals, const std::string& scope,
-    const std::string& module_name, std::string* error);
+Result<std::vector<ArchiveParameter>> SelectParameters(const std::vector<ParameterGlobal>& globals,
+                                                       const std::string& scope,
+                                                       const std::string& module_name);
 
 // ArchiveWriteOptions::progress that reports to `events` as downloads do
 // (OnJobProgress of `what`), the rate measured from the first call.
@@ -57,15 +57,13 @@ class ParameterStore {
 
   // The archive for a "random" or "splat" `weight` of the module `module_name`
   // whose MLIR is the local file `mlir`: from this run, the cache, or new.
-  // Returns nullopt with *error.
-  std::optional<std::filesystem::path> Get(const WeightSpec& weight, const std::string& module_name,
-                                           const std::filesystem::path& mlir, std::string* error);
+  Result<std::filesystem::path> Get(const WeightSpec& weight, const std::string& module_name,
+                                    const std::filesystem::path& mlir);
 
-  // Where that archive lives; nullopt with *error when the MLIR cannot be read.
-  std::optional<std::filesystem::path> ArchivePath(const WeightSpec& weight,
-                                                   const std::string& module_name,
-                                                   const std::filesystem::path& mlir,
-                                                   std::string* error) const;
+  // Where that archive lives; an error when the MLIR cannot be read.
+  Result<std::filesystem::path> ArchivePath(const WeightSpec& weight,
+                                            const std::string& module_name,
+                                            const std::filesystem::path& mlir) const;
 
  private:
   Options options_;
