@@ -33,40 +33,34 @@ std::string StringOr(const json& entry, const char* key, std::string fallback) {
   return it != entry.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
-std::optional<BenchmarkRun> Fail(std::string* error, std::string message) {
-  if (error != nullptr) *error = std::move(message);
-  return std::nullopt;
-}
-
 }  // namespace
 
-std::optional<BenchmarkRun> ParseBenchmarkJson(std::string_view text, std::string* error) {
+Result<BenchmarkRun> ParseBenchmarkJson(std::string_view text) {
   // Banners before or after the report are not JSON; the report is one object.
   const size_t begin = text.find('{');
-  if (begin == std::string_view::npos) return Fail(error, kNoResults);
+  if (begin == std::string_view::npos) return Error{kNoResults};
   // A report cut off before its last '}' is parsed whole, to say where it ends.
   const size_t last_brace = text.rfind('}');
   const size_t end = last_brace == std::string_view::npos ? text.size() - 1 : last_brace;
   JsonParseError parse_error;
   std::optional<json> parsed = ParseJsonText(text.substr(begin, end + 1 - begin), &parse_error);
-  if (!parsed)
-    return Fail(error, fmt::format("invalid benchmark JSON: {}", parse_error.ToString()));
+  if (!parsed) return Error{fmt::format("invalid benchmark JSON: {}", parse_error.ToString())};
   const json& root = *parsed;
   if (!root.is_object() || !root.contains("benchmarks") || !root["benchmarks"].is_array()) {
-    return Fail(error, "benchmark JSON has no \"benchmarks\" array");
+    return Error{"benchmark JSON has no \"benchmarks\" array"};
   }
 
   BenchmarkRun run;
   const json& entries = root["benchmarks"];
   for (size_t i = 0; i < entries.size(); ++i) {
     const json& entry = entries[i];
-    if (!entry.is_object()) return Fail(error, fmt::format("benchmark #{} is not an object", i));
+    if (!entry.is_object()) return Error{fmt::format("benchmark #{} is not an object", i)};
     const std::string name = StringOr(entry, "name", "");
     // How errors name the entry: its "name", else its position.
     const std::string label = name.empty() ? fmt::format("#{}", i) : fmt::format("\"{}\"", name);
     if (auto failed = entry.find("error_occurred"); failed != entry.end() && *failed == true) {
-      return Fail(error, fmt::format("benchmark {} failed: {}", label,
-                                     StringOr(entry, "error_message", "no error_message")));
+      return Error{fmt::format("benchmark {} failed: {}", label,
+                               StringOr(entry, "error_message", "no error_message"))};
     }
     // Summaries of the repetitions, not measurements.
     if (entry.contains("aggregate_name") || StringOr(entry, "run_type", "") == "aggregate") {
@@ -75,15 +69,16 @@ std::optional<BenchmarkRun> ParseBenchmarkJson(std::string_view text, std::strin
 
     auto real_time = entry.find("real_time");
     if (real_time == entry.end() || !real_time->is_number()) {
-      return Fail(error, fmt::format("benchmark {} has no numeric real_time", label));
+      return Error{fmt::format("benchmark {} has no numeric real_time", label)};
     }
     const json unit = entry.value("time_unit", json("ms"));
     const std::optional<double> ms_per_unit =
         unit.is_string() ? MsPerUnit(unit.get<std::string>()) : std::nullopt;
     if (!ms_per_unit) {
-      return Fail(error, fmt::format("benchmark {} has unknown time_unit {} (expected ns, us, "
-                                     "ms or s)",
-                                     label, unit.dump()));
+      return Error{
+          fmt::format("benchmark {} has unknown time_unit {} (expected ns, us, "
+                      "ms or s)",
+                      label, unit.dump())};
     }
     auto cpu_time = entry.find("cpu_time");
     BenchmarkSample sample;
@@ -94,7 +89,7 @@ std::optional<BenchmarkRun> ParseBenchmarkJson(std::string_view text, std::strin
                              : 0.0;
     run.samples.push_back(std::move(sample));
   }
-  if (run.samples.empty()) return Fail(error, kNoResults);
+  if (run.samples.empty()) return Error{kNoResults};
   return run;
 }
 

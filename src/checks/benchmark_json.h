@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 // One repetition of one benchmark, with times converted to milliseconds.
@@ -27,7 +29,7 @@ struct BenchmarkRun {
 // is not an object, has "error_occurred": true, lacks a numeric real_time or names an
 // unknown time_unit, and output with no non-aggregate entry at all (what the tool leaves
 // when --function names nothing it can run).
-std::optional<BenchmarkRun> ParseBenchmarkJson(std::string_view text, std::string* error);
+Result<BenchmarkRun> ParseBenchmarkJson(std::string_view text);
 
 // The reference's measure of a run: the minimum real_time over its samples, in ms.
 // +infinity when there are no samples.

@@ -231,44 +231,35 @@ GoldenValue ProposeGoldenBinarySize(int64_t binary_size, const GoldenPolicy& pol
 
 std::string FormatGoldenNumber(double value) { return fmt::format("{}", value); }
 
-std::optional<TextSpan> FindTopLevelValue(std::string_view json_text, std::string_view key,
-                                          std::string* error) {
+Result<std::optional<TextSpan>> FindTopLevelValue(std::string_view json_text,
+                                                  std::string_view key) {
   std::optional<TextSpan> found;
   std::string problem =
       TopLevelScanner(json_text).ForEachMember([&](std::string_view member, TextSpan span) {
         if (member == key) found = span;
       });
-  if (!problem.empty()) {
-    if (error) *error = problem;
-    return std::nullopt;
+  if (!problem.empty()) return Error{problem};
+  return found;
+}
+
+Result<std::optional<TextSpan>> FindTopLevelNumber(std::string_view json_text,
+                                                   std::string_view key) {
+  Result<std::optional<TextSpan>> found = FindTopLevelValue(json_text, key);
+  if (found && *found && !IsNumberText(json_text.substr((*found)->offset, (*found)->length))) {
+    return std::optional<TextSpan>();
   }
   return found;
 }
 
-std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
-                                           std::string* error) {
-  std::optional<TextSpan> found = FindTopLevelValue(json_text, key, error);
-  if (found && !IsNumberText(json_text.substr(found->offset, found->length))) return std::nullopt;
-  return found;
-}
-
-std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
-                                                  const std::vector<FieldUpdate>& updates,
-                                                  std::string* error) {
+Result<std::string> RewriteTopLevelNumbers(std::string_view json_text,
+                                           const std::vector<FieldUpdate>& updates) {
   // Replace from the back so earlier offsets stay valid.
   std::map<size_t, std::pair<TextSpan, std::string>, std::greater<>> replacements;
   for (const FieldUpdate& update : updates) {
-    std::string problem;
-    std::optional<TextSpan> span = FindTopLevelNumber(json_text, update.field, &problem);
-    if (!problem.empty()) {
-      *error = problem;
-      return std::nullopt;
-    }
-    if (!span) {
-      *error = fmt::format("no top-level number \"{}\"", update.field);
-      return std::nullopt;
-    }
-    replacements[span->offset] = {*span, update.new_text};
+    Result<std::optional<TextSpan>> span = FindTopLevelNumber(json_text, update.field);
+    if (!span) return Error{span.error()};
+    if (!*span) return Error{fmt::format("no top-level number \"{}\"", update.field)};
+    replacements[span->value().offset] = {**span, update.new_text};
   }
   std::string text(json_text);
   for (const auto& [offset, replacement] : replacements) {
@@ -287,15 +278,14 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
     return;
   }
   const std::string& text = *read;
-  std::string error;
   std::vector<FieldUpdate> applied;
   for (const FieldUpdate& proposal : proposals) {
-    std::string problem;
-    std::optional<TextSpan> span = FindTopLevelNumber(text, proposal.field, &problem);
-    if (!problem.empty()) {
-      plan.errors.push_back(fmt::format("{}: {}", json_path.string(), problem));
+    Result<std::optional<TextSpan>> found = FindTopLevelNumber(text, proposal.field);
+    if (!found) {
+      plan.errors.push_back(fmt::format("{}: {}", json_path.string(), found.error()));
       break;
     }
+    const std::optional<TextSpan>& span = *found;
     if (!span) {
       plan.missing.push_back({test_id, proposal.field, proposal.new_text, proposal.reason});
       continue;
@@ -317,9 +307,9 @@ void PlanFieldUpdates(const std::string& test_id, const std::filesystem::path& j
     plan.changes.push_back(std::move(change));
   }
   if (applied.empty()) return;
-  std::optional<std::string> rewritten = RewriteTopLevelNumbers(text, applied, &error);
+  Result<std::string> rewritten = RewriteTopLevelNumbers(text, applied);
   if (!rewritten) {
-    plan.errors.push_back(fmt::format("{}: {}", json_path.string(), error));
+    plan.errors.push_back(fmt::format("{}: {}", json_path.string(), rewritten.error()));
     return;
   }
   plan.edits.push_back({json_path, std::move(*rewritten)});

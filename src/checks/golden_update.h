@@ -67,13 +67,11 @@ struct TextSpan {
 // The span of the value of `key` in the top-level object of `json_text`, when
 // that value is a number. Keys of nested objects and key-like text inside
 // strings are never matched; with duplicate keys the last wins (as parsers
-// do). Returns nullopt when absent or not a number; sets *error (when given)
-// only for malformed text.
-std::optional<TextSpan> FindTopLevelNumber(std::string_view json_text, std::string_view key,
-                                           std::string* error = nullptr);
+// do). nullopt when absent or not a number; an error only for malformed text.
+Result<std::optional<TextSpan>> FindTopLevelNumber(std::string_view json_text,
+                                                   std::string_view key);
 // The same for a value of any kind (an object, an array, ...).
-std::optional<TextSpan> FindTopLevelValue(std::string_view json_text, std::string_view key,
-                                          std::string* error = nullptr);
+Result<std::optional<TextSpan>> FindTopLevelValue(std::string_view json_text, std::string_view key);
 
 // One field whose golden would change.
 struct GoldenChange {
@@ -108,15 +106,14 @@ struct GoldenUpdatePlan {
 };
 
 // Rewrites the numbers of `fields` in one test JSON's text; pure, for tests.
-// Returns the new text, or nullopt with *error when the text is malformed.
+// Returns the new text, or an error when the text is malformed.
 struct FieldUpdate {
   std::string field;
   std::string new_text;
   std::string reason = {};  // shown with the change; may be empty
 };
-std::optional<std::string> RewriteTopLevelNumbers(std::string_view json_text,
-                                                  const std::vector<FieldUpdate>& updates,
-                                                  std::string* error);
+Result<std::string> RewriteTopLevelNumbers(std::string_view json_text,
+                                           const std::vector<FieldUpdate>& updates);
 
 // Plans rewriting `proposals` in one test JSON: a field the JSON lacks goes
 // to plan->missing, a changed one to plan->changes (held back when

@@ -52,25 +52,20 @@ Verdict JudgeCompstat(const TestDefinition& test, std::optional<int64_t> dispatc
   return verdict;
 }
 
-std::optional<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json,
-                                         std::string* error) {
+Result<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json) {
   Result<std::string> text = ReadSmallFile(stats_json);
-  if (!text) {
-    *error = text.error();
-    return std::nullopt;
-  }
+  if (!text) return Error{text.error()};
   JsonParseError parse_error;
   std::optional<nlohmann::json> parsed = ParseJsonText(*text, &parse_error);
   if (!parsed) {
-    *error = fmt::format("{}: not valid JSON: {}", stats_json.string(), parse_error.ToString());
-    return std::nullopt;
+    return Error{
+        fmt::format("{}: not valid JSON: {}", stats_json.string(), parse_error.ToString())};
   }
   nlohmann::json& stats = *parsed;
   const nlohmann::json::json_pointer pointer("/stream-aggregate/execution/dispatch-count");
   if (!stats.contains(pointer) || !stats[pointer].is_number_integer()) {
-    *error = fmt::format("{}: no integer at stream-aggregate.execution.dispatch-count",
-                         stats_json.string());
-    return std::nullopt;
+    return Error{fmt::format("{}: no integer at stream-aggregate.execution.dispatch-count",
+                             stats_json.string())};
   }
   return stats[pointer].get<int64_t>();
 }

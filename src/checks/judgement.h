@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "base/result.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -26,8 +27,7 @@ Verdict JudgeCompstat(const TestDefinition& test, std::optional<int64_t> dispatc
                       int64_t binary_size);
 
 // ["stream-aggregate"]["execution"]["dispatch-count"] of the statistics JSON.
-std::optional<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json,
-                                         std::string* error);
+Result<int64_t> ReadDispatchCount(const std::filesystem::path& stats_json);
 
 // The lines of iree-run-module's output that say what did not match
 // ("[FAILED] result[1]: element at index 0 ..."), or empty.

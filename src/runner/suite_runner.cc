@@ -204,8 +204,8 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
                               TestResult* result) {
   result->repros.push_back(module.repro);
   result->logs.push_back(module.log);
-  std::string error;
-  result->dispatch_count = ReadDispatchCount(module.stats_json, &error);
+  Result<int64_t> dispatch_count = ReadDispatchCount(module.stats_json);
+  result->dispatch_count = dispatch_count ? std::optional<int64_t>(*dispatch_count) : std::nullopt;
   std::error_code ec;
   uintmax_t size = fs::file_size(module.vmfb, ec);
   if (ec) {
@@ -217,7 +217,7 @@ void SuiteRunner::RunCompstat(const TestDefinition& test, const CompiledModule& 
   result->binary_size = static_cast<int64_t>(size);
   if (!result->dispatch_count && test.golden_dispatch_count) {
     result->outcome = Outcome::kError;
-    result->reason = error;
+    result->reason = dispatch_count.error();
     return;
   }
   Verdict verdict = JudgeCompstat(test, result->dispatch_count, *result->binary_size);
@@ -368,16 +368,12 @@ void SuiteRunner::MeasureAndJudge(const Job& job, const ProcessSpec& spec, TestR
       result->outcome = Outcome::kPassed;
       return;
     }
-    std::string read_error;
-    std::optional<BenchmarkRun> run;
-    if (Result<std::string> json_text = ReadSmallFile(spec.stdout_path); !json_text) {
-      read_error = json_text.error();
-    } else {
-      run = ParseBenchmarkJson(*json_text, &read_error);
-    }
+    Result<std::string> json_text = ReadSmallFile(spec.stdout_path);
+    Result<BenchmarkRun> run =
+        json_text ? ParseBenchmarkJson(*json_text) : Error{json_text.error()};
     if (!run) {
       result->outcome = Outcome::kFailed;
-      result->reason = fmt::format("cannot read the benchmark results: {}", read_error);
+      result->reason = fmt::format("cannot read the benchmark results: {}", run.error());
       result->output_tail = TailOfFile(spec.stderr_path);
       return;
     }

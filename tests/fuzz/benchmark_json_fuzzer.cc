@@ -11,10 +11,9 @@ using iree_suite::fuzz::Check;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text = iree_suite::fuzz::InputText(data, size);
   iree_suite::fuzz::NoExceptionEscapes([&] {
-    std::string error;
-    std::optional<iree_suite::BenchmarkRun> run = iree_suite::ParseBenchmarkJson(text, &error);
+    iree_suite::Result<iree_suite::BenchmarkRun> run = iree_suite::ParseBenchmarkJson(text);
     if (!run) {
-      Check(!error.empty(), "a rejected output says why");
+      Check(!run.error().empty(), "a rejected output says why");
       return;
     }
     Check(!run->samples.empty(), "a parsed run has samples");

@@ -41,9 +41,8 @@ std::string OneEntry(const std::string& fields) {
 
 // The error message for `text`, or "" when it parses.
 std::string ParseError(std::string_view text) {
-  std::string error;
-  if (ParseBenchmarkJson(text, &error).has_value()) return "";
-  return error;
+  Result<BenchmarkRun> run = ParseBenchmarkJson(text);
+  return run ? "" : run.error();
 }
 
 constexpr char kNoResults[] =
@@ -51,9 +50,8 @@ constexpr char kNoResults[] =
     "module?";
 
 TEST(BenchmarkJsonTest, SkipsAggregatesAndKeepsOrder) {
-  std::string error;
-  std::optional<BenchmarkRun> run = ParseBenchmarkJson(kTwoRepetitions, &error);
-  ASSERT_TRUE(run.has_value()) << error;
+  Result<BenchmarkRun> run = ParseBenchmarkJson(kTwoRepetitions);
+  ASSERT_TRUE(run) << run.error();
   ASSERT_EQ(run->samples.size(), 2u);
   EXPECT_EQ(run->samples[0].name, "BM_main/process_time/real_time");
   EXPECT_DOUBLE_EQ(run->samples[0].real_time_ms, 3.2558635581258835e-02);
@@ -63,8 +61,8 @@ TEST(BenchmarkJsonTest, SkipsAggregatesAndKeepsOrder) {
 }
 
 TEST(BenchmarkJsonTest, MinRealTimeIsTheSmallestSample) {
-  std::optional<BenchmarkRun> run = ParseBenchmarkJson(kTwoRepetitions, nullptr);
-  ASSERT_TRUE(run.has_value());
+  Result<BenchmarkRun> run = ParseBenchmarkJson(kTwoRepetitions);
+  ASSERT_TRUE(run) << run.error();
   // Not the stddev aggregate's 1e-4 nor the mean: only the two iterations count.
   EXPECT_DOUBLE_EQ(MinRealTimeMs(*run), 1.25e-02);
   EXPECT_TRUE(std::isinf(MinRealTimeMs(BenchmarkRun{})));
@@ -72,7 +70,7 @@ TEST(BenchmarkJsonTest, MinRealTimeIsTheSmallestSample) {
 
 TEST(BenchmarkJsonTest, ConvertsEveryTimeUnitToMilliseconds) {
   auto real_ms = [](const std::string& fields) {
-    std::optional<BenchmarkRun> run = ParseBenchmarkJson(OneEntry(fields), nullptr);
+    Result<BenchmarkRun> run = ParseBenchmarkJson(OneEntry(fields));
     return run ? run->samples.at(0).real_time_ms : -1.0;
   };
   EXPECT_DOUBLE_EQ(real_ms(R"("real_time": 2500000, "time_unit": "ns")"), 2.5);
@@ -80,17 +78,17 @@ TEST(BenchmarkJsonTest, ConvertsEveryTimeUnitToMilliseconds) {
   EXPECT_DOUBLE_EQ(real_ms(R"("real_time": 7.25, "time_unit": "ms")"), 7.25);
   EXPECT_DOUBLE_EQ(real_ms(R"("real_time": 2, "time_unit": "s")"), 2000.0);
   EXPECT_DOUBLE_EQ(real_ms(R"("real_time": 3)"), 3.0);  // no time_unit: ms
-  std::optional<BenchmarkRun> run =
-      ParseBenchmarkJson(OneEntry(R"("real_time": 2, "cpu_time": 0.5, "time_unit": "s")"), nullptr);
-  ASSERT_TRUE(run.has_value());
+  Result<BenchmarkRun> run =
+      ParseBenchmarkJson(OneEntry(R"("real_time": 2, "cpu_time": 0.5, "time_unit": "s")"));
+  ASSERT_TRUE(run) << run.error();
   EXPECT_DOUBLE_EQ(run->samples[0].cpu_time_ms, 500.0);
 }
 
 TEST(BenchmarkJsonTest, ToleratesBannersAroundTheReport) {
   const std::string text =
       "IREE benchmark tool\nrunning on local-task\n" + std::string(kTwoRepetitions) + "\ndone\n";
-  std::optional<BenchmarkRun> run = ParseBenchmarkJson(text, nullptr);
-  ASSERT_TRUE(run.has_value());
+  Result<BenchmarkRun> run = ParseBenchmarkJson(text);
+  ASSERT_TRUE(run) << run.error();
   EXPECT_EQ(run->samples.size(), 2u);
 }
 

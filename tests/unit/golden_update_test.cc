@@ -7,6 +7,7 @@
 
 #include "base/atomic_file.h"
 #include "result_fixture.h"
+#include "test_helpers.h"
 
 namespace iree_suite {
 namespace {
@@ -145,28 +146,24 @@ TEST(RenderGoldenPlanTest, WarnsBeforeTighteningMoreThanTwice) {
 
 TEST(FindTopLevelNumberTest, FindsOnlyTheTopLevelMember) {
   std::string text = kOddJson;
-  std::optional<TextSpan> span = FindTopLevelNumber(text, "golden_time_ms");
-  ASSERT_TRUE(span);
-  EXPECT_EQ(text.substr(span->offset, span->length), "12.50");
-  EXPECT_FALSE(FindTopLevelNumber(text, "a"));     // nested only
-  EXPECT_FALSE(FindTopLevelNumber(text, "type"));  // not a number
-  EXPECT_FALSE(FindTopLevelNumber(R"({"note": "golden_time_ms: 3"})", "golden_time_ms"));
+  Result<std::optional<TextSpan>> span = FindTopLevelNumber(text, "golden_time_ms");
+  ASSERT_TRUE(span && *span);
+  EXPECT_EQ(text.substr((*span)->offset, (*span)->length), "12.50");
+  EXPECT_EQ(*FindTopLevelNumber(text, "a"), std::nullopt);     // nested only
+  EXPECT_EQ(*FindTopLevelNumber(text, "type"), std::nullopt);  // not a number
+  EXPECT_EQ(*FindTopLevelNumber(R"({"note": "golden_time_ms: 3"})", "golden_time_ms"),
+            std::nullopt);
 }
 
 TEST(FindTopLevelNumberTest, ReportsMalformedText) {
-  std::string error;
-  EXPECT_FALSE(FindTopLevelNumber(R"({"a": 1 "b": 2})", "b", &error));
+  std::string error = testing_helpers::ErrorOf(FindTopLevelNumber(R"({"a": 1 "b": 2})", "b"));
   EXPECT_NE(error.find("expected ',' or '}'"), std::string::npos) << error;
-  error.clear();
-  EXPECT_FALSE(FindTopLevelNumber("[1]", "a", &error));
-  EXPECT_FALSE(error.empty());
+  EXPECT_FALSE(testing_helpers::ErrorOf(FindTopLevelNumber("[1]", "a")).empty());
 }
 
 TEST(RewriteTopLevelNumbersTest, ChangesOnlyTheNumberBytes) {
-  std::string error;
-  std::optional<std::string> rewritten =
-      RewriteTopLevelNumbers(kOddJson, {{"golden_time_ms", "11.11"}}, &error);
-  ASSERT_TRUE(rewritten) << error;
+  Result<std::string> rewritten = RewriteTopLevelNumbers(kOddJson, {{"golden_time_ms", "11.11"}});
+  ASSERT_TRUE(rewritten) << rewritten.error();
   std::string expected = kOddJson;
   expected.replace(expected.find("12.50"), 5, "11.11");
   EXPECT_EQ(*rewritten, expected);
@@ -174,13 +171,12 @@ TEST(RewriteTopLevelNumbersTest, ChangesOnlyTheNumberBytes) {
 
 TEST(RewriteTopLevelNumbersTest, SeveralFieldsAndLengthChanges) {
   std::string text = "{\"golden_dispatch_count\":9,\r\n\t\"golden_binary_size\" : 100 }";
-  std::string error;
-  std::optional<std::string> rewritten = RewriteTopLevelNumbers(
-      text, {{"golden_dispatch_count", "10"}, {"golden_binary_size", "4096"}}, &error);
-  ASSERT_TRUE(rewritten) << error;
+  Result<std::string> rewritten = RewriteTopLevelNumbers(
+      text, {{"golden_dispatch_count", "10"}, {"golden_binary_size", "4096"}});
+  ASSERT_TRUE(rewritten) << rewritten.error();
   EXPECT_EQ(*rewritten, "{\"golden_dispatch_count\":10,\r\n\t\"golden_binary_size\" : 4096 }");
-  EXPECT_FALSE(RewriteTopLevelNumbers(text, {{"golden_time_ms", "1"}}, &error));
-  EXPECT_EQ(error, "no top-level number \"golden_time_ms\"");
+  EXPECT_EQ(testing_helpers::ErrorOf(RewriteTopLevelNumbers(text, {{"golden_time_ms", "1"}})),
+            "no top-level number \"golden_time_ms\"");
 }
 
 class PlanGoldenUpdatesTest : public ::testing::Test {

@@ -133,15 +133,15 @@ TEST_F(DispatchCountTest, ReadsDispatchCount) {
       "execution": {"dispatch-count": 42, "async-count": 7}
     }
   })");
-  std::string error;
-  EXPECT_EQ(ReadDispatchCount(path, &error), std::optional<int64_t>(42));
-  EXPECT_EQ(error, "");
+  Result<int64_t> count = ReadDispatchCount(path);
+  ASSERT_TRUE(count) << count.error();
+  EXPECT_EQ(*count, 42);
 }
 
 TEST_F(DispatchCountTest, MissingKey) {
   fs::path path = WriteStats(R"({"stream-aggregate": {"execution": {"async-count": 7}}})");
   std::string error;
-  EXPECT_FALSE(ReadDispatchCount(path, &error).has_value());
+  error = testing_helpers::ErrorOf(ReadDispatchCount(path));
   EXPECT_EQ(error, path.string() + ": no integer at stream-aggregate.execution.dispatch-count");
 }
 
@@ -151,7 +151,7 @@ TEST_F(DispatchCountTest, WrongShapes) {
                            R"({"stream-aggregate": [1, 2]})", R"([1])", "7"}) {
     fs::path path = WriteStats(text);
     std::string error;
-    EXPECT_FALSE(ReadDispatchCount(path, &error).has_value()) << text;
+    error = testing_helpers::ErrorOf(ReadDispatchCount(path));
     EXPECT_EQ(error, path.string() + ": no integer at stream-aggregate.execution.dispatch-count")
         << text;
   }
@@ -160,7 +160,7 @@ TEST_F(DispatchCountTest, WrongShapes) {
 TEST_F(DispatchCountTest, InvalidJson) {
   fs::path path = WriteStats(R"({"stream-aggregate": )");
   std::string error;
-  EXPECT_FALSE(ReadDispatchCount(path, &error).has_value());
+  error = testing_helpers::ErrorOf(ReadDispatchCount(path));
   EXPECT_EQ(error, path.string() +
                        ": not valid JSON: invalid JSON at line 1, column 22: syntax error while "
                        "parsing value - unexpected end of input; expected '[', '{', or a literal");
@@ -169,7 +169,7 @@ TEST_F(DispatchCountTest, InvalidJson) {
 TEST_F(DispatchCountTest, CountTooLargeForADoubleIsAnError) {
   fs::path path = WriteStats(R"({"stream-aggregate": {"execution": {"dispatch-count": 1e400}}})");
   std::string error;
-  EXPECT_FALSE(ReadDispatchCount(path, &error).has_value());
+  error = testing_helpers::ErrorOf(ReadDispatchCount(path));
   EXPECT_EQ(error, path.string() +
                        ": not valid JSON: stream-aggregate.execution.dispatch-count: number at "
                        "line 1, column 55 does not fit a double: 1e400");
@@ -177,7 +177,7 @@ TEST_F(DispatchCountTest, CountTooLargeForADoubleIsAnError) {
 
 TEST_F(DispatchCountTest, MissingFile) {
   std::string error;
-  EXPECT_FALSE(ReadDispatchCount(dir_ / "absent.json", &error).has_value());
+  error = testing_helpers::ErrorOf(ReadDispatchCount(dir_ / "absent.json"));
   EXPECT_NE(error.find((dir_ / "absent.json").string()), std::string::npos) << error;
   EXPECT_NE(error.find("cannot open"), std::string::npos) << error;
 }

@@ -249,11 +249,13 @@ class MalformedInputTest : public testing::Test {
         if (!MergeTraceFiles({file}, &error)) lines.push_back(error);
         break;
       case Input::kBenchmarkOutput:
-        if (!ParseBenchmarkJson(bad.contents, &error)) lines.push_back(error);
+        if (Result<BenchmarkRun> run = ParseBenchmarkJson(bad.contents); !run) {
+          lines.push_back(run.error());
+        }
         break;
       case Input::kCompileStats:
         Write(file, bad.contents);
-        if (!ReadDispatchCount(file, &error)) lines.push_back(error);
+        if (Result<int64_t> count = ReadDispatchCount(file); !count) lines.push_back(count.error());
         break;
     }
     std::string joined;
