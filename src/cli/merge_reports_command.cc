@@ -126,14 +126,18 @@ int RunMergeReportsCommand(int argc, char** argv) {
     fmt::print(stderr, "iree-suite merge-reports: error: {}\n", problem);
     return kExitUsageError;
   }
-  std::string error;
-  std::vector<std::string> warnings;
-  std::optional<ResultsFile> merged = MergeResultsFiles(options.inputs, &warnings, &error);
-  std::optional<std::string> trace;
-  if (merged && options.trace) trace = MergeTraceFiles(options.trace_inputs, &error);
-  if (!merged || (options.trace && !trace)) {
+  auto fail = [](const std::string& error) {
     fmt::print(stderr, "iree-suite merge-reports: error: {}\n", error);
     return kExitUsageError;
+  };
+  std::vector<std::string> warnings;
+  Result<ResultsFile> merged = MergeResultsFiles(options.inputs, &warnings);
+  if (!merged) return fail(merged.error());
+  std::optional<std::string> trace;
+  if (options.trace) {
+    Result<std::string> merged_trace = MergeTraceFiles(options.trace_inputs);
+    if (!merged_trace) return fail(merged_trace.error());
+    trace = std::move(*merged_trace);
   }
   for (const std::string& warning : warnings) {
     fmt::print(stderr, "iree-suite merge-reports: warning: {}\n", warning);

@@ -70,30 +70,24 @@ RunContext MergeContexts(const std::vector<NamedResults>& parts) {
   return merged;
 }
 
-// {"traceEvents": [{...}, ...]} of one --trace file, or nullopt and *error.
-std::optional<Json> ReadTraceEvents(const std::filesystem::path& file, std::string* error) {
+// {"traceEvents": [{...}, ...]} of one --trace file.
+Result<Json> ReadTraceEvents(const std::filesystem::path& file) {
   Result<std::string> text = ReadSmallFile(file);
-  if (!text) {
-    *error = text.error();
-    return std::nullopt;
-  }
+  if (!text) return Error{text.error()};
   JsonParseError parse_error;
   std::optional<Json> trace = ParseJsonText<Json>(*text, &parse_error);
   if (!trace) {
-    *error = fmt::format("{}: {}", file.string(), parse_error.ToString());
-    return std::nullopt;
+    return Error{fmt::format("{}: {}", file.string(), parse_error.ToString())};
   }
   if (!trace->is_object() || !trace->contains("traceEvents") ||
       !(*trace)["traceEvents"].is_array()) {
-    *error = fmt::format("{}: traceEvents: expected an array of trace events", file.string());
-    return std::nullopt;
+    return Error{fmt::format("{}: traceEvents: expected an array of trace events", file.string())};
   }
   Json& events = (*trace)["traceEvents"];
   for (size_t i = 0; i < events.size(); ++i) {
     if (!events[i].is_object() || !events[i].contains("ph") || !events[i]["ph"].is_string()) {
-      *error = fmt::format("{}: traceEvents[{}]: expected an event object with a \"ph\" string",
-                           file.string(), i);
-      return std::nullopt;
+      return Error{fmt::format("{}: traceEvents[{}]: expected an event object with a \"ph\" string",
+                               file.string(), i)};
     }
   }
   return std::move(events);
@@ -101,8 +95,8 @@ std::optional<Json> ReadTraceEvents(const std::filesystem::path& file, std::stri
 
 }  // namespace
 
-std::optional<ResultsFile> MergeResults(std::vector<NamedResults> parts,
-                                        std::vector<std::string>* warnings, std::string* error) {
+Result<ResultsFile> MergeResults(std::vector<NamedResults> parts,
+                                 std::vector<std::string>* warnings) {
   ResultsFile merged;
   if (parts.empty()) return merged;
   merged.context = MergeContexts(parts);
@@ -111,9 +105,8 @@ std::optional<ResultsFile> MergeResults(std::vector<NamedResults> parts,
     for (const TestResult& result : part.results.tests) {
       auto [it, inserted] = part_of_test.emplace(result.test->id, &part.name);
       if (!inserted) {
-        *error = fmt::format("{}: test \"{}\" is also in {}: each test belongs to one shard",
-                             part.name, result.test->id, *it->second);
-        return std::nullopt;
+        return Error{fmt::format("{}: test \"{}\" is also in {}: each test belongs to one shard",
+                                 part.name, result.test->id, *it->second)};
       }
       merged.Add(result);
     }
@@ -127,19 +120,15 @@ std::optional<ResultsFile> MergeResults(std::vector<NamedResults> parts,
   return merged;
 }
 
-std::optional<ResultsFile> MergeResultsFiles(const std::vector<std::filesystem::path>& files,
-                                             std::vector<std::string>* warnings,
-                                             std::string* error) {
+Result<ResultsFile> MergeResultsFiles(const std::vector<std::filesystem::path>& files,
+                                      std::vector<std::string>* warnings) {
   std::vector<NamedResults> parts;
   for (const std::filesystem::path& file : files) {
     Result<ResultsFile> results = ReadResultsJson(file);
-    if (!results) {
-      *error = results.error();
-      return std::nullopt;
-    }
+    if (!results) return Error{results.error()};
     parts.push_back({file.string(), std::move(*results)});
   }
-  return MergeResults(std::move(parts), warnings, error);
+  return MergeResults(std::move(parts), warnings);
 }
 
 double TotalTestSeconds(const ResultsFile& results) {
@@ -148,12 +137,11 @@ double TotalTestSeconds(const ResultsFile& results) {
   return seconds;
 }
 
-std::optional<std::string> MergeTraceFiles(const std::vector<std::filesystem::path>& files,
-                                           std::string* error) {
+Result<std::string> MergeTraceFiles(const std::vector<std::filesystem::path>& files) {
   Json merged = Json::array();
   for (size_t i = 0; i < files.size(); ++i) {
-    std::optional<Json> events = ReadTraceEvents(files[i], error);
-    if (!events) return std::nullopt;
+    Result<Json> events = ReadTraceEvents(files[i]);
+    if (!events) return Error{events.error()};
     const int process = static_cast<int>(i) + 1;
     for (Json& event : *events) {
       event["pid"] = process;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
 #include "results/results_json.h"
 
 namespace iree_suite {
@@ -31,15 +32,13 @@ struct NamedResults {
 //   run id when any part has one (the merged file is not any one shard's run).
 // When every part is a shard of the same count, a shard that no part is
 // ("shard 2 of 3 is missing: its tests are not in the merged reports") goes
-// to *warnings. No parts: an empty results file. Returns nullopt and *error
-// on a problem.
-std::optional<ResultsFile> MergeResults(std::vector<NamedResults> parts,
-                                        std::vector<std::string>* warnings, std::string* error);
+// to *warnings. No parts: an empty results file.
+Result<ResultsFile> MergeResults(std::vector<NamedResults> parts,
+                                 std::vector<std::string>* warnings);
 
 // Reads every file (ReadResultsJson) and merges them as MergeResults does.
-std::optional<ResultsFile> MergeResultsFiles(const std::vector<std::filesystem::path>& files,
-                                             std::vector<std::string>* warnings,
-                                             std::string* error);
+Result<ResultsFile> MergeResultsFiles(const std::vector<std::filesystem::path>& files,
+                                      std::vector<std::string>* warnings);
 
 // The run's total time as the merged reports show it: the sum of the tests'
 // durations (the shards ran on other machines, or at other times).
@@ -48,8 +47,7 @@ double TotalTestSeconds(const ResultsFile& results);
 // Merges Chrome trace files written by --trace ({"traceEvents": [...]}) into
 // one: the events of file i move to process i + 1, whose name says which
 // file it came from; each file keeps its own time origin. Returns the JSON
-// text, or nullopt and *error naming the file and what was expected.
-std::optional<std::string> MergeTraceFiles(const std::vector<std::filesystem::path>& files,
-                                           std::string* error);
+// text, or an error naming the file and what was expected.
+Result<std::string> MergeTraceFiles(const std::vector<std::filesystem::path>& files);
 
 }  // namespace iree_suite

@@ -246,7 +246,9 @@ class MalformedInputTest : public testing::Test {
         break;
       case Input::kTraceFile:
         Write(file, bad.contents);
-        if (!MergeTraceFiles({file}, &error)) lines.push_back(error);
+        if (Result<std::string> trace = MergeTraceFiles({file}); !trace) {
+          lines.push_back(trace.error());
+        }
         break;
       case Input::kBenchmarkOutput:
         if (Result<BenchmarkRun> run = ParseBenchmarkJson(bad.contents); !run) {

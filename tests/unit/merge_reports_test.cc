@@ -52,9 +52,8 @@ TEST(MergeResultsTest, ShardsMergeInIdOrderWithTheWholeRunsContext) {
                         Recorded("c.json", TestKind::kCompstat, Outcome::kSkipped)},
                        ShardContext(0, 2, "2025-01-31T12:00:01Z")));
   std::vector<std::string> warnings;
-  std::string error;
-  std::optional<ResultsFile> merged = MergeResults(std::move(parts), &warnings, &error);
-  ASSERT_TRUE(merged) << error;
+  auto merged = MergeResults(std::move(parts), &warnings);
+  ASSERT_TRUE(merged) << merged.error();
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(Ids(*merged), (std::vector<std::string>{"a.json", "b.json", "c.json", "d.json"}));
   // Every field of a result survives, definitions included.
@@ -86,9 +85,8 @@ TEST(MergeResultsTest, FilesThatAreNotShardsKeepTheirOrder) {
   parts.push_back(
       Part("w0.json", {Recorded("a.json", TestKind::kQuality, Outcome::kPassed)}, plain));
   std::vector<std::string> warnings;
-  std::string error;
-  std::optional<ResultsFile> merged = MergeResults(std::move(parts), &warnings, &error);
-  ASSERT_TRUE(merged) << error;
+  auto merged = MergeResults(std::move(parts), &warnings);
+  ASSERT_TRUE(merged) << merged.error();
   EXPECT_EQ(Ids(*merged), (std::vector<std::string>{"z.json", "a.json"}));
   EXPECT_EQ(merged->context.run_id, "");  // no part was recorded as a run
 }
@@ -101,7 +99,7 @@ TEST(MergeResultsTest, ATestInTwoFilesIsAnError) {
                        ShardContext(0, 2, "")));
   std::vector<std::string> warnings;
   std::string error;
-  EXPECT_FALSE(MergeResults(std::move(parts), &warnings, &error));
+  error = testing_helpers::ErrorOf(MergeResults(std::move(parts), &warnings));
   EXPECT_EQ(error, "s1.json: test \"a.json\" is also in s0.json: each test belongs to one shard");
 }
 
@@ -110,17 +108,16 @@ TEST(MergeResultsTest, AMissingShardIsAWarning) {
   parts.push_back(Part("s0.json", {}, ShardContext(0, 3, "")));
   parts.push_back(Part("s2.json", {}, ShardContext(2, 3, "")));
   std::vector<std::string> warnings;
-  std::string error;
-  ASSERT_TRUE(MergeResults(std::move(parts), &warnings, &error)) << error;
+  Result<ResultsFile> merged = MergeResults(std::move(parts), &warnings);
+  ASSERT_TRUE(merged) << merged.error();
   EXPECT_EQ(warnings, (std::vector<std::string>{
                           "shard 1 of 3 is missing: its tests are not in the merged reports"}));
 }
 
 TEST(MergeResultsTest, NothingToMergeIsAnEmptyRun) {
   std::vector<std::string> warnings;
-  std::string error;
-  std::optional<ResultsFile> merged = MergeResults({}, &warnings, &error);
-  ASSERT_TRUE(merged) << error;
+  auto merged = MergeResults({}, &warnings);
+  ASSERT_TRUE(merged) << merged.error();
   EXPECT_TRUE(merged->tests.empty());
 }
 
@@ -134,15 +131,15 @@ TEST(MergeResultsTest, FilesRoundTripThroughTheResultsFormat) {
   ASSERT_EQ(WriteResultsJson(dir / "s1.json", shard1.tests, shard1.context), "");
   std::vector<std::string> warnings;
   std::string error;
-  std::optional<ResultsFile> merged =
-      MergeResultsFiles({dir / "s1.json", dir / "s0.json"}, &warnings, &error);
-  ASSERT_TRUE(merged) << error;
+  auto merged = MergeResultsFiles({dir / "s1.json", dir / "s0.json"}, &warnings);
+  ASSERT_TRUE(merged) << merged.error();
   ASSERT_EQ(Ids(*merged), (std::vector<std::string>{"a.json", "b.json"}));
   EXPECT_EQ(merged->tests[0].outcome, Outcome::kXFailed);
   EXPECT_EQ(merged->tests[1].benchmark_samples_ms, std::vector<double>{3.0});
 
   ASSERT_EQ(WriteFileAtomically(dir / "bad.json", R"({"schema": "iree-suite-results"})"), "");
-  EXPECT_FALSE(MergeResultsFiles({dir / "s0.json", dir / "bad.json"}, &warnings, &error));
+  error =
+      testing_helpers::ErrorOf(MergeResultsFiles({dir / "s0.json", dir / "bad.json"}, &warnings));
   EXPECT_NE(error.find((dir / "bad.json").string()), std::string::npos) << error;
 }
 
@@ -162,9 +159,8 @@ TEST(MergeTraceFilesTest, EachFileBecomesItsOwnProcess) {
          {"name": "m", "cat": "compile", "ph": "X", "ts": 5, "dur": 7, "pid": 1, "tid": 0}]})";
   ASSERT_EQ(WriteFileAtomically(dir / "t0.json", trace), "");
   ASSERT_EQ(WriteFileAtomically(dir / "t1.json", trace), "");
-  std::string error;
-  std::optional<std::string> merged = MergeTraceFiles({dir / "t0.json", dir / "t1.json"}, &error);
-  ASSERT_TRUE(merged) << error;
+  auto merged = MergeTraceFiles({dir / "t0.json", dir / "t1.json"});
+  ASSERT_TRUE(merged) << merged.error();
   nlohmann::json events = nlohmann::json::parse(*merged)["traceEvents"];
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0]["args"]["name"], "iree-suite (" + (dir / "t0.json").string() + ")");
@@ -186,13 +182,12 @@ TEST(MergeTraceFilesTest, MalformedTracesNameTheFileAndField) {
             "traceEvents[0]: expected an event object with a \"ph\" string"},
            {"{", "invalid JSON"}}) {
     ASSERT_EQ(WriteFileAtomically(dir / "t.json", contents), "");
-    std::string error;
-    EXPECT_FALSE(MergeTraceFiles({dir / "t.json"}, &error)) << contents;
+    SCOPED_TRACE(contents);
+    const std::string error = testing_helpers::ErrorOf(MergeTraceFiles({dir / "t.json"}));
     EXPECT_EQ(error.rfind((dir / "t.json").string() + ": ", 0), 0u) << error;
     EXPECT_NE(error.find(expected), std::string::npos) << error;
   }
-  std::string error;
-  EXPECT_FALSE(MergeTraceFiles({dir / "missing.json"}, &error));
+  const std::string error = testing_helpers::ErrorOf(MergeTraceFiles({dir / "missing.json"}));
   EXPECT_NE(error.find("missing.json"), std::string::npos) << error;
 }
 
