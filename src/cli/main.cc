@@ -305,12 +305,10 @@ struct Selection {
 };
 
 bool KeepShard(const CliOptions& options, ConsoleReporter& console, Selection* selection) {
-  std::string shard_error;
-  std::optional<ShardSpec> shard = ResolveShard(
-      options.shard_index, options.shard_count, [](const char* name) { return std::getenv(name); },
-      &shard_error);
+  Result<ShardSpec> shard = ResolveShard(options.shard_index, options.shard_count,
+                                         [](const char* name) { return std::getenv(name); });
   if (!shard) {
-    fmt::print(stderr, "iree-suite: error: {}\n", shard_error);
+    fmt::print(stderr, "iree-suite: error: {}\n", shard.error());
     return false;
   }
   selection->shard = *shard;

@@ -10,10 +10,9 @@ std::string ComposeArgSpec(const ArgSpec& spec, const std::optional<std::filesys
   return arg;
 }
 
-std::optional<std::vector<std::string>> BuildRunFlags(const TestDefinition& test,
-                                                      const std::vector<ScopedParameters>& weights,
-                                                      const SourceResolver& resolve,
-                                                      std::string* error) {
+Result<std::vector<std::string>> BuildRunFlags(const TestDefinition& test,
+                                               const std::vector<ScopedParameters>& weights,
+                                               const SourceResolver& resolve) {
   std::vector<std::string> flags;
   for (const ScopedParameters& weight : weights) {
     flags.push_back(fmt::format("--parameters={}={}", weight.scope, weight.path.string()));
@@ -29,12 +28,9 @@ std::optional<std::vector<std::string>> BuildRunFlags(const TestDefinition& test
       const ArgSpec& spec = (*specs)[i];
       std::optional<std::filesystem::path> path;
       if (spec.url) {
-        std::string resolve_error;
-        path = resolve(*spec.url, &resolve_error);
-        if (!path) {
-          *error = fmt::format("{}[{}].url: {}", field, i, resolve_error);
-          return std::nullopt;
-        }
+        Result<std::filesystem::path> resolved = resolve(*spec.url);
+        if (!resolved) return Error{fmt::format("{}[{}].url: {}", field, i, resolved.error())};
+        path = *resolved;
       }
       flags.push_back(flag_names[g] + ComposeArgSpec(spec, path));
     }

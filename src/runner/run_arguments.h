@@ -10,13 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
 
-// Maps an argspec/weight "url" to a local file, or nullopt with *error.
-using SourceResolver =
-    std::function<std::optional<std::filesystem::path>(const std::string& url, std::string* error)>;
+// Maps an argspec/weight "url" to a local file.
+using SourceResolver = std::function<Result<std::filesystem::path>(const std::string& url)>;
 
 // "<value>=@<path>", "<value>" or "@<path>".
 std::string ComposeArgSpec(const ArgSpec& spec, const std::optional<std::filesystem::path>& path);
@@ -26,10 +26,9 @@ struct ScopedParameters {
   std::filesystem::path path;
 };
 
-// Returns the flags, or nullopt with *error naming the JSON field at fault.
-std::optional<std::vector<std::string>> BuildRunFlags(const TestDefinition& test,
-                                                      const std::vector<ScopedParameters>& weights,
-                                                      const SourceResolver& resolve,
-                                                      std::string* error);
+// Returns the flags, or an error naming the JSON field at fault.
+Result<std::vector<std::string>> BuildRunFlags(const TestDefinition& test,
+                                               const std::vector<ScopedParameters>& weights,
+                                               const SourceResolver& resolve);
 
 }  // namespace iree_suite

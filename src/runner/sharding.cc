@@ -32,27 +32,23 @@ constexpr Convention kConventions[] = {
     {"BUILDKITE_PARALLEL_JOB", "BUILDKITE_PARALLEL_JOB_COUNT", 0},
 };
 
-std::optional<ShardSpec> Checked(size_t index, size_t count, std::string source,
-                                 std::string* error) {
+Result<ShardSpec> Checked(size_t index, size_t count, std::string source) {
   if (count == 0 || index >= count) {
-    *error =
-        fmt::format("{}: shard index {} is not below the shard count {}", source, index, count);
-    return std::nullopt;
+    return Error{
+        fmt::format("{}: shard index {} is not below the shard count {}", source, index, count)};
   }
   return ShardSpec{index, count, std::move(source)};
 }
 
 }  // namespace
 
-std::optional<ShardSpec> ResolveShard(std::optional<size_t> flag_index,
-                                      std::optional<size_t> flag_count, const GetEnv& getenv_fn,
-                                      std::string* error) {
+Result<ShardSpec> ResolveShard(std::optional<size_t> flag_index, std::optional<size_t> flag_count,
+                               const GetEnv& getenv_fn) {
   if (flag_index || flag_count) {
     if (!flag_index || !flag_count) {
-      *error = "--shard-index and --shard-count go together";
-      return std::nullopt;
+      return Error{"--shard-index and --shard-count go together"};
     }
-    return Checked(*flag_index, *flag_count, "--shard-index/--shard-count", error);
+    return Checked(*flag_index, *flag_count, "--shard-index/--shard-count");
   }
   for (const Convention& convention : kConventions) {
     const char* index_text = getenv_fn(convention.index);
@@ -62,19 +58,17 @@ std::optional<ShardSpec> ResolveShard(std::optional<size_t> flag_index,
     std::optional<size_t> index = ParseCount(index_text);
     std::optional<size_t> count = ParseCount(count_text);
     if (!index || !count || *index < convention.first_index) {
-      *error = fmt::format("{}: expected {}-based index and a count, got \"{}\" and \"{}\"", source,
-                           convention.first_index, index_text,
-                           count_text == nullptr ? "(unset)" : count_text);
-      return std::nullopt;
+      return Error{fmt::format("{}: expected {}-based index and a count, got \"{}\" and \"{}\"",
+                               source, convention.first_index, index_text,
+                               count_text == nullptr ? "(unset)" : count_text)};
     }
-    return Checked(*index - convention.first_index, *count, source, error);
+    return Checked(*index - convention.first_index, *count, source);
   }
   // A count without an index would silently make every machine run everything.
   if (getenv_fn("IREE_SUITE_SHARD_COUNT") != nullptr) {
-    *error =
+    return Error{
         "$IREE_SUITE_SHARD_COUNT is set but neither $IREE_SUITE_SHARD_INDEX nor "
-        "$JOB_COMPLETION_INDEX is";
-    return std::nullopt;
+        "$JOB_COMPLETION_INDEX is"};
   }
   return ShardSpec{0, 1, ""};
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 struct ShardSpec {
@@ -25,10 +27,9 @@ using GetEnv = std::function<const char*(const char*)>;
 //   CI_NODE_INDEX (GitLab, 1-based) / CI_NODE_TOTAL
 //   CIRCLE_NODE_INDEX / CIRCLE_NODE_TOTAL (CircleCI, 0-based)
 //   BUILDKITE_PARALLEL_JOB / BUILDKITE_PARALLEL_JOB_COUNT (Buildkite, 0-based)
-// None set: one shard. Invalid values: nullopt and *error naming the source.
-std::optional<ShardSpec> ResolveShard(std::optional<size_t> flag_index,
-                                      std::optional<size_t> flag_count, const GetEnv& getenv_fn,
-                                      std::string* error);
+// None set: one shard. Invalid values: an error naming the source.
+Result<ShardSpec> ResolveShard(std::optional<size_t> flag_index, std::optional<size_t> flag_count,
+                               const GetEnv& getenv_fn);
 
 // Positions into `ids` that shard `shard` runs, in their original order. The
 // ids are sorted and dealt round-robin, so shards differ in size by at most

@@ -13,11 +13,7 @@ Result<std::vector<fs::path>> SuiteRunner::GenerateTorchOps(const TorchOpsTest& 
                                                             const std::string& test_id) {
   auto turn = AwaitTurn(gate_, config_.trace, test_id, Exclusivity::kShared);
   TraceSpan span(config_.trace, "generate-inputs", test_id, test_id, "");
-  std::string error;
-  std::optional<std::vector<fs::path>> inputs =
-      GenerateTorchOpsInputs(spec, config_.artifact_directory, &error);
-  if (!inputs) return Error{error};
-  return *inputs;
+  return GenerateTorchOpsInputs(spec, config_.artifact_directory);
 }
 
 void SuiteRunner::JudgeTorchOps(const TestDefinition& test, const ToolCommand& command,

@@ -59,16 +59,9 @@ Result<ToolCommand> BuildToolCommand(const TestDefinition& test, const std::vect
                                      const fs::path& output_directory, TestInputs& inputs) {
   Result<std::vector<ScopedParameters>> weights = WeightFiles(test, inputs);
   if (!weights) return Error{weights.error()};
-  SourceResolver resolve = [&](const std::string& url,
-                               std::string* error) -> std::optional<fs::path> {
-    Result<fs::path> path = inputs.File(url);
-    if (path) return *path;
-    *error = path.error();
-    return std::nullopt;
-  };
-  std::string error;
-  std::optional<std::vector<std::string>> flags = BuildRunFlags(test, *weights, resolve, &error);
-  if (!flags) return Error{fmt::format("{}: {}", test.json_path.string(), error)};
+  SourceResolver resolve = [&](const std::string& url) { return inputs.File(url); };
+  Result<std::vector<std::string>> flags = BuildRunFlags(test, *weights, resolve);
+  if (!flags) return Error{fmt::format("{}: {}", test.json_path.string(), flags.error())};
 
   const bool benchmark = test.kind == TestKind::kBenchmark;
   const fs::path& tool = benchmark ? tools.benchmark_module : tools.run_module;

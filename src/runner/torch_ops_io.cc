@@ -54,9 +54,8 @@ std::vector<fs::path> TorchOpsInputPaths(const TorchOpsTest& test,
   return paths;
 }
 
-std::optional<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& test,
-                                                            const fs::path& artifact_directory,
-                                                            std::string* error) {
+Result<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& test,
+                                                     const fs::path& artifact_directory) {
   std::vector<fs::path> paths = TorchOpsInputPaths(test, artifact_directory);
   std::error_code ec;
   const bool all_there = std::all_of(paths.begin(), paths.end(), [&](const fs::path& path) {
@@ -66,29 +65,20 @@ std::optional<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& 
   LegacyRandom random(test.seed);
   for (size_t i = 0; i < test.args.size(); ++i) {
     const TorchOpsArg& arg = test.args[i];
-    std::optional<NdArray> array;
+    Result<NdArray> array = Error{""};
     if (arg.is_formula) {
       Formula formula{arg.shape, *DTypeFromName(arg.dtype), arg.coeff, arg.offset};
       // Drawn even when the file is there: the next formulas continue the stream.
-      Result<NdArray> drawn = GenerateFormula(formula, &random);
-      if (drawn) {
-        array = std::move(*drawn);
-      } else {
-        *error = drawn.error();
-      }
+      array = GenerateFormula(formula, &random);
     } else {
       array = LiteralArray(arg);
     }
-    if (!array) {
-      *error = fmt::format("flat_args[{}]: {}", i, *error);
-      return std::nullopt;
-    }
+    if (!array) return Error{fmt::format("flat_args[{}]: {}", i, array.error())};
     if (fs::is_regular_file(paths[i], ec)) continue;
     // Runners sharing the artifact directory may write the same file: each
     // renames complete bytes into place, so either one wins.
     if (std::string write_error = WriteNpy(paths[i], *array); !write_error.empty()) {
-      *error = fmt::format("flat_args[{}]: {}", i, write_error);
-      return std::nullopt;
+      return Error{fmt::format("flat_args[{}]: {}", i, write_error)};
     }
   }
   return paths;

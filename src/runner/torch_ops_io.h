@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "suite/torch_ops_test.h"
 
 namespace iree_suite {
@@ -20,9 +21,9 @@ std::vector<std::filesystem::path> TorchOpsInputPaths(
 // reference's numpy does (np.random.seed(seed), then each formula in order)
 // unless already there. The key covers the generator's version, the seed and
 // every entry up to this one (each formula continues the previous one's
-// stream). Returns the paths, or nullopt with *error naming the entry.
-std::optional<std::vector<std::filesystem::path>> GenerateTorchOpsInputs(
-    const TorchOpsTest& test, const std::filesystem::path& artifact_directory, std::string* error);
+// stream). Returns the paths, or an error naming the entry.
+Result<std::vector<std::filesystem::path>> GenerateTorchOpsInputs(
+    const TorchOpsTest& test, const std::filesystem::path& artifact_directory);
 
 // numpy.allclose of every observed output with its expected array, with the
 // test's rtol, atol and equal_nan. Returns an empty string when all are close,

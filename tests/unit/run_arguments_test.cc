@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "test_helpers.h"
+
 namespace iree_suite {
 namespace {
 
@@ -21,15 +23,11 @@ struct FakeResolver {
   std::string failing_url;  // this one fails with "HTTP 404"
 
   SourceResolver Get() {
-    return
-        [this](const std::string& url, std::string* error) -> std::optional<std::filesystem::path> {
-          asked.push_back(url);
-          if (url == failing_url) {
-            *error = "HTTP 404";
-            return std::nullopt;
-          }
-          return std::filesystem::path("/cache") / url.substr(url.rfind('/') + 1);
-        };
+    return [this](const std::string& url) -> Result<std::filesystem::path> {
+      asked.push_back(url);
+      if (url == failing_url) return Error{"HTTP 404"};
+      return std::filesystem::path("/cache") / url.substr(url.rfind('/') + 1);
+    };
   }
 };
 
@@ -59,10 +57,8 @@ TEST(RunArgumentsTest, FlagsInReferenceOrder) {
   std::vector<ScopedParameters> weights = {{"model", "/store/w.irpa"},
                                            {"clip", "/store/random/clip.irpa"}};
   FakeResolver resolver;
-  std::string error;
-  std::optional<std::vector<std::string>> flags =
-      BuildRunFlags(test, weights, resolver.Get(), &error);
-  ASSERT_TRUE(flags.has_value()) << error;
+  Result<std::vector<std::string>> flags = BuildRunFlags(test, weights, resolver.Get());
+  ASSERT_TRUE(flags) << flags.error();
   EXPECT_EQ(*flags, (std::vector<std::string>{
                         "--parameters=model=/store/w.irpa",
                         "--parameters=clip=/store/random/clip.irpa",
@@ -85,9 +81,8 @@ TEST(RunArgumentsTest, RunArgsAreVerbatim) {
   TestDefinition test;
   test.run_args = {"--input=already here", "", "--parameters=x=y"};
   FakeResolver resolver;
-  std::string error;
-  std::optional<std::vector<std::string>> flags = BuildRunFlags(test, {}, resolver.Get(), &error);
-  ASSERT_TRUE(flags.has_value());
+  Result<std::vector<std::string>> flags = BuildRunFlags(test, {}, resolver.Get());
+  ASSERT_TRUE(flags) << flags.error();
   EXPECT_EQ(*flags, test.run_args);
   EXPECT_TRUE(resolver.asked.empty());
 }
@@ -98,9 +93,8 @@ TEST(RunArgumentsTest, FailingInputNamesTheField) {
   test.expected_outputs = {Spec("https://host/expected.npy", std::nullopt)};
   FakeResolver resolver;
   resolver.failing_url = "https://host/in1.npy";
-  std::string error;
-  EXPECT_FALSE(BuildRunFlags(test, {}, resolver.Get(), &error).has_value());
-  EXPECT_EQ(error, "inputs[1].url: HTTP 404");
+  EXPECT_EQ(testing_helpers::ErrorOf(BuildRunFlags(test, {}, resolver.Get())),
+            "inputs[1].url: HTTP 404");
   // Stops at the first failure.
   EXPECT_EQ(resolver.asked,
             (std::vector<std::string>{"https://host/in0.npy", "https://host/in1.npy"}));
@@ -113,9 +107,8 @@ TEST(RunArgumentsTest, FailingExpectedOutputNamesTheField) {
   test.expected_outputs = {Spec("https://host/expected.npy", std::nullopt)};
   FakeResolver resolver;
   resolver.failing_url = "https://host/expected.npy";
-  std::string error;
-  EXPECT_FALSE(BuildRunFlags(test, {}, resolver.Get(), &error).has_value());
-  EXPECT_EQ(error, "expected_outputs[0].url: HTTP 404");
+  EXPECT_EQ(testing_helpers::ErrorOf(BuildRunFlags(test, {}, resolver.Get())),
+            "expected_outputs[0].url: HTTP 404");
 }
 
 TEST(RunArgumentsTest, FailingOutputNamesTheField) {
@@ -123,9 +116,8 @@ TEST(RunArgumentsTest, FailingOutputNamesTheField) {
   test.outputs = {Spec(std::nullopt, "1xf32"), Spec("https://host/out.npy", std::nullopt)};
   FakeResolver resolver;
   resolver.failing_url = "https://host/out.npy";
-  std::string error;
-  EXPECT_FALSE(BuildRunFlags(test, {}, resolver.Get(), &error).has_value());
-  EXPECT_EQ(error, "outputs[1].url: HTTP 404");
+  EXPECT_EQ(testing_helpers::ErrorOf(BuildRunFlags(test, {}, resolver.Get())),
+            "outputs[1].url: HTTP 404");
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "test_helpers.h"
+
 namespace iree_suite {
 namespace {
 
@@ -55,61 +57,57 @@ TEST(ShardingTest, SplitDoesNotDependOnDiscoveryOrder) {
 }
 
 TEST(ShardingTest, FlagsWinOverEnvironment) {
-  std::string error;
-  auto shard = ResolveShard(1, 4, Env({{"CI_NODE_INDEX", "1"}, {"CI_NODE_TOTAL", "2"}}), &error);
-  ASSERT_TRUE(shard) << error;
+  auto shard = ResolveShard(1, 4, Env({{"CI_NODE_INDEX", "1"}, {"CI_NODE_TOTAL", "2"}}));
+  ASSERT_TRUE(shard) << shard.error();
   EXPECT_EQ(shard->index, 1u);
   EXPECT_EQ(shard->count, 4u);
 }
 
 TEST(ShardingTest, CiConventions) {
-  std::string error;
   auto generic = ResolveShard({}, {},
                               Env({{"IREE_SUITE_SHARD_INDEX", "1"},
                                    {"IREE_SUITE_SHARD_COUNT", "3"},
                                    {"CI_NODE_INDEX", "1"},
-                                   {"CI_NODE_TOTAL", "2"}}),
-                              &error);
-  ASSERT_TRUE(generic) << error;  // the project's own variables come first
+                                   {"CI_NODE_TOTAL", "2"}}));
+  ASSERT_TRUE(generic) << generic.error();  // the project's own variables come first
   EXPECT_EQ(generic->index, 1u);
   EXPECT_EQ(generic->count, 3u);
-  auto gitlab = ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "3"}, {"CI_NODE_TOTAL", "3"}}), &error);
-  ASSERT_TRUE(gitlab) << error;
+  auto gitlab = ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "3"}, {"CI_NODE_TOTAL", "3"}}));
+  ASSERT_TRUE(gitlab) << gitlab.error();
   EXPECT_EQ(gitlab->index, 2u);  // GitLab counts from 1
   EXPECT_EQ(gitlab->source, "$CI_NODE_INDEX/$CI_NODE_TOTAL");
-  auto k8s = ResolveShard(
-      {}, {}, Env({{"JOB_COMPLETION_INDEX", "0"}, {"IREE_SUITE_SHARD_COUNT", "5"}}), &error);
-  ASSERT_TRUE(k8s) << error;
+  auto k8s =
+      ResolveShard({}, {}, Env({{"JOB_COMPLETION_INDEX", "0"}, {"IREE_SUITE_SHARD_COUNT", "5"}}));
+  ASSERT_TRUE(k8s) << k8s.error();
   EXPECT_EQ(k8s->index, 0u);
   EXPECT_EQ(k8s->count, 5u);
-  auto circle =
-      ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "1"}, {"CIRCLE_NODE_TOTAL", "2"}}), &error);
-  ASSERT_TRUE(circle);
+  auto circle = ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "1"}, {"CIRCLE_NODE_TOTAL", "2"}}));
+  ASSERT_TRUE(circle) << circle.error();
   EXPECT_EQ(circle->index, 1u);
   auto buildkite = ResolveShard(
-      {}, {}, Env({{"BUILDKITE_PARALLEL_JOB", "2"}, {"BUILDKITE_PARALLEL_JOB_COUNT", "4"}}),
-      &error);
-  ASSERT_TRUE(buildkite);
+      {}, {}, Env({{"BUILDKITE_PARALLEL_JOB", "2"}, {"BUILDKITE_PARALLEL_JOB_COUNT", "4"}}));
+  ASSERT_TRUE(buildkite) << buildkite.error();
   EXPECT_EQ(buildkite->index, 2u);
-  auto none = ResolveShard({}, {}, Env({}), &error);
-  ASSERT_TRUE(none);
+  auto none = ResolveShard({}, {}, Env({}));
+  ASSERT_TRUE(none) << none.error();
   EXPECT_EQ(none->count, 1u);
 }
 
 TEST(ShardingTest, Errors) {
   std::string error;
-  EXPECT_FALSE(ResolveShard(1, {}, Env({}), &error));
+  error = testing_helpers::ErrorOf(ResolveShard(1, {}, Env({})));
   EXPECT_EQ(error, "--shard-index and --shard-count go together");
-  EXPECT_FALSE(ResolveShard(4, 4, Env({}), &error));
+  error = testing_helpers::ErrorOf(ResolveShard(4, 4, Env({})));
   EXPECT_EQ(error, "--shard-index/--shard-count: shard index 4 is not below the shard count 4");
-  EXPECT_FALSE(ResolveShard({}, {}, Env({{"JOB_COMPLETION_INDEX", "2"}}), &error));
+  error = testing_helpers::ErrorOf(ResolveShard({}, {}, Env({{"JOB_COMPLETION_INDEX", "2"}})));
   EXPECT_NE(error.find("$JOB_COMPLETION_INDEX/$IREE_SUITE_SHARD_COUNT"), std::string::npos);
   EXPECT_NE(error.find("(unset)"), std::string::npos);
-  EXPECT_FALSE(ResolveShard({}, {}, Env({{"IREE_SUITE_SHARD_COUNT", "4"}}), &error));
+  error = testing_helpers::ErrorOf(ResolveShard({}, {}, Env({{"IREE_SUITE_SHARD_COUNT", "4"}})));
   EXPECT_NE(error.find("neither $IREE_SUITE_SHARD_INDEX"), std::string::npos);
-  EXPECT_FALSE(ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "2"}}), &error));
-  EXPECT_FALSE(
-      ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "x"}, {"CIRCLE_NODE_TOTAL", "2"}}), &error));
+  error = testing_helpers::ErrorOf(
+      ResolveShard({}, {}, Env({{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "2"}})));
+  error = testing_helpers::ErrorOf(
+      ResolveShard({}, {}, Env({{"CIRCLE_NODE_INDEX", "x"}, {"CIRCLE_NODE_TOTAL", "2"}})));
 }
 
 }  // namespace
