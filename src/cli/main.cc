@@ -559,11 +559,10 @@ void WriteNotRunSummary(const CliOptions& options,
 std::optional<Selection> CollectAndSelect(const CliOptions& options, const Session& session,
                                           ConsoleReporter& console, LoadedSuite* suite,
                                           std::vector<const TestDefinition*>* collected) {
-  std::string path_error;
-  std::optional<std::vector<PositionalPath>> paths =
-      ParsePositionalPaths(options.paths, options.operator_suite(), &path_error);
+  Result<std::vector<PositionalPath>> paths =
+      ParsePositionalPaths(options.paths, options.operator_suite());
   if (!paths) {
-    fmt::print(stderr, "iree-suite: error: {}\n", path_error);
+    fmt::print(stderr, "iree-suite: error: {}\n", paths.error());
     WriteNotRunSummary(options, {});
     return std::nullopt;
   }

@@ -47,8 +47,8 @@ bool NamesTest(const PositionalPath& argument, const TestDefinition& test) {
 
 }  // namespace
 
-std::optional<std::vector<PositionalPath>> ParsePositionalPaths(
-    const std::vector<fs::path>& arguments, bool operator_suite, std::string* error) {
+Result<std::vector<PositionalPath>> ParsePositionalPaths(const std::vector<fs::path>& arguments,
+                                                         bool operator_suite) {
   std::vector<PositionalPath> paths;
   for (const fs::path& argument : arguments) {
     std::vector<std::string> parts = SplitParts(argument.string());
@@ -56,12 +56,10 @@ std::optional<std::vector<PositionalPath>> ParsePositionalPaths(
     parts.erase(parts.begin());
     std::error_code ec;
     if (path.empty() || !fs::exists(path, ec)) {
-      *error = "file or directory not found: " + argument.string();
-      return std::nullopt;
+      return Error{"file or directory not found: " + argument.string()};
     }
     if (!parts.empty() && !operator_suite && fs::is_directory(path, ec)) {
-      *error = "directory argument cannot contain :: selection parts: " + argument.string();
-      return std::nullopt;
+      return Error{"directory argument cannot contain :: selection parts: " + argument.string()};
     }
     const fs::path canonical = Canonical(path);
     const bool file_in_test_folder = operator_suite && !fs::is_directory(canonical, ec);

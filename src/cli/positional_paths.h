@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "suite/test_definition.h"
 
 namespace iree_suite {
@@ -22,12 +23,12 @@ struct PositionalPath {
   std::vector<std::string> parts;  // the "::"-separated names after it
 };
 
-// Splits and checks every argument (relative to the working directory). On a
-// problem returns nullopt and sets *error in pytest's words, e.g. "file or
-// directory not found: mlp/nope.json" (a usage error, exit 4).
+// Splits and checks every argument (relative to the working directory). A
+// problem is an error in pytest's words, e.g. "file or directory not found:
+// mlp/nope.json" (a usage error, exit 4).
 // `operator_suite`: test folders may carry a config name ("ops/add::cpu").
-std::optional<std::vector<PositionalPath>> ParsePositionalPaths(
-    const std::vector<std::filesystem::path>& arguments, bool operator_suite, std::string* error);
+Result<std::vector<PositionalPath>> ParsePositionalPaths(
+    const std::vector<std::filesystem::path>& arguments, bool operator_suite);
 
 // The paths collection is restricted to (each argument's root).
 std::vector<std::filesystem::path> CollectionRoots(const std::vector<PositionalPath>& paths);
