@@ -118,10 +118,11 @@ void RenderDiagnosis(const TestResult& result, Json* entry) {
 // "<path>.<key>: expected <what>"; later reads return defaults.
 class FieldReader {
  public:
-  FieldReader(const Json& json, std::string path, std::string* error)
-      : json_(json), path_(std::move(path)), error_(error) {}
+  // `first_problem` is shared by the readers of one document.
+  FieldReader(const Json& json, std::string path, std::string* first_problem)
+      : json_(json), path_(std::move(path)), first_problem_(first_problem) {}
 
-  bool ok() const { return error_->empty(); }
+  bool ok() const { return first_problem_->empty(); }
 
   // nullptr when missing or null; a required one is then a problem.
   const Json* Get(const char* key, const char* expected_if_missing = nullptr) {
@@ -200,7 +201,7 @@ class FieldReader {
     for (size_t i = 0; i < value->size() && ok(); ++i) {
       if (!(*value)[i].is_object())
         return Fail(fmt::format("{}[{}]", key, i), "expected an object");
-      FieldReader item((*value)[i], fmt::format("{}.{}[{}]", path_, key, i), error_);
+      FieldReader item((*value)[i], fmt::format("{}.{}[{}]", path_, key, i), first_problem_);
       visit(item);
     }
   }
@@ -210,20 +211,20 @@ class FieldReader {
     const Json* value = Get(key);
     if (!value) return false;
     if (!value->is_object()) return Fail(key, "expected an object"), false;
-    FieldReader sub(*value, path_ + "." + key, error_);
+    FieldReader sub(*value, path_ + "." + key, first_problem_);
     visit(sub);
     return true;
   }
   const Json& json() const { return json_; }
   const std::string& path() const { return path_; }
   void Fail(const std::string& key, const std::string& message) {
-    if (error_->empty()) *error_ = fmt::format("{}.{}: {}", path_, key, message);
+    if (first_problem_->empty()) *first_problem_ = fmt::format("{}.{}: {}", path_, key, message);
   }
 
  private:
   const Json& json_;
   std::string path_;
-  std::string* error_;
+  std::string* first_problem_;
 };
 
 RunContext ReadContext(FieldReader& reader) {
