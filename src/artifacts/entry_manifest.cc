@@ -84,7 +84,9 @@ std::string WriteEntryManifest(const fs::path& directory, const std::vector<std:
     files[name] = {{"size", size}, {"sha256", hash}};
   }
   nlohmann::json manifest = {{"format", kManifestFormat}, {"files", files}};
-  return WriteFileAtomically(CacheLayout::EntryManifest(directory), manifest.dump(2) + "\n");
+  Status written =
+      WriteFileAtomically(CacheLayout::EntryManifest(directory), manifest.dump(2) + "\n");
+  return written ? "" : written.error();
 }
 
 std::string CheckEntryManifest(const fs::path& directory, ManifestCheck check) {

@@ -93,12 +93,11 @@ Status AtomicFile::Commit() {
   return {};
 }
 
-std::string WriteFileAtomically(const fs::path& target, std::string_view contents) {
+Status WriteFileAtomically(const fs::path& target, std::string_view contents) {
   Result<AtomicFile> file = AtomicFile::Create(target);
-  if (!file) return file.error();
-  if (Status written = file->Write(contents); !written) return written.error();
-  if (Status committed = file->Commit(); !committed) return committed.error();
-  return {};
+  if (!file) return Error{file.error()};
+  if (Status written = file->Write(contents); !written) return written;
+  return file->Commit();
 }
 
 Result<std::string> ReadSmallFile(const std::filesystem::path& path) {

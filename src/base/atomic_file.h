@@ -46,10 +46,9 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// Writes `contents` through an AtomicFile. Returns an error message, empty on
-// success.
-[[nodiscard]] std::string WriteFileAtomically(const std::filesystem::path& target,
-                                              std::string_view contents);
+// Writes `contents` through an AtomicFile.
+[[nodiscard]] Status WriteFileAtomically(const std::filesystem::path& target,
+                                         std::string_view contents);
 
 // Reads a whole (small) file.
 Result<std::string> ReadSmallFile(const std::filesystem::path& path);

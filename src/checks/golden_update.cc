@@ -400,13 +400,11 @@ std::string RenderGoldenPlan(const GoldenUpdatePlan& plan) {
   return out;
 }
 
-std::string ApplyGoldenPlan(const GoldenUpdatePlan& plan) {
+Status ApplyGoldenPlan(const GoldenUpdatePlan& plan) {
   for (const GoldenFileEdit& edit : plan.edits) {
-    if (std::string error = WriteFileAtomically(edit.path, edit.contents); !error.empty()) {
-      return error;
-    }
+    if (Status written = WriteFileAtomically(edit.path, edit.contents); !written) return written;
   }
-  return "";
+  return {};
 }
 
 }  // namespace iree_suite

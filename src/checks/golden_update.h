@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "results/results_json.h"
 
 namespace iree_suite {
@@ -134,7 +135,7 @@ GoldenUpdatePlan PlanGoldenUpdates(const ResultsFile& results,
 // without goldens.
 std::string RenderGoldenPlan(const GoldenUpdatePlan& plan);
 
-// Writes every edit atomically. Returns an error message, empty on success.
-std::string ApplyGoldenPlan(const GoldenUpdatePlan& plan);
+// Writes every edit atomically; stops at the first that fails.
+[[nodiscard]] Status ApplyGoldenPlan(const GoldenUpdatePlan& plan);
 
 }  // namespace iree_suite

@@ -138,13 +138,11 @@ std::string RenderXfailPlan(const XfailUpdatePlan& plan) {
   return out;
 }
 
-std::string ApplyXfailPlan(const XfailUpdatePlan& plan) {
+Status ApplyXfailPlan(const XfailUpdatePlan& plan) {
   for (const XfailEdit& edit : plan.edits) {
-    if (std::string error = WriteFileAtomically(edit.file, edit.new_text); !error.empty()) {
-      return error;
-    }
+    if (Status written = WriteFileAtomically(edit.file, edit.new_text); !written) return written;
   }
-  return "";
+  return {};
 }
 
 }  // namespace iree_suite

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "results/results_json.h"
 #include "suite/config_text_edit.h"
 
@@ -42,7 +43,7 @@ XfailUpdatePlan PlanXfailUpdates(const ResultsFile& results,
 // "<file>\n  <field>: + folder\n  <field>: - folder\n" per edit.
 std::string RenderXfailPlan(const XfailUpdatePlan& plan);
 
-// Writes every edit atomically. Returns an error message, empty on success.
-std::string ApplyXfailPlan(const XfailUpdatePlan& plan);
+// Writes every edit atomically; stops at the first that fails.
+[[nodiscard]] Status ApplyXfailPlan(const XfailUpdatePlan& plan);
 
 }  // namespace iree_suite

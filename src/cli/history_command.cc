@@ -339,9 +339,9 @@ int RunReport(int argc, char** argv) {
   if (std::optional<int> failed = LoadSelected(flags, "report", &data, &selected)) return *failed;
   const std::string page =
       RenderHistoryReport(data, selected, AnalyzeChanges(data, selected, options));
-  if (std::string error = WriteFileAtomically(html, page); !error.empty()) {
+  if (Status written = WriteFileAtomically(html, page); !written) {
     fmt::print(stderr, "iree-suite history report: error: cannot write {}: {}\n", html.string(),
-               error);
+               written.error());
     return kExitInternalError;
   }
   fmt::print("wrote {} ({} tests, {} runs)\n", html.string(), selected.size(), data.runs.size());

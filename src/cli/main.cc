@@ -403,7 +403,7 @@ std::vector<TestResult> RunSelected(const CliOptions& options, const LoadedSuite
 struct ReportFile {
   std::string failure;  // "error: cannot write FILE", "warning: ..."
   bool fatal = true;    // a failure makes the run exit with an internal error
-  std::function<std::string()> write;
+  std::function<Status()> write;
 };
 
 // --history/--no-history: whether and where this run is recorded, under which id.
@@ -482,9 +482,8 @@ std::vector<ReportFile> ReportFiles(const ReportInputs& in) {
                    }});
   if (in.history.enabled) {
     files.push_back({"warning", false, [&in] {
-                       Status recorded = RecordRun(in.history.location,
-                                                   RenderResultsJson(in.results, *in.context));
-                       return recorded ? std::string() : recorded.error();
+                       return RecordRun(in.history.location,
+                                        RenderResultsJson(in.results, *in.context));
                      }});
   }
   if (options.results_json) {
@@ -519,8 +518,8 @@ std::vector<ReportFile> ReportFiles(const ReportInputs& in) {
 int WriteReports(const ReportInputs& in) {
   int exit_code = kExitOk;
   for (const ReportFile& file : ReportFiles(in)) {
-    if (std::string error = file.write(); !error.empty()) {
-      fmt::print(stderr, "iree-suite: {}: {}\n", file.failure, error);
+    if (Status written = file.write(); !written) {
+      fmt::print(stderr, "iree-suite: {}: {}\n", file.failure, written.error());
       if (file.fatal) exit_code = kExitInternalError;
     }
   }
@@ -545,10 +544,10 @@ int ExitCodeOfRun(const LoadedSuite& suite, const std::vector<const TestDefiniti
 // that ran nothing: "N/A" rows for the tests it collected (README: Job summary).
 void WriteNotRunSummary(const CliOptions& options,
                         const std::vector<const TestDefinition*>& tests) {
-  const std::string error = WriteJobSummaryTables(
-      options.job_summary_path, options.marker_expression, BuildNotRunSummaryTables(tests));
-  if (!error.empty()) {
-    fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", error);
+  const Status written = WriteJobSummaryTables(options.job_summary_path, options.marker_expression,
+                                               BuildNotRunSummaryTables(tests));
+  if (!written) {
+    fmt::print(stderr, "iree-suite: error: cannot write the job summary: {}\n", written.error());
   }
 }
 

@@ -72,10 +72,10 @@ std::string CheckOptions(const MergeOptions& options) {
   return "";
 }
 
-// One merged report: where it goes and how to write it (an error, "" on success).
+// One merged report: where it goes and how to write it.
 struct MergedReport {
   fs::path path;
-  std::function<std::string()> write;
+  std::function<Status()> write;
 };
 
 std::vector<MergedReport> MergedReports(const MergeOptions& options, const ResultsFile& merged,
@@ -151,9 +151,9 @@ int RunMergeReportsCommand(int argc, char** argv) {
   }
   int exit_code = kExitOk;
   for (const MergedReport& report : reports) {
-    if (std::string write_error = report.write(); !write_error.empty()) {
+    if (Status written = report.write(); !written) {
       fmt::print(stderr, "iree-suite merge-reports: error: cannot write {}: {}\n",
-                 report.path.string(), write_error);
+                 report.path.string(), written.error());
       exit_code = kExitInternalError;
     }
   }

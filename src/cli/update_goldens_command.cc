@@ -27,8 +27,8 @@ int ReportAndApplyGoldenPlan(const GoldenUpdatePlan& plan, bool write) {
       fmt::print("\ndry run: {} files would change; pass --write to apply\n", plan.edits.size());
     }
   } else {
-    if (std::string write_error = ApplyGoldenPlan(plan); !write_error.empty()) {
-      fmt::print(stderr, "iree-suite update-goldens: error: {}\n", write_error);
+    if (Status written = ApplyGoldenPlan(plan); !written) {
+      fmt::print(stderr, "iree-suite update-goldens: error: {}\n", written.error());
       return kExitInternalError;
     }
     fmt::print("\nwrote {} files\n", plan.edits.size());

@@ -49,8 +49,8 @@ int RunUpdateXfailsCommand(int argc, char** argv) {
   } else if (!write) {
     fmt::print("\ndry run: {} files would change; pass --write to apply\n", plan.edits.size());
   } else {
-    if (std::string write_error = ApplyXfailPlan(plan); !write_error.empty()) {
-      fmt::print(stderr, "iree-suite update-xfails: error: {}\n", write_error);
+    if (Status written = ApplyXfailPlan(plan); !written) {
+      fmt::print(stderr, "iree-suite update-xfails: error: {}\n", written.error());
       return kExitInternalError;
     }
     fmt::print("\nwrote {} files\n", plan.edits.size());

@@ -556,8 +556,8 @@ std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlR
   return html + "</main>\n</body>\n</html>\n";
 }
 
-std::string WriteHtmlReport(const std::filesystem::path& path,
-                            const std::vector<TestResult>& results, const HtmlReportInfo& info) {
+Status WriteHtmlReport(const std::filesystem::path& path, const std::vector<TestResult>& results,
+                       const HtmlReportInfo& info) {
   return WriteFileAtomically(path, RenderHtmlReport(results, info));
 }
 

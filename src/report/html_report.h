@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "results/test_result.h"
 
 namespace iree_suite {
@@ -32,8 +33,9 @@ struct HtmlReportInfo {
 // The whole page. All text from results is escaped; invalid UTF-8 becomes U+FFFD.
 std::string RenderHtmlReport(const std::vector<TestResult>& results, const HtmlReportInfo& info);
 
-// Renders and writes `path` atomically. Returns an error message, empty on success.
-std::string WriteHtmlReport(const std::filesystem::path& path,
-                            const std::vector<TestResult>& results, const HtmlReportInfo& info);
+// Renders and writes `path` atomically.
+[[nodiscard]] Status WriteHtmlReport(const std::filesystem::path& path,
+                                     const std::vector<TestResult>& results,
+                                     const HtmlReportInfo& info);
 
 }  // namespace iree_suite

@@ -378,17 +378,16 @@ nlohmann::ordered_json RenderJobSummaryJson(
   return json;
 }
 
-std::string WriteJobSummary(const std::filesystem::path& dir, const std::string& marker_expression,
-                            const std::vector<TestResult>& results) {
+Status WriteJobSummary(const std::filesystem::path& dir, const std::string& marker_expression,
+                       const std::vector<TestResult>& results) {
   return WriteJobSummaryTables(dir, marker_expression, BuildSummaryTables(results));
 }
 
-std::string WriteJobSummaryTables(const std::filesystem::path& dir,
-                                  const std::string& marker_expression,
-                                  const std::vector<std::pair<std::string, SummaryTable>>& tables) {
-  std::string error = WriteFileAtomically(dir / "job_summary.md",
-                                          RenderJobSummaryMarkdown(marker_expression, tables));
-  if (!error.empty()) return error;
+Status WriteJobSummaryTables(const std::filesystem::path& dir, const std::string& marker_expression,
+                             const std::vector<std::pair<std::string, SummaryTable>>& tables) {
+  Status markdown = WriteFileAtomically(dir / "job_summary.md",
+                                        RenderJobSummaryMarkdown(marker_expression, tables));
+  if (!markdown) return markdown;
   // Test ids are file names and may hold invalid UTF-8: replace rather than throw.
   std::string json = RenderJobSummaryJson(tables).dump(2, ' ', /*ensure_ascii=*/true,
                                                        nlohmann::json::error_handler_t::replace);

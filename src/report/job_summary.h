@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
 #include "results/test_result.h"
 
 namespace iree_suite {
@@ -45,13 +46,13 @@ nlohmann::ordered_json RenderJobSummaryJson(
     const std::vector<std::pair<std::string, SummaryTable>>& tables);
 
 // Writes <dir>/job_summary.md and <dir>/job_summary.json atomically.
-// `marker_expression` is the -m text, "" when none. Returns an error message,
-// empty on success.
-std::string WriteJobSummary(const std::filesystem::path& dir, const std::string& marker_expression,
-                            const std::vector<TestResult>& results);
+// `marker_expression` is the -m text, "" when none.
+[[nodiscard]] Status WriteJobSummary(const std::filesystem::path& dir,
+                                     const std::string& marker_expression,
+                                     const std::vector<TestResult>& results);
 // The same files from tables already built (e.g. merged from shards).
-std::string WriteJobSummaryTables(const std::filesystem::path& dir,
-                                  const std::string& marker_expression,
-                                  const std::vector<std::pair<std::string, SummaryTable>>& tables);
+[[nodiscard]] Status WriteJobSummaryTables(
+    const std::filesystem::path& dir, const std::string& marker_expression,
+    const std::vector<std::pair<std::string, SummaryTable>>& tables);
 
 }  // namespace iree_suite

@@ -197,9 +197,9 @@ std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_
   return xml;
 }
 
-std::string WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
-                          double total_seconds,
-                          const std::vector<JUnitCollectionError>& collection_errors) {
+Status WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
+                     double total_seconds,
+                     const std::vector<JUnitCollectionError>& collection_errors) {
   return WriteFileAtomically(path, RenderJUnitXml(results, total_seconds, LocalTimestamp(),
                                                   HostName(), collection_errors));
 }

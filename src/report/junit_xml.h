@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "results/test_result.h"
 
 namespace iree_suite {
@@ -34,9 +35,9 @@ std::string RenderJUnitXml(const std::vector<TestResult>& results, double total_
                            const std::vector<JUnitCollectionError>& collection_errors = {});
 
 // Renders with the current local time and this machine's host name and writes
-// `path` atomically. Returns an error message, empty on success.
-std::string WriteJUnitXml(const std::filesystem::path& path, const std::vector<TestResult>& results,
-                          double total_seconds,
-                          const std::vector<JUnitCollectionError>& collection_errors = {});
+// `path` atomically.
+[[nodiscard]] Status WriteJUnitXml(const std::filesystem::path& path,
+                                   const std::vector<TestResult>& results, double total_seconds,
+                                   const std::vector<JUnitCollectionError>& collection_errors = {});
 
 }  // namespace iree_suite

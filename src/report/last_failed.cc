@@ -24,8 +24,8 @@ std::set<std::string> ReadLastFailed(const std::filesystem::path& artifact_direc
   return ids;
 }
 
-std::string UpdateLastFailed(const std::filesystem::path& artifact_directory,
-                             const std::vector<TestResult>& results) {
+Status UpdateLastFailed(const std::filesystem::path& artifact_directory,
+                        const std::vector<TestResult>& results) {
   std::set<std::string> ids = ReadLastFailed(artifact_directory);
   for (const TestResult& result : results) {
     if (IsFailure(result.outcome)) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "results/test_result.h"
 
 namespace iree_suite {
@@ -19,7 +20,7 @@ std::set<std::string> ReadLastFailed(const std::filesystem::path& artifact_direc
 
 // Tests that passed leave the set, tests that failed or errored join it,
 // tests that did not run keep their state. Written atomically.
-std::string UpdateLastFailed(const std::filesystem::path& artifact_directory,
-                             const std::vector<TestResult>& results);
+[[nodiscard]] Status UpdateLastFailed(const std::filesystem::path& artifact_directory,
+                                      const std::vector<TestResult>& results);
 
 }  // namespace iree_suite

@@ -83,7 +83,7 @@ std::string TraceWriter::Render() const {
          "\n";
 }
 
-std::string TraceWriter::Write(const std::filesystem::path& path) const {
+Status TraceWriter::Write(const std::filesystem::path& path) const {
   return WriteFileAtomically(path, Render());
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "base/trace_sink.h"
 
 namespace iree_suite {
@@ -34,8 +35,8 @@ class TraceWriter final : public TraceSink {
   // The trace so far. A span still open is drawn up to now, with
   // "unfinished": true in its args, so an interrupted run still shows it.
   std::string Render() const;
-  // Writes Render() to `path` atomically. Returns an error message, empty on success.
-  std::string Write(const std::filesystem::path& path) const;
+  // Writes Render() to `path` atomically.
+  [[nodiscard]] Status Write(const std::filesystem::path& path) const;
 
  private:
   struct Span {

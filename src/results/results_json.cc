@@ -402,8 +402,8 @@ nlohmann::ordered_json RenderResultsJson(const std::vector<TestResult>& results,
           {"tests", std::move(tests)}};
 }
 
-std::string WriteResultsJson(const std::filesystem::path& path,
-                             const std::vector<TestResult>& results, const RunContext& context) {
+Status WriteResultsJson(const std::filesystem::path& path, const std::vector<TestResult>& results,
+                        const RunContext& context) {
   return WriteFileAtomically(path, RenderResultsJson(results, context).dump(2) + "\n");
 }
 

@@ -111,9 +111,10 @@ nlohmann::ordered_json RenderResultEntry(const TestResult& result);
 nlohmann::ordered_json RenderResultsJson(const std::vector<TestResult>& results,
                                          const RunContext& context);
 
-// Writes the rendered JSON atomically. Returns an error message, empty on success.
-std::string WriteResultsJson(const std::filesystem::path& path,
-                             const std::vector<TestResult>& results, const RunContext& context);
+// Writes the rendered JSON atomically.
+[[nodiscard]] Status WriteResultsJson(const std::filesystem::path& path,
+                                      const std::vector<TestResult>& results,
+                                      const RunContext& context);
 
 // Reads and validates a results.json. The error reads
 // "<path>: <field>: <what was expected>" when it is unreadable, of another

@@ -69,7 +69,7 @@ TEST(AtomicFileTest, FailedCommitClosesAndRemovesTheTempFile) {
 
 TEST(AtomicFileTest, CreateFailsWithAMessageNamingThePath) {
   TempDir dir;
-  ASSERT_EQ(WriteFileAtomically(dir / "file", "x"), "");
+  ASSERT_TRUE(WriteFileAtomically(dir / "file", "x"));
   Result<AtomicFile> file = AtomicFile::Create(dir / "file" / "below");
   ASSERT_FALSE(file);
   EXPECT_NE(file.error().find((dir / "file").string()), std::string::npos) << file.error();
@@ -77,8 +77,8 @@ TEST(AtomicFileTest, CreateFailsWithAMessageNamingThePath) {
 
 TEST(AtomicFileTest, WriteFileAtomicallyReplacesTheTarget) {
   TempDir dir;
-  ASSERT_EQ(WriteFileAtomically(dir / "out.txt", "one"), "");
-  ASSERT_EQ(WriteFileAtomically(dir / "out.txt", "two"), "");
+  ASSERT_TRUE(WriteFileAtomically(dir / "out.txt", "one"));
+  ASSERT_TRUE(WriteFileAtomically(dir / "out.txt", "two"));
   EXPECT_EQ(ReadFile(dir / "out.txt"), "two");
   EXPECT_EQ(EntriesIn(dir.path()), 1u);
 }

@@ -54,7 +54,7 @@ TEST_F(ConfigGoldenUpdateTest, RewritesOnlyTheNumbersOfItsConfig) {
     "tolerance_factor": 1.1
 })";
   const fs::path config = dir_ / "config.json";
-  ASSERT_EQ(WriteFileAtomically(config, text), "");
+  ASSERT_TRUE(WriteFileAtomically(config, text));
   ResultsFile results;
   AddBenchmark(&results, "AB/128x128xf32_bench::simple", 0.2);
   AddBenchmark(&results, "AB/256x256xf32_bench::simple", 0.5);
@@ -92,7 +92,7 @@ TEST_F(ConfigGoldenUpdateTest, ConfigsWithCommentsAndTrailingCommasKeepEveryOthe
   },
 })";
   const fs::path config = dir_ / "config.json";
-  ASSERT_EQ(WriteFileAtomically(config, text), "");
+  ASSERT_TRUE(WriteFileAtomically(config, text));
   ResultsFile results;
   AddBenchmark(&results, "AB/128x128xf32_bench::simple", 1.0);
   AddBenchmark(&results, "AB/256x256xf32_bench::simple", 2.0);
@@ -110,9 +110,8 @@ TEST_F(ConfigGoldenUpdateTest, ConfigsWithCommentsAndTrailingCommasKeepEveryOthe
 
 TEST_F(ConfigGoldenUpdateTest, ANoisyBenchmarkGetsItsSlowestSampleAndTheReason) {
   const fs::path config = dir_ / "config.json";
-  ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
-    "iree_run_module_flags": [], "golden_times_ms": {"A/x": 1.0}})"),
-            "");
+  ASSERT_TRUE(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
+    "iree_run_module_flags": [], "golden_times_ms": {"A/x": 1.0}})"));
   ResultsFile results;
   AddBenchmark(&results, "A/x::c", 0.2, {0.2, 0.3165, 0.25});
   GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
@@ -129,9 +128,8 @@ TEST_F(ConfigGoldenUpdateTest, ANoisyBenchmarkGetsItsSlowestSampleAndTheReason) 
 
 TEST_F(ConfigGoldenUpdateTest, AGoldenGivenTwiceIsAnErrorNotAGuess) {
   const fs::path config = dir_ / "config.json";
-  ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
-    "iree_run_module_flags": [], "golden_times_ms": {"A/x": 1, "A/x": 2}})"),
-            "");
+  ASSERT_TRUE(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
+    "iree_run_module_flags": [], "golden_times_ms": {"A/x": 1, "A/x": 2}})"));
   ResultsFile results;
   AddBenchmark(&results, "A/x::c", 5.0);
   GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());
@@ -143,9 +141,8 @@ TEST_F(ConfigGoldenUpdateTest, AGoldenGivenTwiceIsAnErrorNotAGuess) {
 
 TEST_F(ConfigGoldenUpdateTest, AConfigWithoutGoldensListsEveryBenchmarkAsMissing) {
   const fs::path config = dir_ / "config.json";
-  ASSERT_EQ(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
-                                           "iree_run_module_flags": []})"),
-            "");
+  ASSERT_TRUE(WriteFileAtomically(config, R"({"config_name": "c", "iree_compile_flags": [],
+                                           "iree_run_module_flags": []})"));
   ResultsFile results;
   AddBenchmark(&results, "A/x::c", 1.0);
   GoldenUpdatePlan plan = PlanConfigGoldenUpdates(results, {config}, GoldenPolicy());

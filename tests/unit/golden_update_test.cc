@@ -190,7 +190,7 @@ class PlanGoldenUpdatesTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void File(const std::string& id, const std::string& contents) {
-    ASSERT_EQ(WriteFileAtomically(dir_ / id, contents), "");
+    ASSERT_TRUE(WriteFileAtomically(dir_ / id, contents));
   }
   std::string Read(const std::string& id) {
     Result<std::string> text = ReadSmallFile(dir_ / id);
@@ -253,7 +253,7 @@ TEST_F(PlanGoldenUpdatesTest, BothDirectionsRewriteEveryExistingGolden) {
   // Dry run: nothing written yet.
   EXPECT_EQ(Read("a/fast.json"), kOddJson);
 
-  ASSERT_EQ(ApplyGoldenPlan(plan), "");
+  ASSERT_TRUE(ApplyGoldenPlan(plan));
   std::string fast = kOddJson;
   fast.replace(fast.find("12.50"), 5, "11.11");
   EXPECT_EQ(Read("a/fast.json"), fast);
@@ -320,7 +320,7 @@ TEST_F(PlanGoldenUpdatesTest, DefaultsKeepHeadroomOverNoisyTimesAndExactSizes) {
             "digits)\n"
             "warning: t.json: golden_time_ms 1000.0 -> 0.043 tightens it 23255.8x; check the "
             "measurement (its spread, more repetitions) before --write\n");
-  ASSERT_EQ(ApplyGoldenPlan(plan), "");
+  ASSERT_TRUE(ApplyGoldenPlan(plan));
   EXPECT_EQ(Read("t.json"), "{\"type\": \"benchmark\", \"golden_time_ms\": 0.043}");
   EXPECT_EQ(Read("s.json"), "{\"type\": \"compstat\", \"golden_binary_size\": 15100}");
 }

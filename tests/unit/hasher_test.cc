@@ -66,7 +66,7 @@ TEST_F(HasherTest, AddFileEqualsAddOfTheSameBytes) {
   std::string bytes;
   // Larger than the 1 MiB read block, with NUL bytes.
   for (int i = 0; i < (3 << 19) + 17; ++i) bytes.push_back(static_cast<char>(i * 31 % 256));
-  ASSERT_EQ(WriteFileAtomically(dir_ / "blob.bin", bytes), "");
+  ASSERT_TRUE(WriteFileAtomically(dir_ / "blob.bin", bytes));
   Hasher from_file;
   from_file.Add("before", "x");
   EXPECT_EQ(from_file.AddFile("mlir", dir_ / "blob.bin"), "");
@@ -75,7 +75,7 @@ TEST_F(HasherTest, AddFileEqualsAddOfTheSameBytes) {
 }
 
 TEST_F(HasherTest, AddFileOfEmptyFile) {
-  ASSERT_EQ(WriteFileAtomically(dir_ / "empty", ""), "");
+  ASSERT_TRUE(WriteFileAtomically(dir_ / "empty", ""));
   Hasher hasher;
   EXPECT_EQ(hasher.AddFile("f", dir_ / "empty"), "");
   EXPECT_EQ(hasher.HexDigest(), Digest({{"f", ""}}));
@@ -89,27 +89,28 @@ TEST_F(HasherTest, AddFileOfMissingFile) {
 
 TEST_F(HasherTest, WriteFileAtomicallyCreatesParents) {
   fs::path target = dir_ / "a" / "b" / "c.txt";
-  EXPECT_EQ(WriteFileAtomically(target, "hello\n"), "");
+  EXPECT_TRUE(WriteFileAtomically(target, "hello\n"));
   EXPECT_EQ(testing_helpers::ReadFile(target), "hello\n");
   EXPECT_EQ(Entries(), (std::vector<std::string>{"a", "a/b", "a/b/c.txt"}));
 }
 
 TEST_F(HasherTest, WriteFileAtomicallyReplacesContentAndLeavesNoTempFiles) {
   fs::path target = dir_ / "manifest.json";
-  EXPECT_EQ(WriteFileAtomically(target, std::string(1000, 'x')), "");
-  EXPECT_EQ(WriteFileAtomically(target, "short"), "");
+  EXPECT_TRUE(WriteFileAtomically(target, std::string(1000, 'x')));
+  EXPECT_TRUE(WriteFileAtomically(target, "short"));
   EXPECT_EQ(testing_helpers::ReadFile(target), "short");
-  EXPECT_EQ(WriteFileAtomically(target, ""), "");
+  EXPECT_TRUE(WriteFileAtomically(target, ""));
   EXPECT_EQ(testing_helpers::ReadFile(target), "");
   EXPECT_TRUE(fs::is_regular_file(target));
   EXPECT_EQ(Entries(), (std::vector<std::string>{"manifest.json"}));
 }
 
 TEST_F(HasherTest, WriteFileAtomicallyReportsFailure) {
-  ASSERT_EQ(WriteFileAtomically(dir_ / "file", "x"), "");
+  ASSERT_TRUE(WriteFileAtomically(dir_ / "file", "x"));
   // A regular file cannot be a parent directory.
-  std::string error = WriteFileAtomically(dir_ / "file" / "child", "y");
-  EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
+  Status written = WriteFileAtomically(dir_ / "file" / "child", "y");
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().find("cannot create"), std::string::npos) << written.error();
   EXPECT_EQ(Entries(), (std::vector<std::string>{"file"}));
 }
 
@@ -123,7 +124,7 @@ TEST_F(HasherTest, TempPathForIsAUniqueSibling) {
 }
 
 TEST_F(HasherTest, ReadSmallFile) {
-  ASSERT_EQ(WriteFileAtomically(dir_ / "f", std::string("a\0b", 3)), "");
+  ASSERT_TRUE(WriteFileAtomically(dir_ / "f", std::string("a\0b", 3)));
   Result<std::string> contents = ReadSmallFile(dir_ / "f");
   ASSERT_TRUE(contents) << contents.error();
   EXPECT_EQ(*contents, std::string("a\0b", 3));

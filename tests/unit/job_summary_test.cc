@@ -295,7 +295,7 @@ TEST_F(JobSummaryTest, WritesBothFiles) {
   std::filesystem::remove_all(dir);
   std::vector<TestResult> results = {
       Result(Define("q.json", TestKind::kQuality), Outcome::kPassed)};
-  ASSERT_EQ(WriteJobSummary(dir / "nested", "cpu and not hip", results), "");
+  ASSERT_TRUE(WriteJobSummary(dir / "nested", "cpu and not hip", results));
 
   iree_suite::Result<std::string> markdown = ReadSmallFile(dir / "nested" / "job_summary.md");
   iree_suite::Result<std::string> json = ReadSmallFile(dir / "nested" / "job_summary.json");
@@ -329,9 +329,11 @@ TEST_F(JobSummaryTest, WritesBothFiles) {
 TEST_F(JobSummaryTest, WriteFailureIsReported) {
   std::filesystem::path file = std::filesystem::temp_directory_path() /
                                ("job_summary_test_file." + std::to_string(getpid()));
-  ASSERT_EQ(WriteFileAtomically(file, "x"), "");
+  ASSERT_TRUE(WriteFileAtomically(file, "x"));
   // A regular file where the directory should be.
-  EXPECT_NE(WriteJobSummary(file, "", {}), "");
+  Status written = WriteJobSummary(file, "", {});
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error(), "");
   std::filesystem::remove(file);
 }
 

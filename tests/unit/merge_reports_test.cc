@@ -127,8 +127,8 @@ TEST(MergeResultsTest, FilesRoundTripThroughTheResultsFormat) {
   ResultsFile shard1 = FileOf({RecordedBenchmark("b.json", Outcome::kPassed, {3.0})});
   shard0.context = ShardContext(0, 2, "2025-01-31T12:00:00Z");
   shard1.context = ShardContext(1, 2, "2025-01-31T12:00:00Z");
-  ASSERT_EQ(WriteResultsJson(dir / "s0.json", shard0.tests, shard0.context), "");
-  ASSERT_EQ(WriteResultsJson(dir / "s1.json", shard1.tests, shard1.context), "");
+  ASSERT_TRUE(WriteResultsJson(dir / "s0.json", shard0.tests, shard0.context));
+  ASSERT_TRUE(WriteResultsJson(dir / "s1.json", shard1.tests, shard1.context));
   std::vector<std::string> warnings;
   std::string error;
   auto merged = MergeResultsFiles({dir / "s1.json", dir / "s0.json"}, &warnings);
@@ -137,7 +137,7 @@ TEST(MergeResultsTest, FilesRoundTripThroughTheResultsFormat) {
   EXPECT_EQ(merged->tests[0].outcome, Outcome::kXFailed);
   EXPECT_EQ(merged->tests[1].benchmark_samples_ms, std::vector<double>{3.0});
 
-  ASSERT_EQ(WriteFileAtomically(dir / "bad.json", R"({"schema": "iree-suite-results"})"), "");
+  ASSERT_TRUE(WriteFileAtomically(dir / "bad.json", R"({"schema": "iree-suite-results"})"));
   error =
       testing_helpers::ErrorOf(MergeResultsFiles({dir / "s0.json", dir / "bad.json"}, &warnings));
   EXPECT_NE(error.find((dir / "bad.json").string()), std::string::npos) << error;
@@ -157,8 +157,8 @@ TEST(MergeTraceFilesTest, EachFileBecomesItsOwnProcess) {
       R"({"traceEvents": [{"name": "process_name", "ph": "M", "pid": 1, "tid": 0,
           "args": {"name": "iree-suite"}},
          {"name": "m", "cat": "compile", "ph": "X", "ts": 5, "dur": 7, "pid": 1, "tid": 0}]})";
-  ASSERT_EQ(WriteFileAtomically(dir / "t0.json", trace), "");
-  ASSERT_EQ(WriteFileAtomically(dir / "t1.json", trace), "");
+  ASSERT_TRUE(WriteFileAtomically(dir / "t0.json", trace));
+  ASSERT_TRUE(WriteFileAtomically(dir / "t1.json", trace));
   auto merged = MergeTraceFiles({dir / "t0.json", dir / "t1.json"});
   ASSERT_TRUE(merged) << merged.error();
   nlohmann::json events = nlohmann::json::parse(*merged)["traceEvents"];
@@ -181,7 +181,7 @@ TEST(MergeTraceFilesTest, MalformedTracesNameTheFileAndField) {
            {R"({"traceEvents": [{"ph": 1}]})",
             "traceEvents[0]: expected an event object with a \"ph\" string"},
            {"{", "invalid JSON"}}) {
-    ASSERT_EQ(WriteFileAtomically(dir / "t.json", contents), "");
+    ASSERT_TRUE(WriteFileAtomically(dir / "t.json", contents));
     SCOPED_TRACE(contents);
     const std::string error = testing_helpers::ErrorOf(MergeTraceFiles({dir / "t.json"}));
     EXPECT_EQ(error.rfind((dir / "t.json").string() + ": ", 0), 0u) << error;

@@ -219,7 +219,7 @@ TEST_F(ResultsJsonTest, WriteThenReadRoundTripsEveryFieldAndOutcome) {
   context.shard = std::array<size_t, 2>{1, 2};
   context.ci = {{"GITHUB_REF", "refs/pull/7/merge"}, {"GITHUB_SHA", "abc"}};
   std::filesystem::path path = dir_ / "results.json";
-  ASSERT_EQ(WriteResultsJson(path, written, context), "");
+  ASSERT_TRUE(WriteResultsJson(path, written, context));
   Result<ResultsFile> file = ReadResultsJson(path);
   ASSERT_TRUE(file) << file.error();
   ASSERT_EQ(file->tests.size(), written.size());
@@ -325,10 +325,9 @@ TEST(ParseResultsJsonTest, RejectsOtherSchemasVersionsAndBadFields) {
 TEST(RunContextTest, HelpersReadTheirSources) {
   std::filesystem::path cpuinfo =
       std::filesystem::temp_directory_path() / ("cpuinfo." + std::to_string(getpid()));
-  ASSERT_EQ(WriteFileAtomically(cpuinfo,
-                                "processor\t: 0\nvendor_id\t: X\nmodel name\t: Fancy CPU @ 3GHz\n"
-                                "processor\t: 1\nmodel name\t: Fancy CPU @ 3GHz\n"),
-            "");
+  ASSERT_TRUE(WriteFileAtomically(cpuinfo,
+                                  "processor\t: 0\nvendor_id\t: X\nmodel name\t: Fancy CPU @ 3GHz\n"
+                                  "processor\t: 1\nmodel name\t: Fancy CPU @ 3GHz\n"));
   EXPECT_EQ(ReadCpuModel(cpuinfo), "Fancy CPU @ 3GHz");
   std::filesystem::remove(cpuinfo);
   EXPECT_EQ(ReadCpuModel("/nonexistent/cpuinfo"), "");

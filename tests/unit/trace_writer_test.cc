@@ -183,7 +183,7 @@ TEST(TraceWriterTest, WriteIsAtomicAndReadable) {
   std::filesystem::remove_all(dir);
   TraceWriter trace;
   trace.End(trace.Begin("fetch", "f", "t", "x", 0));
-  ASSERT_EQ(trace.Write(dir / "sub" / "trace.json"), "");
+  ASSERT_TRUE(trace.Write(dir / "sub" / "trace.json"));
   Result<std::string> text = ReadSmallFile(dir / "sub" / "trace.json");
   ASSERT_TRUE(text) << text.error();
   EXPECT_EQ(*text, trace.Render());

@@ -175,7 +175,8 @@ Result<NdArray> ReadNpy(const std::filesystem::path& path) {
 }
 
 std::string WriteNpy(const std::filesystem::path& path, const NdArray& array) {
-  return WriteFileAtomically(path, NpyHeader(array.dtype, array.shape) + array.data);
+  Status written = WriteFileAtomically(path, NpyHeader(array.dtype, array.shape) + array.data);
+  return written ? "" : written.error();
 }
 
 }  // namespace iree_suite

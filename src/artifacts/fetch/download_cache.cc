@@ -101,7 +101,8 @@ std::string WriteDownloadMeta(const fs::path& path, const DownloadMeta& meta) {
       {"fetched_at", meta.fetched_at},
       {"data_mtime_ns", meta.data_mtime_ns},
   };
-  return WriteFileAtomically(path, json.dump(2) + "\n");
+  Status written = WriteFileAtomically(path, json.dump(2) + "\n");
+  return written ? "" : written.error();
 }
 
 std::string UtcTimestamp() {

@@ -133,8 +133,7 @@ class PartialFile : public HttpBodySink {
     // Remember which version these bytes are, for a resume by a later run.
     // When that cannot be written, an older record must not vouch for them.
     if (!WriteFileAtomically(PartialValidatorPath(request_.partial),
-                             etag_ + "\n" + last_modified_ + "\n" + expected_md5_)
-             .empty()) {
+                             etag_ + "\n" + last_modified_ + "\n" + expected_md5_)) {
       std::error_code ec;
       std::filesystem::remove(PartialValidatorPath(request_.partial), ec);
     }
