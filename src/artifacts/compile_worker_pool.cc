@@ -74,8 +74,8 @@ struct CompileWorkerPool::Worker {
   }
 };
 
-CompileWorkerPool::CompileWorkerPool(CompileWorkerSettings settings)
-    : settings_(std::move(settings)) {
+CompileWorkerPool::CompileWorkerPool(CompileWorkerSettings settings, RunEvents* events)
+    : settings_(std::move(settings)), events_(events) {
   // A worker that died must surface as a closed pipe, not kill the runner.
   ::signal(SIGPIPE, SIG_IGN);
   std::error_code ec;
@@ -170,8 +170,8 @@ Result<std::unique_ptr<CompileWorkerPool::Worker>> CompileWorkerPool::Start(
     std::lock_guard<std::mutex> lock(mutex_);
     if (settings_.verbose && !announced_) {
       const int version = std::atoi((*hello)[1].c_str());
-      fmt::print(stderr, "iree-suite: compile workers load {} (embedding API {}.{}, {})\n", library,
-                 version >> 16, version & 0xffff, (*hello)[2]);
+      Notify(events_, fmt::format("iree-suite: compile workers load {} (embedding API {}.{}, {})",
+                                  library, version >> 16, version & 0xffff, (*hello)[2]));
     }
     announced_ = true;
     return worker;
@@ -260,7 +260,8 @@ WorkerCompileResult CompileWorkerPool::Compile(const WorkerCompileRequest& reque
   if (retired_because.empty()) {
     GiveBack(std::move(worker));
   } else if (settings_.verbose) {
-    fmt::print(stderr, "iree-suite: compile worker {} retired {}\n", worker->pid, retired_because);
+    Notify(events_,
+           fmt::format("iree-suite: compile worker {} retired {}", worker->pid, retired_because));
   }
   return result;
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "exec/run_events.h"
 #include "exec/subprocess.h"
 
 namespace iree_suite {
@@ -53,7 +54,8 @@ struct WorkerCompileResult {
 
 class CompileWorkerPool {
  public:
-  explicit CompileWorkerPool(CompileWorkerSettings settings);
+  // `events` (may be null) hears the pool's notices under settings.verbose.
+  CompileWorkerPool(CompileWorkerSettings settings, RunEvents* events);
   ~CompileWorkerPool();
   CompileWorkerPool(const CompileWorkerPool&) = delete;
   CompileWorkerPool& operator=(const CompileWorkerPool&) = delete;
@@ -72,6 +74,7 @@ class CompileWorkerPool {
   void GiveBack(std::unique_ptr<Worker> worker);
 
   CompileWorkerSettings settings_;
+  RunEvents* events_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Worker>> idle_;
   std::string unavailable_;

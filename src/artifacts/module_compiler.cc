@@ -245,7 +245,7 @@ ModuleCompiler::ModuleCompiler(fs::path artifact_directory, fs::path external_fi
       trace_(trace),
       events_(events) {
   if (compiler_.mode != CompileMode::kProcess) {
-    workers_ = std::make_unique<CompileWorkerPool>(compiler_.workers);
+    workers_ = std::make_unique<CompileWorkerPool>(compiler_.workers, events_);
   }
 }
 
@@ -317,8 +317,9 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   // A damaged entry (truncated, emptied, edited) is compiled again, not used.
   if (!force_recompile_) {
     if (std::string damage = DamageOf(entry); !damage.empty()) {
-      fmt::print(stderr, "iree-suite: cached module {} is damaged ({}); compiling it again\n",
-                 entry.string(), damage);
+      Notify(events_,
+             fmt::format("iree-suite: cached module {} is damaged ({}); compiling it again",
+                         entry.string(), damage));
     }
   }
   CompileInto(module, *plan, timeout_s, &result);
@@ -500,8 +501,9 @@ void ModuleCompiler::NoteFallback(const std::string& reason) {
   std::lock_guard<std::mutex> lock(notes_mutex_);
   if (!notes_.insert(reason).second) return;
   std::string line = reason.substr(0, reason.find('\n'));
-  fmt::print(stderr, "iree-suite: compiling with iree-compile, not the compiler library: {}\n",
-             line);
+  Notify(
+      events_,
+      fmt::format("iree-suite: compiling with iree-compile, not the compiler library: {}", line));
 }
 
 }  // namespace iree_suite

@@ -16,10 +16,12 @@ void LinePrinter::ClearStatus() {
   status_shown_ = false;
 }
 
-void LinePrinter::PrintLine(const std::string& text) {
+void LinePrinter::PrintLineTo(std::FILE* stream, const std::string& text) {
   std::lock_guard<std::mutex> lock(mutex_);
   ClearStatus();
-  fmt::print(out_, "{}\n", text);
+  if (stream != out_) std::fflush(out_);  // the cleared line reaches the terminal first
+  fmt::print(stream, "{}\n", text);
+  if (stream != out_) std::fflush(stream);
   if (!status_.empty()) {
     fmt::print(out_, "{}", status_);
     status_shown_ = true;

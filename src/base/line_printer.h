@@ -20,7 +20,10 @@ class LinePrinter {
   bool smart_terminal() const { return smart_terminal_; }
 
   // Prints `text` and a newline above the status line (cleared, then drawn again).
-  void PrintLine(const std::string& text);
+  void PrintLine(const std::string& text) { PrintLineTo(out_, text); }
+  // The same on `stream` (stderr for a diagnostic), which may share the
+  // terminal: the status line is cleared first and drawn again after.
+  void PrintLineTo(std::FILE* stream, const std::string& text);
   // Prints `text` as is (no newline, no status handling): pytest's progress dots.
   void PrintRaw(const std::string& text);
   // On a smart terminal, replaces the status line ("" removes it); elsewhere

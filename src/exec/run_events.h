@@ -29,6 +29,14 @@ class RunEvents {
                              double bytes_per_s) = 0;
   // That job ended; `line` says what it produced ("" when nothing to say).
   virtual void OnJobFinished(const std::string& line) = 0;
+  // Something the user should know that is no test's result ("cached module
+  // ... is damaged; compiling it again"). The console prints it as a line of
+  // its own, above its status line.
+  virtual void OnNotice(const std::string& line) = 0;
 };
+
+// `line` to `events`, or straight to stderr where nobody listens (a tool of
+// its own, a unit test).
+void Notify(RunEvents* events, const std::string& line);
 
 }  // namespace iree_suite

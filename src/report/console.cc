@@ -181,6 +181,8 @@ void ConsoleReporter::OnJobFinished(const std::string& line) {
   DrawStatus();  // the job's progress had the status line
 }
 
+void ConsoleReporter::OnNotice(const std::string& line) { printer_.PrintLineTo(stderr, line); }
+
 uint64_t ConsoleReporter::Begin(std::string kind, std::string name, std::string, std::string, int) {
   uint64_t token = 0;
   {

@@ -55,6 +55,7 @@ class ConsoleReporter : public TestObserver, public RunEvents, public TraceSink 
   void OnJobProgress(const std::string& what, uint64_t done, uint64_t total,
                      double bytes_per_s) override;
   void OnJobFinished(const std::string& line) override;
+  void OnNotice(const std::string& line) override;  // on stderr, above the status line
   uint64_t Begin(std::string kind, std::string name, std::string test_id, std::string artifact,
                  int lane) override;
   void End(uint64_t token) override;

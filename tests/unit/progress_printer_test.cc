@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "artifacts/parameters/parameter_store.h"
 #include "base/line_printer.h"
@@ -62,7 +63,9 @@ class RecordedEvents : public RunEvents {
     progress.push_back(what + ": " + std::to_string(done) + "/" + std::to_string(total));
   }
   void OnJobFinished(const std::string& line) override { finished.push_back(line); }
+  void OnNotice(const std::string& line) override { notices.push_back(line); }
   std::vector<std::vector<std::string>> commands;
+  std::vector<std::string> notices;
   std::vector<std::string> progress;
   std::vector<std::string> finished;
 };
@@ -103,6 +106,28 @@ TEST(LinePrinterTest, ACiLogGetsNoStatusLine) {
   lines.PrintLine("a");
   lines.PrintRaw(".");
   EXPECT_EQ(out.text(), "a\n.");
+}
+
+// A diagnostic on another stream that shares the terminal: the status line is cleared before
+// it and drawn again after, so the two never end up on one line.
+TEST(LinePrinterTest, ALineOnAnotherStreamClearsAndRedrawsTheStatus) {
+  Captured out;
+  Captured diagnostics;
+  LinePrinter lines(out.file(), /*smart_terminal=*/true);
+  lines.SetStatus("[0/2 done]");
+  lines.PrintLineTo(diagnostics.file(), "iree-suite: cached module m is damaged");
+  EXPECT_EQ(out.text(), "[0/2 done]\r\033[K[0/2 done]");
+  EXPECT_EQ(diagnostics.text(), "iree-suite: cached module m is damaged\n");
+}
+
+TEST(NotifyTest, ANoticeGoesToTheListener) {
+  RecordedEvents events;
+  Notify(&events, "iree-suite: compile worker 7 retired after 1 compiles");
+  EXPECT_EQ(events.notices,
+            (std::vector<std::string>{"iree-suite: compile worker 7 retired after 1 compiles"}));
+  testing::internal::CaptureStderr();
+  Notify(nullptr, "nobody listens");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "nobody listens\n");
 }
 
 }  // namespace

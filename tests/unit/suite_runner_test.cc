@@ -286,6 +286,7 @@ class RecordingEvents final : public RunEvents, public ReproObserver {
   }
   void OnJobProgress(const std::string&, uint64_t, uint64_t, double) override {}
   void OnJobFinished(const std::string&) override {}
+  void OnNotice(const std::string&) override {}
   void OnReproStarted(const Repro& command) override { started.push_back(command); }
   void OnReproFinished(const ProcessResult& process, const std::vector<fs::path>&) override {
     finished.push_back(process);

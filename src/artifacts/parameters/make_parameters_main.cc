@@ -39,6 +39,7 @@ class StderrProgress final : public RunEvents {
     progress_.Update(what, done, total, bytes_per_s);
   }
   void OnJobFinished(const std::string& line) override { progress_.Finish(line); }
+  void OnNotice(const std::string& line) override { printer_.PrintLine(line); }
 
  private:
   LinePrinter printer_{stderr};
