@@ -34,8 +34,9 @@ fs::path TestLocation(const TestDefinition& test) {
 
 // pytest names a JSON suite's test by its file name; an operator suite's by
 // "model.mlir::<config>", which our ids shorten to "<folder>::<config>".
-bool NamesTest(const PositionalPath& argument, const TestDefinition& test) {
-  const fs::path location = TestLocation(test);
+// `location` is the test's TestLocation, worked out once per test.
+bool NamesTest(const PositionalPath& argument, const TestDefinition& test,
+               const fs::path& location) {
   if (test.working_directory.empty()) {
     return argument.path == location && argument.parts.size() == 1 &&
            argument.parts[0] == location.filename().string();
@@ -43,6 +44,14 @@ bool NamesTest(const PositionalPath& argument, const TestDefinition& test) {
   const size_t config = test.id.rfind(kSeparator);
   return argument.root == location && argument.parts.size() <= 2 && config != std::string::npos &&
          argument.parts.back() == test.id.substr(config + kSeparator.size());
+}
+
+// Whether `argument` selects `test`: it lies at or below a plain path, or an
+// argument with parts names it.
+bool SelectsTest(const PositionalPath& argument, const TestDefinition& test,
+                 const fs::path& location) {
+  if (!argument.parts.empty()) return NamesTest(argument, test, location);
+  return IsWithin(location, argument.root);
 }
 
 }  // namespace
@@ -58,11 +67,12 @@ Result<std::vector<PositionalPath>> ParsePositionalPaths(const std::vector<fs::p
     if (path.empty() || !fs::exists(path, ec)) {
       return Error{"file or directory not found: " + argument.string()};
     }
-    if (!parts.empty() && !operator_suite && fs::is_directory(path, ec)) {
+    const bool directory = fs::is_directory(path, ec);
+    if (!parts.empty() && !operator_suite && directory) {
       return Error{"directory argument cannot contain :: selection parts: " + argument.string()};
     }
     const fs::path canonical = Canonical(path);
-    const bool file_in_test_folder = operator_suite && !fs::is_directory(canonical, ec);
+    const bool file_in_test_folder = operator_suite && !directory;
     paths.push_back({argument.string(), canonical,
                      file_in_test_folder ? canonical.parent_path() : canonical, std::move(parts)});
   }
@@ -75,11 +85,6 @@ std::vector<fs::path> CollectionRoots(const std::vector<PositionalPath>& paths) 
   return roots;
 }
 
-bool SelectsTest(const PositionalPath& argument, const TestDefinition& test) {
-  if (!argument.parts.empty()) return NamesTest(argument, test);
-  return IsWithin(TestLocation(test), argument.root);
-}
-
 std::vector<std::string> KeepSelectedByPaths(const std::vector<PositionalPath>& paths,
                                              std::vector<const TestDefinition*>* tests) {
   if (std::none_of(paths.begin(), paths.end(),
@@ -89,9 +94,10 @@ std::vector<std::string> KeepSelectedByPaths(const std::vector<PositionalPath>& 
   std::vector<bool> used(paths.size());
   std::vector<const TestDefinition*> kept;
   for (const TestDefinition* test : *tests) {
+    const fs::path location = TestLocation(*test);
     bool selected = false;
     for (size_t i = 0; i < paths.size(); ++i) {
-      if (SelectsTest(paths[i], *test)) used[i] = selected = true;
+      if (SelectsTest(paths[i], *test, location)) used[i] = selected = true;
     }
     if (selected) kept.push_back(test);
   }

@@ -33,10 +33,6 @@ Result<std::vector<PositionalPath>> ParsePositionalPaths(
 // The paths collection is restricted to (each argument's root).
 std::vector<std::filesystem::path> CollectionRoots(const std::vector<PositionalPath>& paths);
 
-// Whether `argument` selects `test`: it lies at or below a plain path, or an
-// argument with parts names it.
-bool SelectsTest(const PositionalPath& argument, const TestDefinition& test);
-
 // Keeps the tests some argument selects (all of them when no argument has
 // parts: collection was already restricted). Returns the arguments with parts
 // that select no test, which pytest reports as "not found: ARG".
