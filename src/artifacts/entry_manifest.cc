@@ -15,6 +15,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Whether `path` starts as a compiled IREE module does: a ZIP archive (the
+// .vmfb container) or a FlatBuffer with the "IREE" file identifier.
+bool HasModuleHeader(const fs::path& path) {
+  char head[8] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.read(head, sizeof(head));
+  if (in.gcount() != sizeof(head)) return false;
+  const std::string_view bytes(head, sizeof(head));
+  return bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) || bytes.substr(4, 4) == "IREE";
+}
+
 constexpr int kManifestFormat = 1;
 
 std::string FileHash(const fs::path& path, std::string* hash) {
@@ -102,15 +113,6 @@ std::string CheckEntryManifest(const fs::path& directory, ManifestCheck check) {
     }
   }
   return {};
-}
-
-bool HasModuleHeader(const fs::path& path) {
-  char head[8] = {};
-  std::ifstream in(path, std::ios::binary);
-  in.read(head, sizeof(head));
-  if (in.gcount() != sizeof(head)) return false;
-  const std::string_view bytes(head, sizeof(head));
-  return bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) || bytes.substr(4, 4) == "IREE";
 }
 
 }  // namespace iree_suite

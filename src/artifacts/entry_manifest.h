@@ -24,8 +24,4 @@ enum class ManifestCheck { kSizes, kHashes };
 // all match. A missing or unreadable manifest is a difference too.
 std::string CheckEntryManifest(const std::filesystem::path& directory, ManifestCheck check);
 
-// Whether `path` starts as a compiled IREE module does: a ZIP archive (the
-// .vmfb container) or a FlatBuffer with the "IREE" file identifier.
-bool HasModuleHeader(const std::filesystem::path& path);
-
 }  // namespace iree_suite

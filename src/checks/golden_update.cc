@@ -231,6 +231,9 @@ GoldenValue ProposeGoldenBinarySize(int64_t binary_size, const GoldenPolicy& pol
 
 std::string FormatGoldenNumber(double value) { return fmt::format("{}", value); }
 
+namespace {
+
+// The span of top-level `key`'s value, of any kind; nullopt when absent.
 Result<std::optional<TextSpan>> FindTopLevelValue(std::string_view json_text,
                                                   std::string_view key) {
   std::optional<TextSpan> found;
@@ -241,6 +244,8 @@ Result<std::optional<TextSpan>> FindTopLevelValue(std::string_view json_text,
   if (!problem.empty()) return Error{problem};
   return found;
 }
+
+}  // namespace
 
 Result<std::optional<TextSpan>> FindTopLevelNumber(std::string_view json_text,
                                                    std::string_view key) {

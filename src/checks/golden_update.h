@@ -71,8 +71,6 @@ struct TextSpan {
 // do). nullopt when absent or not a number; an error only for malformed text.
 Result<std::optional<TextSpan>> FindTopLevelNumber(std::string_view json_text,
                                                    std::string_view key);
-// The same for a value of any kind (an object, an array, ...).
-Result<std::optional<TextSpan>> FindTopLevelValue(std::string_view json_text, std::string_view key);
 
 // One field whose golden would change.
 struct GoldenChange {
