@@ -332,8 +332,8 @@ void VerifyDownload(const CacheEntry& entry, std::vector<CacheProblem>* problems
   }
   if (md5.empty()) return;  // nothing to compare against
   Md5Stream stream;
-  if (std::string hash_error = stream.UpdateFromFile(data, size); !hash_error.empty()) {
-    Problem(problems, entry, data, fmt::format("cannot read: {}", hash_error));
+  if (Status hashed = stream.UpdateFromFile(data, size); !hashed) {
+    Problem(problems, entry, data, fmt::format("cannot read: {}", hashed.error()));
     return;
   }
   std::string actual_md5 = HexEncode(stream.Digest());

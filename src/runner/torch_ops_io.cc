@@ -77,8 +77,8 @@ Result<std::vector<fs::path>> GenerateTorchOpsInputs(const TorchOpsTest& test,
     if (fs::is_regular_file(paths[i], ec)) continue;
     // Runners sharing the artifact directory may write the same file: each
     // renames complete bytes into place, so either one wins.
-    if (std::string write_error = WriteNpy(paths[i], *array); !write_error.empty()) {
-      return Error{fmt::format("flat_args[{}]: {}", i, write_error)};
+    if (Status written = WriteNpy(paths[i], *array); !written) {
+      return Error{fmt::format("flat_args[{}]: {}", i, written.error())};
     }
   }
   return paths;

@@ -66,7 +66,7 @@ class CacheStoreTest : public ::testing::Test {
     meta.size = contents.size();
     meta.md5 = HexEncode(md5.Digest());
     meta.fetched_at = UtcTimestamp();
-    EXPECT_EQ(WriteDownloadMeta(entry / kDownloadMetaName, meta), "");
+    EXPECT_TRUE(WriteDownloadMeta(entry / kDownloadMetaName, meta));
     return entry;
   }
   fs::path AddModule(const std::string& module, const std::string& key, size_t vmfb_bytes) {

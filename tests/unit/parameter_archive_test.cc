@@ -45,8 +45,8 @@ class ParameterArchiveTest : public testing::Test {
     options.threads = threads;
     options.block_bytes = block_bytes;
     const fs::path path = dir_ / name;
-    std::string error = WriteParameterArchive(contents, path, options);
-    EXPECT_EQ(error, "");
+    Status written = WriteParameterArchive(contents, path, options);
+    EXPECT_TRUE(written) << written.error();
     return ReadFile(path);
   }
 
@@ -116,10 +116,10 @@ TEST_F(ParameterArchiveTest, KeepsAnArchiveThatAppearedMeanwhile) {
   std::ofstream(path) << "theirs";
   ArchiveWriteOptions options;
   options.replace_existing = false;
-  EXPECT_EQ(WriteParameterArchive(Mixed(1), path, options), "");
+  EXPECT_TRUE(WriteParameterArchive(Mixed(1), path, options));
   EXPECT_EQ(ReadFile(path), "theirs");
   options.replace_existing = true;
-  EXPECT_EQ(WriteParameterArchive(Mixed(1), path, options), "");
+  EXPECT_TRUE(WriteParameterArchive(Mixed(1), path, options));
   EXPECT_NE(ReadFile(path), "theirs");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
@@ -128,7 +128,9 @@ TEST_F(ParameterArchiveTest, AnArchiveLargerThanTheFreeSpaceIsRefusedBeforeAnyWr
   ArchiveContents contents;
   contents.parameters = {{"huge", ElementType::kI8, uint64_t{1} << 61}};  // 2 EiB: no disk
   const fs::path path = dir_ / "huge.irpa";
-  std::string error = WriteParameterArchive(contents, path, {});
+  Status written = WriteParameterArchive(contents, path, {});
+  ASSERT_FALSE(written);
+  const std::string& error = written.error();
   EXPECT_EQ(error.rfind(path.string() + ": the archive needs 2305843009213698048 bytes, " +
                             dir_.string() + " has ",
                         0),
@@ -141,7 +143,9 @@ TEST_F(ParameterArchiveTest, SizesThatWrapAreAnErrorNotAnAllocation) {
   ArchiveContents contents;
   contents.parameters = {{"a", ElementType::kI8, uint64_t{1} << 63},
                          {"b", ElementType::kI8, uint64_t{1} << 63}};
-  std::string error = WriteParameterArchive(contents, dir_ / "wrap.irpa", {});
+  Status written = WriteParameterArchive(contents, dir_ / "wrap.irpa", {});
+  ASSERT_FALSE(written);
+  const std::string& error = written.error();
   EXPECT_EQ(error.rfind("parameter \"a\": 9223372036854775808 bytes would make the archive", 0), 0u)
       << error;
   EXPECT_TRUE(fs::is_empty(dir_));
@@ -152,7 +156,9 @@ TEST_F(ParameterArchiveTest, InterruptionLeavesNothingBehind) {
   options.block_bytes = 4096;
   std::atomic<int> polls{0};
   options.cancelled = [&] { return ++polls > 3; };
-  const std::string error = WriteParameterArchive(Mixed(1), dir_ / "x.irpa", options);
+  Status written = WriteParameterArchive(Mixed(1), dir_ / "x.irpa", options);
+  ASSERT_FALSE(written);
+  const std::string& error = written.error();
   EXPECT_NE(error.find("interrupted"), std::string::npos) << error;
   EXPECT_TRUE(fs::is_empty(dir_));
 }
@@ -166,7 +172,7 @@ TEST_F(ParameterArchiveTest, ReportsProgress) {
   options.progress = [&](uint64_t done, uint64_t total) { reports.push_back({done, total}); };
   ArchiveContents contents;
   contents.parameters = {{"big", ElementType::kF16, 16 << 20}};
-  ASSERT_EQ(WriteParameterArchive(contents, dir_ / "p.irpa", options), "");
+  ASSERT_TRUE(WriteParameterArchive(contents, dir_ / "p.irpa", options));
   ASSERT_FALSE(reports.empty());
   for (auto [done, total] : reports) {
     EXPECT_EQ(total, uint64_t{16} << 20);

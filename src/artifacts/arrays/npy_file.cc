@@ -174,9 +174,8 @@ Result<NdArray> ReadNpy(const std::filesystem::path& path) {
   return array;
 }
 
-std::string WriteNpy(const std::filesystem::path& path, const NdArray& array) {
-  Status written = WriteFileAtomically(path, NpyHeader(array.dtype, array.shape) + array.data);
-  return written ? "" : written.error();
+Status WriteNpy(const std::filesystem::path& path, const NdArray& array) {
+  return WriteFileAtomically(path, NpyHeader(array.dtype, array.shape) + array.data);
 }
 
 }  // namespace iree_suite

@@ -24,8 +24,7 @@ Result<NdArray> ParseNpy(const std::string& bytes);
 // Reads `path`; errors name the file.
 Result<NdArray> ReadNpy(const std::filesystem::path& path);
 
-// Writes header and data atomically (temp name, fsync, rename). Returns an
-// error message, empty on success.
-std::string WriteNpy(const std::filesystem::path& path, const NdArray& array);
+// Writes header and data atomically (temp name, fsync, rename).
+[[nodiscard]] Status WriteNpy(const std::filesystem::path& path, const NdArray& array);
 
 }  // namespace iree_suite

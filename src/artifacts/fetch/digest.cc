@@ -28,15 +28,15 @@ void Md5Stream::Reset() { EVP_DigestInit_ex(state_->ctx, EVP_md5(), nullptr); }
 
 void Md5Stream::Update(const void* data, size_t size) { EVP_DigestUpdate(state_->ctx, data, size); }
 
-std::string Md5Stream::UpdateFromFile(const std::filesystem::path& path, uint64_t size) {
+Status Md5Stream::UpdateFromFile(const std::filesystem::path& path, uint64_t size) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno));
+  if (!in) return Error{fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno))};
   std::vector<char> buffer(1 << 20);
   while (size > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(size, buffer.size()));
     in.read(buffer.data(), static_cast<std::streamsize>(want));
     if (static_cast<size_t>(in.gcount()) != want) {
-      return fmt::format("{}: shorter than {} bytes", path.string(), size);
+      return Error{fmt::format("{}: shorter than {} bytes", path.string(), size)};
     }
     Update(buffer.data(), want);
     size -= want;
@@ -148,7 +148,7 @@ void BackgroundMd5::Reset() {
   md5_.Reset();
 }
 
-std::string BackgroundMd5::UpdateFromFile(const std::filesystem::path& path, uint64_t size) {
+Status BackgroundMd5::UpdateFromFile(const std::filesystem::path& path, uint64_t size) {
   Drain();
   return md5_.UpdateFromFile(path, size);
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 // MD5 fed incrementally, so a file is hashed while it streams to disk.
@@ -23,8 +25,7 @@ class Md5Stream {
   void Reset();
   void Update(const void* data, size_t size);
   // Hashes the first `size` bytes of a file (resuming a partial download).
-  // Returns an error message, empty on success.
-  std::string UpdateFromFile(const std::filesystem::path& path, uint64_t size);
+  [[nodiscard]] Status UpdateFromFile(const std::filesystem::path& path, uint64_t size);
   // The 16 raw digest bytes of what was fed so far; the stream stays usable.
   std::string Digest() const;
 
@@ -47,7 +48,7 @@ class BackgroundMd5 {
   void Reset();
   void Update(const void* data, size_t size);
   // As Md5Stream::UpdateFromFile, after the bytes already queued.
-  std::string UpdateFromFile(const std::filesystem::path& path, uint64_t size);
+  [[nodiscard]] Status UpdateFromFile(const std::filesystem::path& path, uint64_t size);
   // Waits for every queued byte, then as Md5Stream::Digest.
   std::string Digest();
 

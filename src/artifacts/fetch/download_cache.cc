@@ -74,7 +74,7 @@ std::optional<DownloadMeta> ReadTrustedMeta(const fs::path& entry_directory,
   if (meta.data_mtime_ns == 0 || mtime == meta.data_mtime_ns) return meta;
   // Touched since it was fetched: trusted again only with the same bytes.
   Md5Stream md5;
-  if (!md5.UpdateFromFile(data, size).empty() || HexEncode(md5.Digest()) != meta.md5) {
+  if (!md5.UpdateFromFile(data, size) || HexEncode(md5.Digest()) != meta.md5) {
     return std::nullopt;
   }
   meta.data_mtime_ns = mtime;
@@ -89,7 +89,7 @@ int64_t DataMtimeNs(const fs::path& path) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
 }
 
-std::string WriteDownloadMeta(const fs::path& path, const DownloadMeta& meta) {
+Status WriteDownloadMeta(const fs::path& path, const DownloadMeta& meta) {
   nlohmann::json json = {
       {"url", meta.url},
       {"fetched_from", meta.fetched_from},
@@ -101,8 +101,7 @@ std::string WriteDownloadMeta(const fs::path& path, const DownloadMeta& meta) {
       {"fetched_at", meta.fetched_at},
       {"data_mtime_ns", meta.data_mtime_ns},
   };
-  Status written = WriteFileAtomically(path, json.dump(2) + "\n");
-  return written ? "" : written.error();
+  return WriteFileAtomically(path, json.dump(2) + "\n");
 }
 
 std::string UtcTimestamp() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "artifacts/cache_layout.h"
+#include "base/result.h"
 
 namespace iree_suite {
 
@@ -46,8 +47,8 @@ std::optional<DownloadMeta> ReadTrustedMeta(const std::filesystem::path& entry_d
                                             const std::string& file_name, const std::string& url);
 // The modification time of `path` as DownloadMeta::data_mtime_ns; 0 when unreadable.
 int64_t DataMtimeNs(const std::filesystem::path& path);
-// Written atomically. Returns an error message, empty on success.
-std::string WriteDownloadMeta(const std::filesystem::path& path, const DownloadMeta& meta);
+// Written atomically.
+[[nodiscard]] Status WriteDownloadMeta(const std::filesystem::path& path, const DownloadMeta& meta);
 
 // The current time as "2024-05-01T12:34:56Z".
 std::string UtcTimestamp();

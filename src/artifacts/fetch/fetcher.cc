@@ -179,9 +179,8 @@ Result<fs::path> Fetcher::Publish(const std::string& url, const std::string& sou
                     outcome.md5_hex,
                     UtcTimestamp(),
                     DataMtimeNs(data)};
-  if (std::string meta_error = WriteDownloadMeta(entry / kDownloadMetaName, meta);
-      !meta_error.empty()) {
-    return Error{fmt::format("cannot fetch {}: {}", url, meta_error)};
+  if (Status written = WriteDownloadMeta(entry / kDownloadMetaName, meta); !written) {
+    return Error{fmt::format("cannot fetch {}: {}", url, written.error())};
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.downloads;

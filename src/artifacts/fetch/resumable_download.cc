@@ -79,7 +79,9 @@ class PartialFile : public HttpBodySink {
         if (lines.size() > 2) expected_md5_ = lines[2];
       }
       if (etag_.empty() && last_modified_.empty()) return Truncate();
-      return md5_.UpdateFromFile(request_.partial, have_);
+      if (Status hashed = md5_.UpdateFromFile(request_.partial, have_); !hashed) {
+        return hashed.error();
+      }
     }
     return {};
   }

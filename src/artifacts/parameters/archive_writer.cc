@@ -185,8 +185,8 @@ uint64_t ArchiveDataBytes(const ArchiveContents& contents) {
   return total;
 }
 
-std::string WriteParameterArchive(const ArchiveContents& contents, const fs::path& path,
-                                  const ArchiveWriteOptions& options) {
+Status WriteParameterArchive(const ArchiveContents& contents, const fs::path& path,
+                             const ArchiveWriteOptions& options) {
   std::vector<IrpaEntry> entries;
   for (const ArchiveParameter& parameter : contents.parameters) {
     IrpaEntry entry{parameter.name, parameter.byte_length, {}};
@@ -196,7 +196,7 @@ std::string WriteParameterArchive(const ArchiveContents& contents, const fs::pat
     entries.push_back(std::move(entry));
   }
   Result<IrpaLayout> laid_out = LayoutIrpa(entries);
-  if (!laid_out) return laid_out.error();
+  if (!laid_out) return Error{laid_out.error()};
   const IrpaLayout& layout = *laid_out;
   std::string error;
 
@@ -204,17 +204,19 @@ std::string WriteParameterArchive(const ArchiveContents& contents, const fs::pat
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   error =
       CheckFreeSpace(path.has_parent_path() ? path.parent_path() : fs::path("."), layout.file_size);
-  if (!error.empty()) return fmt::format("{}: {}", path.string(), error);
+  if (!error.empty()) return Error{fmt::format("{}: {}", path.string(), error)};
   const fs::path temp = TempPathFor(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return fmt::format("{}: cannot create: {}", temp.string(), std::strerror(errno));
+  if (fd < 0) {
+    return Error{fmt::format("{}: cannot create: {}", temp.string(), std::strerror(errno))};
+  }
   error = WriteFile(contents, layout, fd, options);
   if (::close(fd) != 0 && error.empty()) {
     error = fmt::format("cannot close: {}", std::strerror(errno));
   }
   if (!error.empty()) {
     fs::remove(temp, ec);
-    return fmt::format("{}: {}", temp.string(), error);
+    return Error{fmt::format("{}: {}", temp.string(), error)};
   }
   // Another runner may have published the same archive meanwhile: keep theirs.
   if (!options.replace_existing && fs::exists(path, ec)) {
@@ -223,9 +225,9 @@ std::string WriteParameterArchive(const ArchiveContents& contents, const fs::pat
   }
   fs::rename(temp, path, ec);
   if (ec) {
-    error = fmt::format("{}: cannot rename into place: {}", path.string(), ec.message());
+    Error failed{fmt::format("{}: cannot rename into place: {}", path.string(), ec.message())};
     fs::remove(temp, ec);
-    return error;
+    return failed;
   }
   return {};
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "artifacts/parameters/element_type.h"
+#include "base/result.h"
 
 namespace iree_suite {
 
@@ -43,10 +44,9 @@ struct ArchiveWriteOptions {
 // Total bytes of data entries the archive will hold (0 for splats).
 uint64_t ArchiveDataBytes(const ArchiveContents& contents);
 
-// Writes the archive to `path` through a temp sibling. Returns an error
-// message, empty on success.
-std::string WriteParameterArchive(const ArchiveContents& contents,
-                                  const std::filesystem::path& path,
-                                  const ArchiveWriteOptions& options);
+// Writes the archive to `path` through a temp sibling.
+[[nodiscard]] Status WriteParameterArchive(const ArchiveContents& contents,
+                                           const std::filesystem::path& path,
+                                           const ArchiveWriteOptions& options);
 
 }  // namespace iree_suite

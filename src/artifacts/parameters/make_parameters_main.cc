@@ -151,10 +151,10 @@ int Run(int argc, char** argv) {
     options.progress = ReportArchiveProgress(&progress, "generating parameters for " + module_name);
     options.progress_interval_s = 0.2;
   }
-  std::string error = WriteParameterArchive(contents, output, options);
+  Status written = WriteParameterArchive(contents, output, options);
   if (options.progress) progress.OnJobFinished("");  // a terminal's progress line is cleared
-  if (!error.empty()) {
-    fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", error);
+  if (!written) {
+    fmt::print(stderr, "iree-suite-make-parameters: error: {}\n", written.error());
     return kExitError;
   }
   const double seconds =

@@ -161,16 +161,15 @@ Result<fs::path> ParameterStore::Get(const WeightSpec& weight, const std::string
     write.progress = ReportArchiveProgress(options_.events, "generating " + what);
     write.progress_interval_s = 0.2;  // the printer throttles further in CI logs
   }
-  std::string write_error = WriteParameterArchive(contents, *path, write);
+  Status written = WriteParameterArchive(contents, *path, write);
   if (report) {
     options_.events->OnJobFinished(
-        write_error.empty()
-            ? fmt::format("generated {} ({})", what, FormatBytes(static_cast<double>(total)))
-            : "");
+        written ? fmt::format("generated {} ({})", what, FormatBytes(static_cast<double>(total)))
+                : "");
   }
-  if (!write_error.empty()) {
+  if (!written) {
     return Error{fmt::format("module \"{}\": cannot write its {} parameters: {}", module_name,
-                             KindName(weight), write_error)};
+                             KindName(weight), written.error())};
   }
   return ready_[identity] = *path;
 }
