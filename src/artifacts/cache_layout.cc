@@ -29,10 +29,11 @@ std::string LinkRefusal(const fs::path& path) {
 
 // Walks from the root down to `path`, creating missing directories (all
 // components when `create_last`, else all but the last) and refusing links.
-std::string Prepare(const fs::path& root, const fs::path& path, bool create_last) {
+Status Prepare(const fs::path& root, const fs::path& path, bool create_last) {
   const fs::path relative = path.lexically_relative(root);
   if (relative.empty() || *relative.begin() == "..") {
-    return fmt::format("{}: not below the artifact directory {}", path.string(), root.string());
+    return Error{
+        fmt::format("{}: not below the artifact directory {}", path.string(), root.string())};
   }
   std::error_code ec;
   fs::create_directories(root, ec);
@@ -43,18 +44,19 @@ std::string Prepare(const fs::path& root, const fs::path& path, bool create_last
     const bool last = --remaining == 0;
     struct stat status;
     if (::lstat(current.c_str(), &status) != 0) {
-      if (errno != ENOENT) return fmt::format("{}: {}", current.string(), std::strerror(errno));
+      if (errno != ENOENT)
+        return Error{fmt::format("{}: {}", current.string(), std::strerror(errno))};
       if (last && !create_last) return {};
       if (::mkdir(current.c_str(), 0755) != 0 && errno != EEXIST) {
-        return fmt::format("{}: cannot create: {}", current.string(), std::strerror(errno));
+        return Error{fmt::format("{}: cannot create: {}", current.string(), std::strerror(errno))};
       }
       if (::lstat(current.c_str(), &status) != 0) {
-        return fmt::format("{}: {}", current.string(), std::strerror(errno));
+        return Error{fmt::format("{}: {}", current.string(), std::strerror(errno))};
       }
     }
-    if (S_ISLNK(status.st_mode)) return LinkRefusal(current);
+    if (S_ISLNK(status.st_mode)) return Error{LinkRefusal(current)};
     if (!S_ISDIR(status.st_mode) && (!last || create_last)) {
-      return fmt::format("{}: not a directory", current.string());
+      return Error{fmt::format("{}: not a directory", current.string())};
     }
   }
   return {};
@@ -134,11 +136,11 @@ fs::path CacheLayout::DownloadLock(const fs::path& download_entry) {
   return download_entry / kDownloadLockName;
 }
 
-std::string CacheLayout::PrepareParent(const fs::path& path) const {
+Status CacheLayout::PrepareParent(const fs::path& path) const {
   return Prepare(root_, path, /*create_last=*/false);
 }
 
-std::string CacheLayout::PrepareDirectory(const fs::path& directory) const {
+Status CacheLayout::PrepareDirectory(const fs::path& directory) const {
   return Prepare(root_, directory, /*create_last=*/true);
 }
 

@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 enum class CacheKind { kDownloads = 0, kModules, kParameters, kLogs };
@@ -62,11 +64,11 @@ class CacheLayout {
   static std::filesystem::path EntryManifest(const std::filesystem::path& entry);
 
   // Creates the directories from the root down to `path`'s parent and checks
-  // that none of them, nor `path` itself, is a symbolic link. Returns an
-  // error message (empty on success); `path` must be below the root.
-  std::string PrepareParent(const std::filesystem::path& path) const;
+  // that none of them, nor `path` itself, is a symbolic link; `path` must be
+  // below the root.
+  [[nodiscard]] Status PrepareParent(const std::filesystem::path& path) const;
   // Same, creating `directory` itself too.
-  std::string PrepareDirectory(const std::filesystem::path& directory) const;
+  [[nodiscard]] Status PrepareDirectory(const std::filesystem::path& directory) const;
   // The first component of `path` below the root that is a symbolic link
   // (or that is not below the root), as an error message; empty if none.
   std::string FindSymlink(const std::filesystem::path& path) const;

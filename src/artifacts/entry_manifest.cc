@@ -28,11 +28,10 @@ bool HasModuleHeader(const fs::path& path) {
 
 constexpr int kManifestFormat = 1;
 
-std::string FileHash(const fs::path& path, std::string* hash) {
+Result<std::string> FileHash(const fs::path& path) {
   Hasher hasher;
-  if (std::string error = hasher.AddFile("file", path); !error.empty()) return error;
-  *hash = hasher.HexDigest();
-  return {};
+  if (Status added = hasher.AddFile("file", path); !added) return Error{added.error()};
+  return hasher.HexDigest();
 }
 
 // The manifest's "files" object.
@@ -73,31 +72,29 @@ std::string CheckFile(const fs::path& directory, const std::string& name,
     return fmt::format("{}: not a compiled module (unknown header)", name);
   }
   if (check == ManifestCheck::kSizes) return {};
-  std::string hash;
-  if (std::string error = FileHash(path, &hash); !error.empty()) return error;
-  if (hash != record["sha256"].get<std::string>()) {
+  Result<std::string> hash = FileHash(path);
+  if (!hash) return hash.error();
+  if (*hash != record["sha256"].get<std::string>()) {
     return fmt::format("{}: contents differ from when published (SHA-256 {}, recorded {})", name,
-                       hash.substr(0, 16), record["sha256"].get<std::string>().substr(0, 16));
+                       hash->substr(0, 16), record["sha256"].get<std::string>().substr(0, 16));
   }
   return {};
 }
 
 }  // namespace
 
-std::string WriteEntryManifest(const fs::path& directory, const std::vector<std::string>& names) {
+Status WriteEntryManifest(const fs::path& directory, const std::vector<std::string>& names) {
   nlohmann::json files = nlohmann::json::object();
   for (const std::string& name : names) {
     std::error_code ec;
     const uint64_t size = fs::file_size(directory / name, ec);
-    if (ec) return fmt::format("{}: {}", (directory / name).string(), ec.message());
-    std::string hash;
-    if (std::string error = FileHash(directory / name, &hash); !error.empty()) return error;
-    files[name] = {{"size", size}, {"sha256", hash}};
+    if (ec) return Error{fmt::format("{}: {}", (directory / name).string(), ec.message())};
+    Result<std::string> hash = FileHash(directory / name);
+    if (!hash) return Error{hash.error()};
+    files[name] = {{"size", size}, {"sha256", *hash}};
   }
   nlohmann::json manifest = {{"format", kManifestFormat}, {"files", files}};
-  Status written =
-      WriteFileAtomically(CacheLayout::EntryManifest(directory), manifest.dump(2) + "\n");
-  return written ? "" : written.error();
+  return WriteFileAtomically(CacheLayout::EntryManifest(directory), manifest.dump(2) + "\n");
 }
 
 std::string CheckEntryManifest(const fs::path& directory, ManifestCheck check) {

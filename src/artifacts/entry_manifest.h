@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
-// Records `names` (files directly in `directory`). Returns an error message,
-// empty on success.
-std::string WriteEntryManifest(const std::filesystem::path& directory,
-                               const std::vector<std::string>& names);
+// Records `names` (files directly in `directory`).
+[[nodiscard]] Status WriteEntryManifest(const std::filesystem::path& directory,
+                                        const std::vector<std::string>& names);
 
 enum class ManifestCheck { kSizes, kHashes };
 

@@ -31,11 +31,13 @@ void Hasher::Add(std::string_view label, std::string_view bytes) {
   Update(bytes.data(), bytes.size());
 }
 
-std::string Hasher::AddFile(std::string_view label, const std::filesystem::path& path) {
+Status Hasher::AddFile(std::string_view label, const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::error_code ec;
   uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!in || ec) return fmt::format("{}: cannot read: {}", path.string(), std::strerror(errno));
+  if (!in || ec) {
+    return Error{fmt::format("{}: cannot read: {}", path.string(), std::strerror(errno))};
+  }
   std::string header = fmt::format("{}:{}:", label, size);
   Update(header.data(), header.size());
   std::vector<char> block(1 << 20);
@@ -47,7 +49,7 @@ std::string Hasher::AddFile(std::string_view label, const std::filesystem::path&
     Update(block.data(), static_cast<size_t>(got));
     total += static_cast<uintmax_t>(got);
   }
-  if (total != size) return fmt::format("{}: changed while being read", path.string());
+  if (total != size) return Error{fmt::format("{}: changed while being read", path.string())};
   return {};
 }
 

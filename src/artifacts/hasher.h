@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 class Hasher {
@@ -19,8 +21,7 @@ class Hasher {
   // Adds "<label>:<size>:" then the bytes: unambiguous whatever the contents.
   void Add(std::string_view label, std::string_view bytes);
   // Adds a file's bytes under `label`, streamed in fixed-size blocks.
-  // Returns an error message, empty on success.
-  std::string AddFile(std::string_view label, const std::filesystem::path& path);
+  [[nodiscard]] Status AddFile(std::string_view label, const std::filesystem::path& path);
   // Lowercase hex digest; the hasher cannot be used afterwards.
   std::string HexDigest();
 

@@ -47,7 +47,7 @@ std::string DamageOf(const fs::path& entry) {
 }
 
 // Records the outputs of a compile in `dir` before it is published.
-std::string RecordOutputs(const fs::path& dir) {
+Status RecordOutputs(const fs::path& dir) {
   std::vector<std::string> names = {kVmfbName, kStatsName};
   std::error_code ec;
   if (fs::is_regular_file(dir / kLogName, ec)) names.push_back(kLogName);
@@ -299,18 +299,17 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   // Runners sharing the artifact directory take turns: the second waits for
   // the first's compile and reuses it (even under --force-recompile, since it
   // was just made by this compiler).
-  if (std::string prepare_error = layout.PrepareParent(entry); !prepare_error.empty()) {
-    result.error = prepare_error;
+  if (Status prepared = layout.PrepareParent(entry); !prepared) {
+    result.error = prepared.error();
     return result;
   }
   FileLock lock;
-  bool waited = false;
-  if (std::string lock_error = lock.Acquire(CacheLayout::ModuleLock(entry), &waited);
-      !lock_error.empty()) {
-    result.error = lock_error;
+  Result<bool> waited = lock.Acquire(CacheLayout::ModuleLock(entry));
+  if (!waited) {
+    result.error = waited.error();
     return result;
   }
-  if (TakeReusable(FindReusable(entry, force_recompile_ && !waited), entry, &result)) {
+  if (TakeReusable(FindReusable(entry, force_recompile_ && !*waited), entry, &result)) {
     NoteCacheHit(entry, result);
     return result;
   }
@@ -338,9 +337,9 @@ void ModuleCompiler::NoteCacheHit(const fs::path& entry, const CompiledModule& r
 Result<CompilePlan> ModuleCompiler::PlanCompile(const ModuleDefinition& module,
                                                 const fs::path& mlir) const {
   CompilePlan plan;
-  if (std::string key_error = ModuleKey(module, mlir, &plan.key); !key_error.empty()) {
-    return Error{key_error};
-  }
+  Result<std::string> key = ModuleKey(module, mlir);
+  if (!key) return Error{key.error()};
+  plan.key = std::move(*key);
   const CacheLayout layout(artifact_directory_);
   plan.entry = layout.ModuleEntry(module.name, plan.key);
   plan.vmfb = plan.entry / kVmfbName;
@@ -386,26 +385,21 @@ CompileInput ModuleCompiler::InputFor(const ModuleDefinition& module, const fs::
   return {external_file_directory_, mlir};
 }
 
-std::string ModuleCompiler::ModuleKey(const ModuleDefinition& module, const fs::path& mlir,
-                                      std::string* key) const {
+Result<std::string> ModuleCompiler::ModuleKey(const ModuleDefinition& module,
+                                              const fs::path& mlir) const {
   Hasher hasher;
   hasher.Add("format", kCacheFormat);
   hasher.Add("compiler", compiler_.version);
-  if (std::string hash_error = hasher.AddFile("mlir", mlir); !hash_error.empty()) {
-    return hash_error;
-  }
+  if (Status added = hasher.AddFile("mlir", mlir); !added) return Error{added.error()};
   for (const std::string& flag : module.compiler_flags) {
     hasher.Add("flag", flag);
     // A file a flag names (a tuning spec, a transform library) is an input
     // too: editing it in place must compile anew.
     if (std::optional<fs::path> file = FlagFile(flag, external_file_directory_)) {
-      if (std::string hash_error = hasher.AddFile("flag-file", *file); !hash_error.empty()) {
-        return hash_error;
-      }
+      if (Status added = hasher.AddFile("flag-file", *file); !added) return Error{added.error()};
     }
   }
-  *key = hasher.HexDigest();
-  return {};
+  return hasher.HexDigest();
 }
 
 void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompilePlan& plan,
@@ -451,8 +445,8 @@ void ModuleCompiler::CompileInto(const ModuleDefinition& module, const CompilePl
     result->output_tail = TailOfFile(result->log);
     return;
   }
-  std::string publish_error = RecordOutputs(staging);
-  if (publish_error.empty()) publish_error = PublishDirectory(staging, entry);
+  Status recorded = RecordOutputs(staging);
+  std::string publish_error = recorded ? PublishDirectory(staging, entry) : recorded.error();
   if (!publish_error.empty()) {
     result->error = publish_error;
     fs::remove_all(staging, ec);

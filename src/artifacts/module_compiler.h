@@ -115,9 +115,9 @@ class ModuleCompiler {
   // Tells the events of a module taken from the cache: the command it stands
   // for, which -v prints.
   void NoteCacheHit(const std::filesystem::path& entry, const CompiledModule& result) const;
-  // The module's cache key; returns an error message, empty on success.
-  std::string ModuleKey(const ModuleDefinition& module, const std::filesystem::path& mlir,
-                        std::string* key) const;
+  // The module's cache key.
+  Result<std::string> ModuleKey(const ModuleDefinition& module,
+                                const std::filesystem::path& mlir) const;
   CompileInput InputFor(const ModuleDefinition& module, const std::filesystem::path& mlir) const;
   void CompileInto(const ModuleDefinition& module, const CompilePlan& plan,
                    std::optional<double> timeout_s, CompiledModule* result);

@@ -23,30 +23,30 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept {
   return *this;
 }
 
-std::string FileLock::Acquire(const std::filesystem::path& path, bool* waited, bool shared) {
-  *waited = false;
+Result<bool> FileLock::Acquire(const std::filesystem::path& path, bool shared) {
+  bool waited = false;
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
   }
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
-    return fmt::format("{}: cannot open lock file: {}", path.string(), std::strerror(errno));
+    return Error{fmt::format("{}: cannot open lock file: {}", path.string(), std::strerror(errno))};
   const int mode = shared ? LOCK_SH : LOCK_EX;
   if (::flock(fd, mode | LOCK_NB) != 0) {
-    *waited = true;
+    waited = true;
     int rc;
     do {
       rc = ::flock(fd, mode);
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) {
-      std::string message = fmt::format("{}: cannot lock: {}", path.string(), std::strerror(errno));
+      Error failed{fmt::format("{}: cannot lock: {}", path.string(), std::strerror(errno))};
       ::close(fd);
-      return message;
+      return failed;
     }
   }
   fd_ = fd;
-  return {};
+  return waited;
 }
 
 }  // namespace iree_suite

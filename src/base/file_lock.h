@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "base/result.h"
+
 namespace iree_suite {
 
 class FileLock {
@@ -19,9 +21,9 @@ class FileLock {
   FileLock& operator=(FileLock&& other) noexcept;
 
   // Blocks until the lock on `path` (created if missing) is held, exclusive
-  // or shared with other shared holders. *waited tells whether someone else
-  // held it first. Returns an error message, empty on success.
-  std::string Acquire(const std::filesystem::path& path, bool* waited, bool shared = false);
+  // or shared with other shared holders. The value tells whether someone else
+  // held it first (this call waited).
+  [[nodiscard]] Result<bool> Acquire(const std::filesystem::path& path, bool shared = false);
 
  private:
   int fd_ = -1;

@@ -49,7 +49,8 @@ std::string PrepareScratch(const CliOptions& options, const fs::path& scratch) {
   if (std::string link = layout.FindSymlink(scratch); !link.empty()) return link;
   fs::remove_all(scratch, ec);
   if (ec) return fmt::format("cannot empty {}: {}", scratch.string(), ec.message());
-  return layout.PrepareDirectory(scratch);
+  Status prepared = layout.PrepareDirectory(scratch);
+  return prepared ? "" : prepared.error();
 }
 
 }  // namespace

@@ -12,10 +12,9 @@ void ToolGate::ShareAcrossProcesses(std::filesystem::path lock_dir) {
 
 void ToolGate::LockFile(const std::string& name, bool shared, FileLock* lock) const {
   if (!lock_dir_) return;
-  bool waited = false;
   // In-process turns are taken first, so a thread never waits on a lock file
   // that a sibling thread of its own process holds.
-  (void)lock->Acquire(*lock_dir_ / name, &waited, shared);
+  (void)lock->Acquire(*lock_dir_ / name, shared);
 }
 
 ToolGate::Turn ToolGate::Shared() {

@@ -82,7 +82,7 @@ SuiteRunner::SuiteRunner(const std::map<std::string, ModuleDefinition>& modules,
   const CacheLayout layout(config_.artifact_directory);
   const fs::path host_lock = layout.HostLockDirectory(HostName());
   // A refused (symlinked) locks/ leaves the gate to this process alone.
-  if (layout.PrepareDirectory(host_lock).empty()) gate_.ShareAcrossProcesses(host_lock);
+  if (layout.PrepareDirectory(host_lock)) gate_.ShareAcrossProcesses(host_lock);
 }
 
 // What one Run shares between its worker threads.
@@ -317,10 +317,10 @@ void SuiteRunner::RunModules(const Job& job, const std::vector<const CompiledMod
     result->reason = command.error();
     return;
   }
-  if (std::string prepare_error = CacheLayout(config_.artifact_directory).PrepareDirectory(log_dir);
-      !prepare_error.empty()) {
+  if (Status prepared = CacheLayout(config_.artifact_directory).PrepareDirectory(log_dir);
+      !prepared) {
     result->outcome = Outcome::kError;
-    result->reason = fmt::format("logs: {}", prepare_error);
+    result->reason = fmt::format("logs: {}", prepared.error());
     return;
   }
   std::error_code ec;

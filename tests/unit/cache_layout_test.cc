@@ -68,14 +68,16 @@ TEST_F(CacheLayoutTest, PathsOfEveryKind) {
 TEST_F(CacheLayoutTest, PrepareCreatesDirectoriesAndRefusesLinks) {
   const CacheLayout layout(base_ / "artifacts");
   const fs::path archive = layout.ParameterArchive("m", "0123456789abcdef", "random");
-  EXPECT_EQ(layout.PrepareParent(archive), "");
+  EXPECT_TRUE(layout.PrepareParent(archive));
   EXPECT_TRUE(fs::is_directory(archive.parent_path()));
   EXPECT_FALSE(fs::exists(archive));
 
   // A planted link to a directory outside: nothing is written through it.
   fs::create_directory_symlink(base_ / "precious", base_ / "artifacts" / "logs");
   const fs::path logs = layout.LogDirectory("t.json");
-  EXPECT_EQ(layout.PrepareDirectory(logs),
+  Status refused = layout.PrepareDirectory(logs);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(),
             (base_ / "artifacts" / "logs").string() +
                 ": is a symbolic link; iree-suite neither writes nor deletes through links in "
                 "the artifact directory");
@@ -87,8 +89,8 @@ TEST_F(CacheLayoutTest, PrepareCreatesDirectoriesAndRefusesLinks) {
   const fs::path entry = layout.ModuleEntry("m", "0123456789abcdef");
   fs::create_directories(entry.parent_path());
   fs::create_directory_symlink(base_ / "precious", entry);
-  EXPECT_NE(layout.PrepareParent(entry), "");
-  EXPECT_NE(layout.PrepareParent(base_ / "elsewhere" / "x"), "");
+  EXPECT_FALSE(layout.PrepareParent(entry));
+  EXPECT_FALSE(layout.PrepareParent(base_ / "elsewhere" / "x"));
 }
 
 }  // namespace

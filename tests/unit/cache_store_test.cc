@@ -75,7 +75,7 @@ class CacheStoreTest : public ::testing::Test {
     WriteFile(entry / "compile_stats.json", R"({"dispatches": 3})");
     WriteFile(entry / "compile.log", "");
     WriteFile(entry.string() + ".lock", "");
-    EXPECT_EQ(WriteEntryManifest(entry, {"module.vmfb", "compile_stats.json", "compile.log"}), "");
+    EXPECT_TRUE(WriteEntryManifest(entry, {"module.vmfb", "compile_stats.json", "compile.log"}));
     return entry;
   }
   fs::path AddParameters(const std::string& module, const std::string& name,
@@ -234,8 +234,7 @@ TEST_F(CacheStoreTest, VerifySkipsAnEntryInUse) {
   const fs::path entry = AddModule("clip", "bbbbbbbbbbbbbbbb", 10);
   fs::remove(entry / "module.vmfb");  // as if being compiled right now
   FileLock held;
-  bool waited = false;
-  ASSERT_EQ(held.Acquire(entry.string() + ".lock", &waited), "");
+  ASSERT_TRUE(held.Acquire(entry.string() + ".lock"));
   CacheVerifyReport report = VerifyCache(root_, /*fix=*/true);
   EXPECT_TRUE(report.problems.empty());
   ASSERT_EQ(report.skipped_in_use.size(), 1u);
@@ -287,8 +286,7 @@ TEST_F(CacheStoreTest, PruneSkipsALockedEntry) {
   Age(next, 20);
   Age(newest, 10);
   FileLock held;
-  bool waited = false;
-  ASSERT_EQ(held.Acquire(oldest / kDownloadLockName, &waited), "");
+  ASSERT_TRUE(held.Acquire(oldest / kDownloadLockName));
 
   PruneReport report = PruneCache(root_, {0, /*dry_run=*/false});
   ASSERT_EQ(report.skipped_locked.size(), 1u);
@@ -404,8 +402,7 @@ TEST_F(CacheStoreTest, LeftoversOfKilledRunsGoUnlessTheirWriterHoldsTheLock) {
   const fs::path busy = root_ / "modules/clip/fedcba9876543210.tmp.78.0";
   WriteFile(busy / "module.vmfb", "half");
   FileLock held;
-  bool waited = false;
-  ASSERT_EQ(held.Acquire(root_ / "modules/clip/fedcba9876543210.lock", &waited), "");
+  ASSERT_TRUE(held.Acquire(root_ / "modules/clip/fedcba9876543210.lock"));
   // Log temp files have no lock: they go when the process named in them is gone.
   const fs::path dead_log = root_ / "logs/t/run.log.tmp.2147483646.0";
   WriteFile(dead_log, "x");

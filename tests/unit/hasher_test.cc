@@ -69,7 +69,7 @@ TEST_F(HasherTest, AddFileEqualsAddOfTheSameBytes) {
   ASSERT_TRUE(WriteFileAtomically(dir_ / "blob.bin", bytes));
   Hasher from_file;
   from_file.Add("before", "x");
-  EXPECT_EQ(from_file.AddFile("mlir", dir_ / "blob.bin"), "");
+  EXPECT_TRUE(from_file.AddFile("mlir", dir_ / "blob.bin"));
   from_file.Add("after", "y");
   EXPECT_EQ(from_file.HexDigest(), Digest({{"before", "x"}, {"mlir", bytes}, {"after", "y"}}));
 }
@@ -77,13 +77,15 @@ TEST_F(HasherTest, AddFileEqualsAddOfTheSameBytes) {
 TEST_F(HasherTest, AddFileOfEmptyFile) {
   ASSERT_TRUE(WriteFileAtomically(dir_ / "empty", ""));
   Hasher hasher;
-  EXPECT_EQ(hasher.AddFile("f", dir_ / "empty"), "");
+  EXPECT_TRUE(hasher.AddFile("f", dir_ / "empty"));
   EXPECT_EQ(hasher.HexDigest(), Digest({{"f", ""}}));
 }
 
 TEST_F(HasherTest, AddFileOfMissingFile) {
   Hasher hasher;
-  std::string error = hasher.AddFile("f", dir_ / "absent");
+  Status added = hasher.AddFile("f", dir_ / "absent");
+  ASSERT_FALSE(added);
+  const std::string& error = added.error();
   EXPECT_EQ(error.rfind((dir_ / "absent").string() + ": cannot read: ", 0), 0u) << error;
 }
 

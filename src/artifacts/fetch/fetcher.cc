@@ -103,18 +103,15 @@ Result<fs::path> Fetcher::FetchRemote(const std::string& url) {
   const std::string name = DownloadFileName(url);
   const fs::path data = entry / name;
   std::error_code ec;
-  if (std::string prepare_error = layout.PrepareDirectory(entry); !prepare_error.empty()) {
-    return Error{fmt::format("cannot fetch {}: {}", url, prepare_error)};
+  if (Status prepared = layout.PrepareDirectory(entry); !prepared) {
+    return Error{fmt::format("cannot fetch {}: {}", url, prepared.error())};
   }
   FileLock entry_lock;
-  bool waited = false;
-  if (std::string lock_error = entry_lock.Acquire(CacheLayout::DownloadLock(entry), &waited);
-      !lock_error.empty()) {
-    return Error{fmt::format("cannot fetch {}: {}", url, lock_error)};
-  }
+  Result<bool> waited = entry_lock.Acquire(CacheLayout::DownloadLock(entry));
+  if (!waited) return Error{fmt::format("cannot fetch {}: {}", url, waited.error())};
   std::optional<DownloadMeta> cached = ReadTrustedMeta(entry, name, url);
   // Offline, or another process fetched it while we waited for the lock.
-  if (cached && (options_.offline || waited)) {
+  if (cached && (options_.offline || *waited)) {
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.cache_hits;
     return data;

@@ -93,9 +93,7 @@ Result<fs::path> ParameterStore::ArchivePath(const WeightSpec& weight,
                                              const fs::path& mlir) const {
   Hasher hasher;
   hasher.Add("format", kParameterGeneratorVersion);
-  if (std::string hash_error = hasher.AddFile("mlir", mlir); !hash_error.empty()) {
-    return Error{hash_error};
-  }
+  if (Status added = hasher.AddFile("mlir", mlir); !added) return Error{added.error()};
   hasher.Add("kind", KindName(weight));
   if (weight.kind == WeightSpec::Kind::kSplat) {
     hasher.Add("value", fmt::format("{:016x}", std::bit_cast<uint64_t>(weight.value)));
@@ -115,9 +113,8 @@ Result<fs::path> ParameterStore::Get(const WeightSpec& weight, const std::string
   Result<fs::path> path = ArchivePath(weight, module_name, mlir);
   if (!path) return path;
   // Before anything is read or removed there: parameters/<module> may be a planted link.
-  if (std::string prepare_error = CacheLayout(options_.artifact_directory).PrepareParent(*path);
-      !prepare_error.empty()) {
-    return Error{prepare_error};
+  if (Status prepared = CacheLayout(options_.artifact_directory).PrepareParent(*path); !prepared) {
+    return Error{prepared.error()};
   }
   std::error_code ec;
   auto reusable = [&] {
@@ -130,10 +127,8 @@ Result<fs::path> ParameterStore::Get(const WeightSpec& weight, const std::string
   // Runners sharing the artifact directory take turns: the second waits for
   // the first's archive and reuses it instead of generating it again.
   FileLock lock;
-  bool waited = false;
-  if (std::string lock_error = lock.Acquire(CacheLayout::ParameterLock(*path), &waited);
-      !lock_error.empty()) {
-    return Error{lock_error};
+  if (Result<bool> locked = lock.Acquire(CacheLayout::ParameterLock(*path)); !locked) {
+    return Error{locked.error()};
   }
   if (reusable()) return ready_[identity] = *path;
 
