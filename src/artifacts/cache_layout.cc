@@ -44,8 +44,9 @@ Status Prepare(const fs::path& root, const fs::path& path, bool create_last) {
     const bool last = --remaining == 0;
     struct stat status;
     if (::lstat(current.c_str(), &status) != 0) {
-      if (errno != ENOENT)
+      if (errno != ENOENT) {
         return Error{fmt::format("{}: {}", current.string(), std::strerror(errno))};
+      }
       if (last && !create_last) return {};
       if (::mkdir(current.c_str(), 0755) != 0 && errno != EEXIST) {
         return Error{fmt::format("{}: cannot create: {}", current.string(), std::strerror(errno))};

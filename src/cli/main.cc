@@ -398,8 +398,8 @@ std::vector<TestResult> RunSelected(const CliOptions& options, const LoadedSuite
   return runner.Run(selected, &observer);
 }
 
-// One file a run writes after its tests: how to write it (an error message,
-// empty on success) and what to say when that fails.
+// One file a run writes after its tests: how to write it and what to say when
+// that fails.
 struct ReportFile {
   std::string failure;  // "error: cannot write FILE", "warning: ..."
   bool fatal = true;    // a failure makes the run exit with an internal error
