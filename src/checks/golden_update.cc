@@ -166,14 +166,19 @@ int64_t RoundUpTo(int64_t value, int64_t step) {
   return (value + step - 1) / step * step;
 }
 
-// Rounded up to 3 significant digits: 15003 -> 15100, 999 -> 999.
-int64_t RoundUpToThreeDigits(int64_t value) {
+// The step that rounds `value` to 3 significant digits: 15003 -> 100 (15100), 999 -> 1.
+int64_t ThreeDigitStep(int64_t value) {
   int64_t step = 1;
   while (value / step >= 1000) step *= 10;
-  return RoundUpTo(value, step);
+  return step;
 }
 
 std::string HeadroomText(double headroom) { return fmt::format("{:g}%", headroom * 100); }
+
+// An integer golden: exact in `integer`, approximately in `value`.
+GoldenValue IntegerGolden(int64_t golden, std::string reason) {
+  return {static_cast<double>(golden), std::move(reason), golden};
+}
 
 }  // namespace
 
@@ -213,20 +218,21 @@ GoldenValue ProposeGoldenDispatchCount(int64_t dispatch_count, const GoldenPolic
   std::string reason = fmt::format("{} + {} headroom, rounded up", dispatch_count,
                                    HeadroomText(policy.size_headroom));
   if (policy.dispatch_slack > 0) reason += fmt::format(", + {} slack", policy.dispatch_slack);
-  return {static_cast<double>(golden), std::move(reason)};
+  return IntegerGolden(golden, std::move(reason));
 }
 
 GoldenValue ProposeGoldenBinarySize(int64_t binary_size, const GoldenPolicy& policy) {
   const int64_t with_headroom = WithHeadroom(binary_size, policy.size_headroom);
   const std::string added =
       fmt::format("{} + {} headroom", binary_size, HeadroomText(policy.size_headroom));
-  if (policy.size_round == 1) return {static_cast<double>(with_headroom), added};
-  if (policy.size_round > 1) {
-    return {static_cast<double>(RoundUpTo(with_headroom, policy.size_round)),
-            fmt::format("{}, rounded up to a multiple of {}", added, policy.size_round)};
-  }
-  return {static_cast<double>(RoundUpToThreeDigits(with_headroom)),
-          added + ", rounded up to 3 digits"};
+  if (policy.size_round == 1) return IntegerGolden(with_headroom, added);
+  const int64_t step = policy.size_round > 1 ? policy.size_round : ThreeDigitStep(with_headroom);
+  const int64_t rounded = RoundUpTo(with_headroom, step);
+  if (rounded % step != 0) return IntegerGolden(rounded, added + ", too large to round up");
+  return IntegerGolden(
+      rounded, policy.size_round > 1
+                   ? fmt::format("{}, rounded up to a multiple of {}", added, policy.size_round)
+                   : added + ", rounded up to 3 digits");
 }
 
 std::string FormatGoldenNumber(double value) { return fmt::format("{}", value); }
@@ -324,14 +330,14 @@ namespace {
 std::vector<FieldUpdate> ProposeGoldens(const TestResult& result, const GoldenPolicy& policy) {
   std::vector<FieldUpdate> proposals;
   // Counts and sizes are written as integers, as today (never "1e+16").
-  auto propose = [&proposals](const char* field, GoldenValue golden, bool integer = true) {
-    std::string text = integer ? std::to_string(static_cast<int64_t>(golden.value))
-                               : FormatGoldenNumber(golden.value);
+  auto propose = [&proposals](const char* field, GoldenValue golden) {
+    std::string text =
+        golden.integer ? std::to_string(*golden.integer) : FormatGoldenNumber(golden.value);
     proposals.push_back({field, std::move(text), std::move(golden.reason)});
   };
   if (result.test->kind == TestKind::kBenchmark) {
     if (result.current_time_ms) {
-      propose("golden_time_ms", ProposeGoldenTimeMs(result, policy.time_factor), false);
+      propose("golden_time_ms", ProposeGoldenTimeMs(result, policy.time_factor));
     }
   } else if (result.test->kind == TestKind::kCompstat) {
     if (result.dispatch_count) {

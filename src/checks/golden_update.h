@@ -43,6 +43,9 @@ struct GoldenPolicy {
 struct GoldenValue {
   double value = 0;
   std::string reason;  // "max of 3 samples, spread 58%"
+  // Sizes and counts, exactly (a double cannot hold every int64; they are
+  // written from this).
+  std::optional<int64_t> integer = std::nullopt;
 };
 
 // golden_time_ms for a measured benchmark: its minimum (what is judged) x

@@ -103,20 +103,20 @@ TEST(ProposeGoldenCompstatTest, CountsGetTheHeadroomAndAtLeastOneMore) {
 // negative golden.
 TEST(ProposeGoldenCompstatTest, HugeValuesSaturate) {
   constexpr int64_t kLargest = std::numeric_limits<int64_t>::max();
-  const double largest = static_cast<double>(kLargest);
   GoldenPolicy huge;
   huge.size_headroom = 1e20;
-  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(14288, huge).value, largest);
-  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(2, huge).value, largest);
+  EXPECT_EQ(ProposeGoldenBinarySize(14288, huge).integer, kLargest);
+  EXPECT_EQ(ProposeGoldenDispatchCount(2, huge).integer, kLargest);
   const GoldenPolicy defaults;
-  EXPECT_GT(ProposeGoldenBinarySize(kLargest - 10, defaults).value, 0);
+  EXPECT_EQ(ProposeGoldenBinarySize(kLargest - 10, defaults).integer, kLargest);
   GoldenPolicy round;
-  round.size_round = kLargest / 2;
-  EXPECT_DOUBLE_EQ(ProposeGoldenBinarySize(kLargest - 10, round).value,
-                   static_cast<double>(kLargest));
+  round.size_round = 1000;
+  const GoldenValue unrounded = ProposeGoldenBinarySize(kLargest - 10, round);
+  EXPECT_EQ(unrounded.integer, kLargest);  // no multiple of 1000 fits: left as it is
+  EXPECT_EQ(unrounded.reason, "9223372036854775797 + 5% headroom, too large to round up");
   GoldenPolicy slack;
   slack.dispatch_slack = kLargest;
-  EXPECT_DOUBLE_EQ(ProposeGoldenDispatchCount(10, slack).value, largest);
+  EXPECT_EQ(ProposeGoldenDispatchCount(10, slack).integer, kLargest);
 }
 
 // Odd but valid formatting, and the key appearing where it must not be touched.
@@ -323,6 +323,18 @@ TEST_F(PlanGoldenUpdatesTest, DefaultsKeepHeadroomOverNoisyTimesAndExactSizes) {
   ASSERT_TRUE(ApplyGoldenPlan(plan));
   EXPECT_EQ(Read("t.json"), "{\"type\": \"benchmark\", \"golden_time_ms\": 0.043}");
   EXPECT_EQ(Read("s.json"), "{\"type\": \"compstat\", \"golden_binary_size\": 15100}");
+}
+
+// The largest size is written as itself, not as a double's 2^63 cast back (INT64_MIN).
+TEST_F(PlanGoldenUpdatesTest, ASaturatedSizeIsWrittenExactly) {
+  File("s.json", "{\"type\": \"compstat\", \"golden_binary_size\": 30000}");
+  RecordedResult stat = Recorded("s.json", TestKind::kCompstat, Outcome::kPassed);
+  stat.result.binary_size = std::numeric_limits<int64_t>::max() - 10;
+  GoldenUpdatePlan plan = PlanGoldenUpdates(FileOf({stat}), dir_, GoldenPolicy{});
+  ASSERT_TRUE(plan.errors.empty()) << plan.errors.front();
+  ASSERT_TRUE(ApplyGoldenPlan(plan));
+  EXPECT_EQ(Read("s.json"),
+            "{\"type\": \"compstat\", \"golden_binary_size\": 9223372036854775807}");
 }
 
 TEST_F(PlanGoldenUpdatesTest, MissingOrMalformedTestFilesAreErrors) {
