@@ -309,7 +309,10 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
     result.error = waited.error();
     return result;
   }
-  if (TakeReusable(FindReusable(entry, force_recompile_ && !*waited), entry, &result)) {
+  Reusable found = FindReusable(entry, force_recompile_ && !*waited);
+  // What another runner just compiled is this compiler's; a twin may be older.
+  if (force_recompile_ && found.kind == Reusable::Kind::kTwin) found = {};
+  if (TakeReusable(found, entry, &result)) {
     NoteCacheHit(entry, result);
     return result;
   }

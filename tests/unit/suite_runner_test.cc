@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "artifacts/cache_layout.h"
+#include "base/file_lock.h"
 #include "exec/host_name.h"
 #include "exec/tool_gate.h"
 #include "test_helpers.h"
@@ -399,18 +400,52 @@ TEST_F(SuiteRunnerTest, ReproOfABenchmarkTakesItsTurnAloneOnThisHost) {
   ToolGate other_run;
   other_run.ShareAcrossProcesses(CacheLayout(dir_ / "artifacts").HostLockDirectory(HostName()));
   std::optional<ToolGate::Turn> running = other_run.Shared();
+  CountCompiles();
   SuiteRunner runner(modules_, Tools(), Config());
-  RecordingEvents events;
+  RecordingEvents events;  // read only once the repro is done (its thread writes it)
   std::future<Result<ProcessResult>> repro = std::async(
       std::launch::async, [&] { return runner.Reproduce(test, dir_ / "scratch", events); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_FALSE(fs::exists(started));  // the compile ran beside it; the benchmark waits
-  EXPECT_EQ(events.started.size(), 1u);
+  // The compile runs beside the other run's tool (however slow the machine); the benchmark
+  // then waits for its turn.
+  for (int i = 0; i < 600 && Compiles() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(Compiles(), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(fs::exists(started));
   running.reset();
   Result<ProcessResult> last = repro.get();
   ASSERT_TRUE(last) << last.error();
   EXPECT_TRUE(last->Succeeded()) << last->Describe();
   EXPECT_TRUE(fs::exists(started));
+  EXPECT_EQ(events.started.size(), 2u);  // the compile, then the benchmark
+}
+
+// Under --force-recompile, a compile that waited for another runner's lock takes what that
+// runner just compiled, but never an older twin (the same key under another module name).
+TEST_F(SuiteRunnerTest, UnderForceRecompileAWaitedCompileNeverLinksATwin) {
+  Script("iree-run-module", "exit 0\n");
+  CountCompiles();
+  modules_["m2"] = {"m2", dir_ / "m2.json", "model.mlir", {"--flag"}};
+  ASSERT_EQ(Run({Quality("a.json")})[0].outcome, Outcome::kPassed);  // module m
+  ASSERT_EQ(Compiles(), 1);
+  const fs::path twin = *fs::directory_iterator(dir_ / "artifacts" / "modules" / "m");
+  const fs::path entry = dir_ / "artifacts" / "modules" / "m2" / twin.filename();
+  fs::create_directories(entry.parent_path());
+  std::optional<FileLock> other_runner(std::in_place);
+  ASSERT_TRUE(other_runner->Acquire(CacheLayout::ModuleLock(entry)));
+  RunnerConfig forced = Config();
+  forced.force_recompile = true;
+  SuiteRunner runner(modules_, Tools(), forced);
+  TestDefinition test = Quality("b.json");
+  test.modules = {"m2"};
+  std::future<std::vector<TestResult>> run =
+      std::async(std::launch::async, [&] { return runner.Run({&test}, nullptr); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  other_runner.reset();  // it finished without publishing m2
+  std::vector<TestResult> results = run.get();
+  ASSERT_EQ(results[0].outcome, Outcome::kPassed) << results[0].reason;
+  EXPECT_EQ(Compiles(), 2);
 }
 
 TEST_F(SuiteRunnerTest, UnderForceRecompileNoCompileIsShownAsCached) {
