@@ -148,14 +148,16 @@ struct Reusable {
 };
 
 // Nothing under --force-recompile (`force`); else the complete entry, a
-// failure record this version reads, or a twin (FindTwin), in that order.
-Reusable FindReusable(const fs::path& entry, bool force) {
+// failure record this version reads, or (with `twins`) a twin (FindTwin, a
+// scan of every module's folder), in that order.
+Reusable FindReusable(const fs::path& entry, bool force, bool twins = true) {
   if (force) return {};
   if (IsComplete(entry)) return {Reusable::Kind::kEntry, entry, std::nullopt};
   const fs::path failed = CacheLayout::FailedModuleEntry(entry);
   if (std::optional<FailureRecord> failure = ReadFailureRecord(failed / kFailureName)) {
     return {Reusable::Kind::kFailure, failed, std::move(failure)};
   }
+  if (!twins) return {};
   if (std::optional<fs::path> twin = FindTwin(entry)) {
     return {Reusable::Kind::kTwin, *twin, std::nullopt};
   }
@@ -164,7 +166,7 @@ Reusable FindReusable(const fs::path& entry, bool force) {
 
 // "cached: <entry>" or "cached failure: <its log>", what -v and
 // --show-commands say of a module taken from the cache; empty for nothing.
-std::string CacheNote(const Reusable& found) {
+std::string NoteOf(const Reusable& found) {
   switch (found.kind) {
     case Reusable::Kind::kNothing:
       return "";
@@ -290,8 +292,7 @@ CompiledModule ModuleCompiler::CompileUncached(const ModuleDefinition& module,
   (void)layout.PrepareDirectory(layout.ReproDirectory(module.name, result.key));  // best effort
   result.repro = plan->repro;
   // Without the lock only what writes nothing: a twin is linked under it.
-  if (Reusable found = FindReusable(entry, force_recompile_);
-      found.kind != Reusable::Kind::kTwin && TakeReusable(found, entry, &result)) {
+  if (TakeReusable(FindReusable(entry, force_recompile_, /*twins=*/false), entry, &result)) {
     NoteCacheHit(entry, result);
     return result;
   }
@@ -350,8 +351,11 @@ Result<CompilePlan> ModuleCompiler::PlanCompile(const ModuleDefinition& module,
   plan.repro = {plan.input.working_directory,
                 CompileArgv(compiler_.iree_compile, plan.input.mlir,
                             layout.ReproDirectory(module.name, plan.key), module.compiler_flags)};
-  plan.cache_note = CacheNote(FindReusable(plan.entry, force_recompile_));
   return plan;
+}
+
+std::string ModuleCompiler::CacheNote(const CompilePlan& plan) const {
+  return NoteOf(FindReusable(plan.entry, force_recompile_));
 }
 
 ProcessSpec ModuleCompiler::CompileSpec(const ModuleDefinition& module, const CompilePlan& plan,

@@ -71,9 +71,6 @@ struct CompilePlan {
   std::filesystem::path vmfb;   // the module in it, which tests run
   CompileInput input;
   Repro repro;
-  // "cached: <entry>" / "cached failure: <log>" when a run takes the module
-  // from the cache (as it decides, --force-recompile included); else empty.
-  std::string cache_note;
 };
 
 class ModuleCompiler {
@@ -95,6 +92,9 @@ class ModuleCompiler {
   // compiling or writing anything (the MLIR is read for the key).
   Result<CompilePlan> PlanCompile(const ModuleDefinition& module,
                                   const std::filesystem::path& mlir) const;
+  // "cached: <entry>" / "cached failure: <log>" when a run would take `plan`'s
+  // module from the cache (as it decides, --force-recompile included); else "".
+  std::string CacheNote(const CompilePlan& plan) const;
 
   // That compile as iree-compile with its outputs in `out_dir` (module.vmfb,
   // compile_stats.json, and compile.log for the compiler's output): what a

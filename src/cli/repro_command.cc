@@ -34,23 +34,24 @@ class ReproPrinter final : public ReproObserver {
 };
 
 // A fresh scratch directory: --output absent or empty, else the test's own
-// under the artifact directory, emptied. Returns an error message.
-std::string PrepareScratch(const CliOptions& options, const fs::path& scratch) {
+// under the artifact directory, emptied.
+Status PrepareScratch(const CliOptions& options, const fs::path& scratch) {
   std::error_code ec;
   if (options.repro_output) {
     if (fs::exists(scratch, ec) && !fs::is_empty(scratch, ec)) {
-      return fmt::format("--output: {} is not empty", scratch.string());
+      return Error{fmt::format("--output: {} is not empty", scratch.string())};
     }
     fs::create_directories(scratch, ec);
-    return ec ? fmt::format("--output: cannot create {}: {}", scratch.string(), ec.message()) : "";
+    if (ec)
+      return Error{fmt::format("--output: cannot create {}: {}", scratch.string(), ec.message())};
+    return {};
   }
   const CacheLayout layout(options.runner.artifact_directory);
   // Never through a link planted there.
-  if (std::string link = layout.FindSymlink(scratch); !link.empty()) return link;
+  if (std::string link = layout.FindSymlink(scratch); !link.empty()) return Error{link};
   fs::remove_all(scratch, ec);
-  if (ec) return fmt::format("cannot empty {}: {}", scratch.string(), ec.message());
-  Status prepared = layout.PrepareDirectory(scratch);
-  return prepared ? "" : prepared.error();
+  if (ec) return Error{fmt::format("cannot empty {}: {}", scratch.string(), ec.message())};
+  return layout.PrepareDirectory(scratch);
 }
 
 }  // namespace
@@ -88,8 +89,8 @@ int RunRepro(const CliOptions& options, const std::map<std::string, ModuleDefini
       options.repro_output
           ? fs::absolute(*options.repro_output)
           : CacheLayout(options.runner.artifact_directory).TestReproDirectory(test.id);
-  if (std::string error = PrepareScratch(options, scratch); !error.empty()) {
-    fmt::print(stderr, "iree-suite: error: {}\n", error);
+  if (Status prepared = PrepareScratch(options, scratch); !prepared) {
+    fmt::print(stderr, "iree-suite: error: {}\n", prepared.error());
     return kExitUsageError;
   }
   console.Line(fmt::format("repro of {} in {}", test.id, scratch.string()));

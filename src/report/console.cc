@@ -429,9 +429,9 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
                              std::optional<int> durations) {
   StopTicker();
   printer_.SetStatus("");
-  bool any_failed = std::any_of(results.begin(), results.end(),
-                                [](const TestResult& r) { return IsFailure(r.outcome); });
-  if (any_failed) Rule("FAILURES", '=');
+  const size_t failures = static_cast<size_t>(std::count_if(
+      results.begin(), results.end(), [](const TestResult& r) { return IsFailure(r.outcome); }));
+  if (failures > 0) Rule("FAILURES", '=');
   for (const TestResult& result : results) {
     if (!IsFailure(result.outcome)) continue;
     Rule(result.test->id, '_');
@@ -465,8 +465,6 @@ void ConsoleReporter::Finish(const std::vector<TestResult>& results,
       Line(Paint(line.outcome, std::string(verb)) + line.text.substr(verb.size()));
     }
   }
-  const size_t failures = static_cast<size_t>(std::count_if(
-      results.begin(), results.end(), [](const TestResult& r) { return IsFailure(r.outcome); }));
   if (max_failures_ != 0 && failures >= max_failures_) {
     const size_t not_run = total_ > results.size() ? total_ - results.size() : 0;
     Rule(fmt::format("stopping after {} failures{}", failures,

@@ -116,11 +116,12 @@ void PlanBuilder::AddTest(const TestDefinition& test, size_t index) {
   job.runs_tool = RunsTool(test);
   if (job.runs_tool) {
     AddRunInputs(test, &job);
-    const bool benchmark = test.kind == TestKind::kBenchmark;
-    job.exclusivity = benchmark ? Exclusivity::kExclusive : Exclusivity::kShared;
-    // A benchmark runs alone already; other runs take turns per GPU device.
-    if (!benchmark) job.gpu_device = GpuDeviceOf(test.run_args);
-    job.measurements = benchmark ? BenchmarkAttemptsAllowed(options_.benchmark_retries) : 1;
+    ToolTurn turn = TurnOf(test);
+    job.exclusivity = turn.exclusivity;
+    job.gpu_device = std::move(turn.gpu_device);
+    job.measurements = test.kind == TestKind::kBenchmark
+                           ? BenchmarkAttemptsAllowed(options_.benchmark_retries)
+                           : 1;
   }
   tests_.push_back(Add(std::move(job)));
 }
@@ -135,6 +136,11 @@ Plan PlanBuilder::Finish() {
 
 bool RunsTool(const TestDefinition& test) {
   return !test.compile_only && test.kind != TestKind::kCompstat;
+}
+
+ToolTurn TurnOf(const TestDefinition& test) {
+  if (test.kind == TestKind::kBenchmark) return {Exclusivity::kExclusive, ""};
+  return {Exclusivity::kShared, GpuDeviceOf(test.run_args)};
 }
 
 Plan MakePlan(const std::vector<const TestDefinition*>& tests,

@@ -59,6 +59,14 @@ struct PlanOptions {
 // compiles (compstat and compile-only tests do not).
 bool RunsTool(const TestDefinition& test);
 
+// The turn `test`'s tool takes, in a run and in a repro: a benchmark alone on
+// the host; any other run beside others, one per GPU device it selects.
+struct ToolTurn {
+  Exclusivity exclusivity = Exclusivity::kShared;
+  std::string gpu_device;  // "" on the CPU (and for a benchmark, which runs alone already)
+};
+ToolTurn TurnOf(const TestDefinition& test);
+
 // Modules a test names that `modules` lacks get no compile job; the test's
 // own job then reports them.
 Plan MakePlan(const std::vector<const TestDefinition*>& tests,

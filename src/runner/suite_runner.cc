@@ -396,7 +396,7 @@ std::vector<ShownCommand> SuiteRunner::Commands(const TestDefinition& test) {
     // Where the compile line writes, so that it can be pasted (as a run makes it).
     const CacheLayout layout(config_.artifact_directory);
     (void)layout.PrepareDirectory(layout.ReproDirectory(name, plan->key));  // best effort
-    shown.push_back({plan->repro, plan->cache_note});
+    shown.push_back({plan->repro, compiler_.CacheNote(*plan)});
     vmfbs.push_back(plan->vmfb);
   }
   if (!RunsTool(test)) return shown;
@@ -451,10 +451,8 @@ Result<ProcessResult> SuiteRunner::Reproduce(const TestDefinition& test, const f
       BuildToolCommand(test, vmfbs, tools_, config_.external_file_directory, scratch, inputs);
   if (!command) return Error{command.error()};
   command->spec.timeout_s = config_.timeout_s;
-  const bool benchmark = test.kind == TestKind::kBenchmark;
-  return run(command->spec, command->repro,
-             benchmark ? Exclusivity::kExclusive : Exclusivity::kShared,
-             benchmark ? "" : GpuDeviceOf(test.run_args));
+  const ToolTurn turn = TurnOf(test);
+  return run(command->spec, command->repro, turn.exclusivity, turn.gpu_device);
 }
 
 }  // namespace iree_suite

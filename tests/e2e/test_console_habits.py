@@ -11,4 +11,5 @@ def test_verbose_prints_commands_and_compile_times(example_suite):
     assert re.search(r"^compiled examples/modules/mlp_cpu in \d+\.\d\ds$", result.stdout,
                      re.MULTILINE), result.stdout
     plain = example_suite.run("-k", "mlp_quality", "--force-recompile")
+    assert plain.returncode == 0 and "1 passed" in plain.stdout, plain.output
     assert "$ cd" not in plain.stdout and "compiled examples" not in plain.stdout

@@ -204,6 +204,29 @@ TEST_F(HtmlReportTest, FailuresSectionHasReasonAndRepros) {
       std::string::npos);
 }
 
+// Each row carries its rank in every sort order; run order differs from all three here.
+TEST_F(HtmlReportTest, RowsCarryTheirRankInEachSortOrder) {
+  TestResult b = Result(Define("b.json", TestKind::kQuality), Outcome::kPassed);
+  b.duration_s = 1;
+  TestResult c = Result(Define("c.json", TestKind::kQuality), Outcome::kFailed);
+  c.duration_s = 3;
+  TestResult a = Result(Define("a.json", TestKind::kQuality), Outcome::kPassed);
+  a.duration_s = 2;
+  const std::string html = RenderHtmlReport({b, c, a}, {});
+  const std::string rows = Between(html, "<tbody>", "</tbody>");
+  EXPECT_NE(rows.find(R"(style="--by-duration:2;--by-outcome:1;--by-name:1;"><td>b.json)"),
+            std::string::npos)
+      << rows;
+  EXPECT_NE(rows.find(R"(style="--by-duration:0;--by-outcome:0;--by-name:2;"><td>c.json)"),
+            std::string::npos)
+      << rows;
+  EXPECT_NE(rows.find(R"(style="--by-duration:1;--by-outcome:2;--by-name:0;"><td>a.json)"),
+            std::string::npos)
+      << rows;
+  EXPECT_NE(html.find("#results:has(#sort-name:checked) td{order:var(--by-name)}"),
+            std::string::npos);
+}
+
 TEST_F(HtmlReportTest, WriteHtmlReportWritesTheRenderedPage) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("html_report_test." + std::to_string(getpid()));

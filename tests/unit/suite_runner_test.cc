@@ -441,7 +441,9 @@ TEST_F(SuiteRunnerTest, UnderForceRecompileAWaitedCompileNeverLinksATwin) {
   test.modules = {"m2"};
   std::future<std::vector<TestResult>> run =
       std::async(std::launch::async, [&] { return runner.Run({&test}, nullptr); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // It waits for the other runner's lock (the path under test), not yet compiling.
+  EXPECT_EQ(run.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+  EXPECT_EQ(Compiles(), 1);
   other_runner.reset();  // it finished without publishing m2
   std::vector<TestResult> results = run.get();
   ASSERT_EQ(results[0].outcome, Outcome::kPassed) << results[0].reason;
